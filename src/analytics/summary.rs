@@ -1,0 +1,104 @@
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrdersSummary {
+    pub orders: u64,
+    pub order_lines: u64,
+    pub customers: u64,
+    /// Customers (by e-mail) with more than one order.
+    pub repeat_customers: u64,
+    pub countries: u64,
+    pub first_order_at: Option<String>,
+    pub last_order_at: Option<String>,
+    pub revenue: Vec<CurrencyRevenue>,
+    pub top_countries: Vec<CountryOrders>,
+}
+
+/// Revenue of orders that were not cancelled, per currency: amounts in different
+/// currencies are never added together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurrencyRevenue {
+    pub currency: String,
+    pub orders: u64,
+    pub gross_cents: i64,
+    pub refunded_cents: i64,
+    pub net_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountryOrders {
+    pub country: String,
+    pub orders: u64,
+}
+
+pub fn summarise(store: &Store) -> Result<OrdersSummary, StoreError> {
+    let conn = store.connect()?;
+    let sqlite = |error| store.error(error);
+    let (orders, customers, countries, first_order_at, last_order_at) = conn
+        .query_row(
+            "SELECT count(*), count(DISTINCT nullif(email, '')), count(DISTINCT nullif(shipping_country, '')),
+                    min(created_at), max(created_at)
+             FROM orders",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+        )
+        .map_err(sqlite)?;
+    let order_lines = conn
+        .query_row("SELECT count(*) FROM order_lines", [], |row| row.get(0))
+        .map_err(sqlite)?;
+    let repeat_customers = conn
+        .query_row(
+            "SELECT count(*) FROM (SELECT email FROM orders WHERE email <> '' GROUP BY email HAVING count(*) > 1)",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(sqlite)?;
+    let revenue = conn
+        .prepare(
+            "SELECT currency, count(*), sum(total_cents), sum(refunded_cents), sum(total_cents - refunded_cents)
+             FROM orders WHERE cancelled_at IS NULL GROUP BY currency ORDER BY count(*) DESC, currency",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| {
+                    Ok(CurrencyRevenue {
+                        currency: row.get(0)?,
+                        orders: row.get(1)?,
+                        gross_cents: row.get(2)?,
+                        refunded_cents: row.get(3)?,
+                        net_cents: row.get(4)?,
+                    })
+                })?
+                .collect()
+        })
+        .map_err(sqlite)?;
+    let top_countries = conn
+        .prepare(
+            "SELECT shipping_country, count(*) FROM orders WHERE shipping_country <> ''
+             GROUP BY shipping_country ORDER BY count(*) DESC, shipping_country LIMIT 10",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| {
+                    Ok(CountryOrders {
+                        country: row.get(0)?,
+                        orders: row.get(1)?,
+                    })
+                })?
+                .collect()
+        })
+        .map_err(sqlite)?;
+    Ok(OrdersSummary {
+        orders,
+        order_lines,
+        customers,
+        repeat_customers,
+        countries,
+        first_order_at,
+        last_order_at,
+        revenue,
+        top_countries,
+    })
+}

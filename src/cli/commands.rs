@@ -1,0 +1,133 @@
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use tradewind::demo::{self, OrdersPlan};
+use tradewind::files::write_atomically_with;
+use tradewind::input::{require_file, require_folder};
+use tradewind::jobs::{JobId, JobState};
+use tradewind::listings::shopify_csv;
+use tradewind::{Engine, EngineConfig, Error, JobSpec};
+
+use super::progress::ProgressDisplay;
+use super::{Cli, Command, DevCommand, ImportCommand, JobsAction, print};
+
+/// Exit code of a job the seller cancelled with Ctrl-C (as a shell reports SIGINT).
+const CANCELLED: u8 = 130;
+
+pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let config = EngineConfig {
+        data_dir: cli.data_dir.clone(),
+        busy_timeout: cli.busy_timeout_ms.map(Duration::from_millis),
+    };
+    let json = cli.json;
+    // Inputs are checked before the data folder is opened, so a typo writes nothing.
+    match cli.command {
+        Command::Demo => {
+            let engine = Engine::open(config)?;
+            let id = engine.create_job(&JobSpec::LoadDemo)?;
+            run_job(&engine, id, json).await
+        }
+        Command::Doctor => {
+            let engine = Engine::open(config)?;
+            let report = engine.doctor()?;
+            print::doctor(&report, json);
+            Ok(if report.integrity_problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Import(import) => {
+            let spec = match import {
+                ImportCommand::Listings { file } => {
+                    require_file(&file)?;
+                    JobSpec::ImportListings { path: file }
+                }
+                ImportCommand::Orders { file } => {
+                    require_file(&file)?;
+                    JobSpec::ImportOrders { path: file }
+                }
+                ImportCommand::Photos { folder } => {
+                    require_folder(&folder)?;
+                    JobSpec::ImportPhotos { folder }
+                }
+            };
+            let engine = Engine::open(config)?;
+            let id = engine.create_job(&spec)?;
+            run_job(&engine, id, json).await
+        }
+        Command::Jobs { action } => {
+            let engine = Engine::open(config)?;
+            match action.unwrap_or(JobsAction::List) {
+                JobsAction::List => {
+                    print::jobs(&engine.jobs()?, json);
+                    Ok(ExitCode::SUCCESS)
+                }
+                JobsAction::Resume { id } => run_job(&engine, id, json).await,
+            }
+        }
+        Command::Dev(DevCommand::GenOrders {
+            orders,
+            seed,
+            products,
+            out,
+        }) => generate_orders(products.as_deref(), &out, orders, seed),
+    }
+}
+
+async fn run_job(engine: &Engine, id: JobId, json: bool) -> Result<ExitCode, Error> {
+    let display = ProgressDisplay::new(json);
+    let canceller = engine.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            canceller.cancel_job(id);
+        }
+    });
+    let outcome = engine.run_job(id, display.observer()).await;
+    ctrl_c.abort();
+    display.finish();
+    let job = outcome?;
+    let overview = engine.overview()?;
+    print::finished_job(&job, &overview, json);
+    Ok(match job.state {
+        JobState::Cancelled => ExitCode::from(CANCELLED),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+fn generate_orders(
+    products: Option<&Path>,
+    out: &Path,
+    orders: u64,
+    seed: u64,
+) -> Result<ExitCode, Error> {
+    let listings = match products {
+        Some(path) => {
+            require_file(path)?;
+            shopify_csv::read(path)?
+        }
+        None => {
+            let dir =
+                tempfile::tempdir().map_err(|source| tradewind::input::InputError::Write {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            let files = demo::unpack(dir.path())?;
+            shopify_csv::read(&files.products)?
+        }
+    };
+    let plan = OrdersPlan {
+        orders,
+        seed,
+        ..OrdersPlan::demo()
+    };
+    let made = write_atomically_with(out, |file| demo::write_orders(&listings, &plan, file))?;
+    println!(
+        "Wrote {} orders ({} line items) to {}",
+        made.orders,
+        made.lines,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

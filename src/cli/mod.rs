@@ -1,0 +1,115 @@
+mod commands;
+mod print;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tradewind: an offline AI assistant for small cross-border sellers.
+#[derive(Debug, Parser)]
+#[command(name = "tradewind", version, about, propagate_version = true)]
+struct Cli {
+    /// Where Tradewind keeps its database, models and imported files.
+    #[arg(long, global = true, env = "TRADEWIND_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print results as JSON (for scripts) instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// How long to wait for another Tradewind writing the database, in milliseconds.
+    #[arg(long, global = true, env = "TRADEWIND_BUSY_TIMEOUT_MS", hide = true)]
+    busy_timeout_ms: Option<u64>,
+    /// Log more (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load the demo shop (products, two years of orders, photos) and print what it loaded.
+    Demo,
+    /// Check the installation: version, data folder, database health, CPU, devices, models.
+    Doctor,
+    /// Import a shop export.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List jobs, or resume one that was interrupted, cancelled or failed.
+    Jobs {
+        #[command(subcommand)]
+        action: Option<JobsAction>,
+    },
+    /// Tools for developers and benchmarks.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A Shopify product CSV.
+    Listings { file: PathBuf },
+    /// A Shopify orders export (CSV).
+    Orders { file: PathBuf },
+    /// A folder of product photos (JPEG, PNG).
+    Photos { folder: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsAction {
+    /// List every job, newest first (the default).
+    List,
+    /// Continue a job from where it stopped.
+    Resume { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum DevCommand {
+    /// Write a Shopify orders export made from a product catalogue, e.g. a million lines for benchmarks.
+    GenOrders {
+        /// How many orders (each has one to four line items).
+        #[arg(long, default_value_t = tradewind::demo::OrdersPlan::demo().orders)]
+        orders: u64,
+        #[arg(long, default_value_t = tradewind::demo::OrdersPlan::demo().seed)]
+        seed: u64,
+        /// The product CSV to sell from; the demo catalogue when absent.
+        #[arg(long)]
+        products: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "debug",
+        _ => "trace",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

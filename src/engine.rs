@@ -1,0 +1,263 @@
+//! The core object: owns the data folder, the store and the job runner, and is what
+//! the CLI and the desktop shell hold and call.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analytics::{self, OrdersSummary};
+use crate::doctor::{self, DoctorReport, JobCounts};
+use crate::jobs::{JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, Work};
+use crate::listings::{self, ListingSummary};
+use crate::overview::{self, Overview};
+use crate::photos::{self, PhotoSummary};
+use crate::store::{DATABASE_FILE, Store, StoreError, StoreOptions, settings};
+use crate::{Error, demo};
+
+#[derive(Debug, Clone, Default)]
+pub struct EngineConfig {
+    /// Where everything is kept; the OS's data folder for Tradewind when `None`.
+    pub data_dir: Option<PathBuf>,
+    /// How long to wait for another writer before reporting the database as locked.
+    pub busy_timeout: Option<Duration>,
+}
+
+/// Long work the engine can run as a job. Saved with the job, so a job can be resumed
+/// by a later process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobSpec {
+    LoadDemo,
+    ImportListings { path: PathBuf },
+    ImportOrders { path: PathBuf },
+    ImportPhotos { folder: PathBuf },
+}
+
+impl JobSpec {
+    fn kind(&self) -> &'static str {
+        match self {
+            JobSpec::LoadDemo => "load_demo",
+            JobSpec::ImportListings { .. } => "import_listings",
+            JobSpec::ImportOrders { .. } => "import_orders",
+            JobSpec::ImportPhotos { .. } => "import_photos",
+        }
+    }
+}
+
+/// The languages of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Language {
+    #[serde(rename = "en")]
+    English,
+    #[serde(rename = "zh-CN")]
+    SimplifiedChinese,
+}
+
+impl Language {
+    const SETTING: &'static str = "language";
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::SimplifiedChinese => "zh-CN",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Language, Error> {
+        match code {
+            "en" => Ok(Language::English),
+            "zh-CN" => Ok(Language::SimplifiedChinese),
+            other => Err(Error::InvalidSetting {
+                setting: "language",
+                value: other.to_string(),
+                allowed: "en, zh-CN".to_string(),
+            }),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    data_dir: PathBuf,
+    store: Store,
+    jobs: JobRunner,
+}
+
+impl Engine {
+    /// Opens the data folder (creating it on first use) and its database.
+    pub fn open(config: EngineConfig) -> Result<Engine, Error> {
+        let data_dir = config.data_dir.unwrap_or_else(Engine::default_data_dir);
+        std::fs::create_dir_all(&data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+        let mut options = StoreOptions::default();
+        if let Some(busy_timeout) = config.busy_timeout {
+            options.busy_timeout = busy_timeout;
+        }
+        let store = Store::open(&data_dir.join(DATABASE_FILE), options)?;
+        let jobs = JobRunner::new(store.clone(), data_dir.join("jobs"));
+        Ok(Engine {
+            data_dir,
+            store,
+            jobs,
+        })
+    }
+
+    /// The OS's per-user data folder (e.g. `~/.local/share/tradewind` on Linux).
+    pub fn default_data_dir() -> PathBuf {
+        directories::ProjectDirs::from("app", "Tradewind", "Tradewind")
+            .map(|dirs| dirs.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".tradewind"))
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Records a new job; run it with [`Engine::run_job`].
+    pub fn create_job(&self, spec: &JobSpec) -> Result<JobId, Error> {
+        let spec_json = serde_json::to_string(spec).map_err(|error| JobError::BadRecord {
+            id: 0,
+            detail: error.to_string(),
+        })?;
+        Ok(self.jobs.create(spec.kind(), &spec_json)?)
+    }
+
+    /// Runs or resumes job `id` on tokio's blocking pool, reporting to `observer`.
+    pub async fn run_job(&self, id: JobId, observer: JobObserver) -> Result<JobRecord, Error> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.run_job_blocking(id, observer))
+            .await
+            .map_err(|error| JobError::Panicked(error.to_string()))?
+    }
+
+    pub fn run_job_blocking(&self, id: JobId, observer: JobObserver) -> Result<JobRecord, Error> {
+        let job = self.jobs.get(id)?;
+        let spec: JobSpec =
+            serde_json::from_str(&job.spec).map_err(|error| JobError::BadRecord {
+                id,
+                detail: format!("unknown job ({error})"),
+            })?;
+        self.jobs.run(id, self.work(spec), observer)
+    }
+
+    pub fn cancel_job(&self, id: JobId) -> bool {
+        self.jobs.cancel(id)
+    }
+
+    pub fn job(&self, id: JobId) -> Result<JobRecord, Error> {
+        Ok(self.jobs.get(id)?)
+    }
+
+    pub fn jobs(&self) -> Result<Vec<JobRecord>, Error> {
+        Ok(self.jobs.list()?)
+    }
+
+    pub fn overview(&self) -> Result<Overview, Error> {
+        Ok(overview::overview(&self.store)?)
+    }
+
+    pub fn listings(&self) -> Result<Vec<ListingSummary>, Error> {
+        Ok(listings::list(&self.store)?)
+    }
+
+    pub fn photos(&self) -> Result<Vec<PhotoSummary>, Error> {
+        Ok(photos::list(&self.store)?)
+    }
+
+    pub fn orders_summary(&self) -> Result<OrdersSummary, Error> {
+        Ok(analytics::summarise(&self.store)?)
+    }
+
+    pub fn language(&self) -> Result<Language, Error> {
+        match settings::get(&self.store, Language::SETTING)? {
+            Some(code) => Language::parse(&code),
+            None => Ok(Language::English),
+        }
+    }
+
+    pub fn set_language(&self, language: Language) -> Result<(), Error> {
+        Ok(settings::set(
+            &self.store,
+            Language::SETTING,
+            language.code(),
+        )?)
+    }
+
+    pub fn doctor(&self) -> Result<DoctorReport, Error> {
+        let jobs = self.jobs()?;
+        let count = |state: JobState| jobs.iter().filter(|job| job.state == state).count() as u64;
+        Ok(DoctorReport {
+            version: env!("CARGO_PKG_VERSION"),
+            data_dir: self.data_dir.clone(),
+            database: self.store.status()?,
+            integrity_problems: self.store.integrity_problems()?,
+            cpu: doctor::cpu_features(),
+            devices: doctor::compiled_devices(),
+            models: doctor::models_present(&self.data_dir.join("models")),
+            counts: self.overview()?,
+            jobs: JobCounts {
+                total: jobs.len() as u64,
+                running: count(JobState::Running),
+                interrupted: count(JobState::Interrupted),
+                failed: count(JobState::Failed),
+            },
+        })
+    }
+
+    fn work(&self, spec: JobSpec) -> Work {
+        let demo_dir = self.data_dir.join("demo");
+        Box::new(move |context| match spec {
+            JobSpec::LoadDemo => demo::load(&demo_dir, context)
+                .map(|loaded| format!("Loaded the demo shop: {loaded}")),
+            JobSpec::ImportListings { path } => {
+                listings::import_shopify_products(&path, &source_name(&path), context).map(
+                    |imported| {
+                        format!(
+                            "Imported {} listings ({} variants, {} images) from {}",
+                            imported.listings,
+                            imported.variants,
+                            imported.images,
+                            path.display()
+                        )
+                    },
+                )
+            }
+            JobSpec::ImportOrders { path } => {
+                analytics::import_shopify_orders(&path, &source_name(&path), context).map(
+                    |imported| {
+                        format!(
+                            "Imported {} orders ({} line items) from {}",
+                            imported.orders,
+                            imported.lines,
+                            path.display()
+                        )
+                    },
+                )
+            }
+            JobSpec::ImportPhotos { folder } => {
+                photos::import_folder(&folder, &source_name(&folder), context).map(|imported| {
+                    format!(
+                        "Imported {} photos from {}",
+                        imported.photos,
+                        folder.display()
+                    )
+                })
+            }
+        })
+    }
+}
+
+/// Rows remember the file they came from, so importing that file again replaces them.
+fn source_name(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}

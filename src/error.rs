@@ -1,0 +1,52 @@
+use crate::input::InputError;
+use crate::jobs::JobError;
+use crate::store::StoreError;
+
+/// Any engine failure. Each variant's message is one sentence a seller can act on;
+/// [`Error::kind`] gives scripts and the desktop app a stable name for it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Job(#[from] JobError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("'{value}' is not a valid {setting}; choose one of: {allowed}")]
+    InvalidSetting {
+        setting: &'static str,
+        value: String,
+        allowed: String,
+    },
+}
+
+impl Error {
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Error::Job(JobError::Cancelled))
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Store(error) | Error::Job(JobError::Store(error)) => store_kind(error),
+            Error::Job(JobError::Cancelled) => "cancelled",
+            Error::Job(JobError::NotFound(_)) => "not_found",
+            Error::Job(JobError::NotResumable { .. } | JobError::RunningElsewhere(_)) => {
+                "job_state"
+            }
+            Error::Job(_) => "job",
+            Error::Input(InputError::Missing { .. }) => "file_missing",
+            Error::Input(_) => "bad_input",
+            Error::InvalidSetting { .. } => "invalid_setting",
+        }
+    }
+}
+
+fn store_kind(error: &StoreError) -> &'static str {
+    match error {
+        StoreError::Locked { .. } => "database_locked",
+        StoreError::ReadOnly { .. } => "database_read_only",
+        StoreError::NotADatabase { .. } => "database_damaged",
+        StoreError::TooNew { .. } => "database_too_new",
+        _ => "database",
+    }
+}

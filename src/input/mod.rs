@@ -1,0 +1,265 @@
+//! Reading the seller's files: one error type that always names the file, and the
+//! row and column where it can, plus a header-by-name view of CSV exports (shops
+//! add, drop and reorder columns between export versions).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use csv::StringRecord;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: no such file or folder")]
+    Missing { path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}, row {row}: {detail}")]
+    Malformed {
+        path: PathBuf,
+        row: u64,
+        detail: String,
+    },
+    #[error("{path}: the header row has no '{column}' column; is this a {format}?")]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        format: &'static str,
+    },
+    #[error("{path}, row {row}, column '{column}': {reason} ('{value}')")]
+    InvalidValue {
+        path: PathBuf,
+        row: u64,
+        column: String,
+        value: String,
+        reason: String,
+    },
+    #[error("{path}: {detail}")]
+    Unreadable { path: PathBuf, detail: String },
+    #[error("{path} is not a folder")]
+    NotAFolder { path: PathBuf },
+}
+
+impl InputError {
+    pub fn io(path: &Path, source: std::io::Error) -> InputError {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            InputError::Missing {
+                path: path.to_path_buf(),
+            }
+        } else {
+            InputError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    }
+
+    pub fn csv(path: &Path, error: csv::Error) -> InputError {
+        let row = error.position().map(row_number).unwrap_or(0);
+        match error.into_kind() {
+            csv::ErrorKind::Io(source) => InputError::io(path, source),
+            csv::ErrorKind::Utf8 { err, .. } => InputError::Malformed {
+                path: path.to_path_buf(),
+                row,
+                detail: format!("the text is not valid UTF-8 ({err})"),
+            },
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => InputError::Malformed {
+                path: path.to_path_buf(),
+                row,
+                detail: format!("this row has {len} cells but the header has {expected_len}"),
+            },
+            other => InputError::Malformed {
+                path: path.to_path_buf(),
+                row,
+                detail: format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// Fails early, before anything is opened or written, when an input file is missing.
+pub fn require_file(path: &Path) -> Result<(), InputError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(InputError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "this is a folder, not a file".into(),
+        }),
+        Err(error) => Err(InputError::io(path, error)),
+    }
+}
+
+pub fn require_folder(path: &Path) -> Result<(), InputError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(InputError::NotAFolder {
+            path: path.to_path_buf(),
+        }),
+        Err(error) => Err(InputError::io(path, error)),
+    }
+}
+
+/// A CSV export opened with its header row read: cells are found by column name.
+pub struct CsvExport {
+    pub path: PathBuf,
+    pub reader: csv::Reader<File>,
+    columns: HashMap<String, usize>,
+    format: &'static str,
+}
+
+impl CsvExport {
+    pub fn open(path: &Path, format: &'static str) -> Result<CsvExport, InputError> {
+        let file = File::open(path).map_err(|error| InputError::io(path, error))?;
+        let mut reader = csv::ReaderBuilder::new().from_reader(file);
+        let header = reader
+            .headers()
+            .map_err(|error| InputError::csv(path, error))?;
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (name.trim().to_string(), index))
+            .collect();
+        Ok(CsvExport {
+            path: path.to_path_buf(),
+            reader,
+            columns,
+            format,
+        })
+    }
+
+    pub fn required(&self, column: &str) -> Result<Column, InputError> {
+        self.optional(&[column])
+            .ok_or_else(|| InputError::MissingColumn {
+                path: self.path.clone(),
+                column: column.to_string(),
+                format: self.format,
+            })
+    }
+
+    /// The first of `names` the file has: exports spell some columns differently
+    /// from one version to the next.
+    pub fn optional(&self, names: &[&str]) -> Option<Column> {
+        names.iter().find_map(|name| {
+            self.columns.get(*name).map(|index| Column {
+                index: *index,
+                name: (*name).to_string(),
+            })
+        })
+    }
+
+    pub fn read(&mut self, record: &mut StringRecord) -> Result<bool, InputError> {
+        self.reader
+            .read_record(record)
+            .map_err(|error| InputError::csv(&self.path, error))
+    }
+
+    pub fn invalid(
+        &self,
+        record: &StringRecord,
+        column: &Column,
+        reason: impl Into<String>,
+    ) -> InputError {
+        InputError::InvalidValue {
+            path: self.path.clone(),
+            row: row_of(record),
+            column: column.name.clone(),
+            value: cell(record, Some(column)).to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    index: usize,
+    name: String,
+}
+
+/// The trimmed cell of an optional column; empty when the file lacks the column.
+pub fn cell<'r>(record: &'r StringRecord, column: Option<&Column>) -> &'r str {
+    column
+        .and_then(|column| record.get(column.index))
+        .map(str::trim)
+        .unwrap_or("")
+}
+
+/// The row as a spreadsheet numbers it (the header is row 1). Unlike a line number it
+/// is right whatever the line endings and however many lines a quoted cell spans.
+pub fn row_of(record: &StringRecord) -> u64 {
+    record.position().map(row_number).unwrap_or(0)
+}
+
+fn row_number(position: &csv::Position) -> u64 {
+    position.record() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let path = dir.join("input.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn columns_are_found_by_name_whatever_their_order_and_a_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "\u{feff}B,Name\r\n2,x\r\n");
+        let mut export = CsvExport::open(&path, "test export").unwrap();
+        let name = export.required("Name").unwrap();
+        let b = export.optional(&["A", "B"]);
+        let mut record = StringRecord::new();
+        assert!(export.read(&mut record).unwrap());
+        assert_eq!(cell(&record, Some(&name)), "x");
+        assert_eq!(cell(&record, b.as_ref()), "2");
+        assert_eq!(cell(&record, None), "");
+    }
+
+    #[test]
+    fn a_missing_column_names_the_file_the_column_and_the_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "A\n1\n");
+        let export = CsvExport::open(&path, "Shopify orders export").unwrap();
+        let message = export.required("Name").unwrap_err().to_string();
+        assert!(
+            message.contains("input.csv")
+                && message.contains("'Name'")
+                && message.contains("Shopify orders export")
+        );
+    }
+
+    #[test]
+    fn a_ragged_row_is_reported_with_its_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "A,B\n1,2\n3\n");
+        let mut export = CsvExport::open(&path, "test export").unwrap();
+        let mut record = StringRecord::new();
+        assert!(export.read(&mut record).unwrap());
+        let message = export.read(&mut record).unwrap_err().to_string();
+        assert!(
+            message.contains("row 3") && message.contains("1 cells but the header has 2"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_one_clear_sentence() {
+        let error = require_file(Path::new("/nonexistent/orders.csv")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "/nonexistent/orders.csv: no such file or folder"
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! The Tradewind engine: everything the desktop app and the `tradewind` CLI do, with
+//! no user interface of its own. It knows nothing of Tauri; the shell adapts it.
+//!
+//! Start with [`Engine`]: it owns the data folder, the SQLite store and the job runner.
+
+pub mod analytics;
+pub mod demo;
+pub mod doctor;
+mod engine;
+mod error;
+pub mod files;
+pub mod input;
+pub mod jobs;
+pub mod listings;
+pub mod overview;
+pub mod photos;
+pub mod store;
+
+pub use engine::{Engine, EngineConfig, JobSpec, Language};
+pub use error::Error;

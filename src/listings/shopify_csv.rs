@@ -1,0 +1,288 @@
+//! The Shopify product CSV (legacy export): one row per variant or image, rows of a
+//! product sharing its Handle, product fields only on the product's first row.
+
+use std::path::Path;
+
+use csv::StringRecord;
+
+use crate::analytics::money::parse_cents;
+use crate::input::{Column, CsvExport, InputError, cell};
+
+pub const FORMAT: &str = "Shopify product CSV";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedListing {
+    pub handle: String,
+    pub title: String,
+    pub body_html: String,
+    pub vendor: String,
+    pub product_type: String,
+    pub tags: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub status: String,
+    pub variants: Vec<ParsedVariant>,
+    pub images: Vec<ParsedImage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedVariant {
+    pub sku: String,
+    /// "Colour: Sand / Size: M"; empty for a product without options.
+    pub options: String,
+    pub price_cents: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedImage {
+    pub position: i64,
+    pub src: String,
+    pub alt_text: String,
+}
+
+struct Columns {
+    handle: Column,
+    title: Column,
+    body: Option<Column>,
+    vendor: Option<Column>,
+    product_type: Option<Column>,
+    tags: Option<Column>,
+    seo_title: Option<Column>,
+    seo_description: Option<Column>,
+    status: Option<Column>,
+    option_names: [Option<Column>; 3],
+    option_values: [Option<Column>; 3],
+    sku: Option<Column>,
+    price: Option<Column>,
+    image_src: Option<Column>,
+    image_position: Option<Column>,
+    image_alt: Option<Column>,
+}
+
+impl Columns {
+    fn find(export: &CsvExport) -> Result<Columns, InputError> {
+        let option = |n: usize, what: &str| export.optional(&[&format!("Option{n} {what}")]);
+        Ok(Columns {
+            handle: export.required("Handle")?,
+            title: export.required("Title")?,
+            body: export.optional(&["Body (HTML)"]),
+            vendor: export.optional(&["Vendor"]),
+            product_type: export.optional(&["Type"]),
+            tags: export.optional(&["Tags"]),
+            seo_title: export.optional(&["SEO Title"]),
+            seo_description: export.optional(&["SEO Description"]),
+            status: export.optional(&["Status"]),
+            option_names: [option(1, "Name"), option(2, "Name"), option(3, "Name")],
+            option_values: [option(1, "Value"), option(2, "Value"), option(3, "Value")],
+            sku: export.optional(&["Variant SKU"]),
+            price: export.optional(&["Variant Price"]),
+            image_src: export.optional(&["Image Src"]),
+            image_position: export.optional(&["Image Position"]),
+            image_alt: export.optional(&["Image Alt Text"]),
+        })
+    }
+}
+
+/// Reads every product of the file, in the file's order.
+pub fn read(path: &Path) -> Result<Vec<ParsedListing>, InputError> {
+    let mut export = CsvExport::open(path, FORMAT)?;
+    let columns = Columns::find(&export)?;
+    let mut listings: Vec<ParsedListing> = Vec::new();
+    let mut option_names: [String; 3] = Default::default();
+    let mut record = StringRecord::new();
+    while export.read(&mut record)? {
+        let handle = cell(&record, Some(&columns.handle));
+        if handle.is_empty() {
+            return Err(export.invalid(
+                &record,
+                &columns.handle,
+                "every row needs the product's handle",
+            ));
+        }
+        let starts_product = listings
+            .last()
+            .is_none_or(|listing| listing.handle != handle);
+        if starts_product {
+            if listings.iter().any(|listing| listing.handle == handle) {
+                return Err(export.invalid(
+                    &record,
+                    &columns.handle,
+                    "the rows of this product are not together; an earlier product has the same handle",
+                ));
+            }
+            let title = cell(&record, Some(&columns.title));
+            if title.is_empty() {
+                return Err(export.invalid(
+                    &record,
+                    &columns.title,
+                    "the first row of a product needs its title",
+                ));
+            }
+            option_names = std::array::from_fn(|n| {
+                cell(&record, columns.option_names[n].as_ref()).to_string()
+            });
+            listings.push(ParsedListing {
+                handle: handle.to_string(),
+                title: title.to_string(),
+                body_html: cell(&record, columns.body.as_ref()).to_string(),
+                vendor: cell(&record, columns.vendor.as_ref()).to_string(),
+                product_type: cell(&record, columns.product_type.as_ref()).to_string(),
+                tags: cell(&record, columns.tags.as_ref()).to_string(),
+                seo_title: cell(&record, columns.seo_title.as_ref()).to_string(),
+                seo_description: cell(&record, columns.seo_description.as_ref()).to_string(),
+                status: cell(&record, columns.status.as_ref()).to_string(),
+                variants: Vec::new(),
+                images: Vec::new(),
+            });
+        }
+        let variant = read_variant(&export, &record, &columns, &option_names)?;
+        let image = read_image(&export, &record, &columns)?;
+        if let Some(listing) = listings.last_mut() {
+            listing.variants.extend(variant);
+            if let Some(mut image) = image {
+                if image.position == 0 {
+                    image.position = listing.images.len() as i64 + 1;
+                }
+                listing.images.push(image);
+            }
+        }
+    }
+    Ok(listings)
+}
+
+fn read_variant(
+    export: &CsvExport,
+    record: &StringRecord,
+    columns: &Columns,
+    option_names: &[String; 3],
+) -> Result<Option<ParsedVariant>, InputError> {
+    let sku = cell(record, columns.sku.as_ref());
+    let price = cell(record, columns.price.as_ref());
+    let values: Vec<&str> = columns
+        .option_values
+        .iter()
+        .map(|column| cell(record, column.as_ref()))
+        .collect();
+    if sku.is_empty() && price.is_empty() && values.iter().all(|value| value.is_empty()) {
+        return Ok(None);
+    }
+    let options = option_names
+        .iter()
+        .zip(&values)
+        .filter(|(name, value)| {
+            !(value.is_empty() || name.as_str() == "Title" && **value == "Default Title")
+        })
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let price_cents = match (&columns.price, price.is_empty()) {
+        (Some(column), false) => {
+            Some(parse_cents(price).map_err(|reason| export.invalid(record, column, reason))?)
+        }
+        _ => None,
+    };
+    Ok(Some(ParsedVariant {
+        sku: sku.to_string(),
+        options,
+        price_cents,
+    }))
+}
+
+fn read_image(
+    export: &CsvExport,
+    record: &StringRecord,
+    columns: &Columns,
+) -> Result<Option<ParsedImage>, InputError> {
+    let src = cell(record, columns.image_src.as_ref());
+    if src.is_empty() {
+        return Ok(None);
+    }
+    let position_text = cell(record, columns.image_position.as_ref());
+    let position = match (&columns.image_position, position_text.is_empty()) {
+        (Some(column), false) => position_text
+            .parse::<i64>()
+            .map_err(|_| export.invalid(record, column, "not a whole number"))?,
+        _ => 0,
+    };
+    Ok(Some(ParsedImage {
+        position,
+        src: src.to_string(),
+        alt_text: cell(record, columns.image_alt.as_ref()).to_string(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "Handle,Title,Body (HTML),Vendor,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Image Src,Image Position,Image Alt Text\r\n";
+
+    fn parse(rows: &str) -> Result<Vec<ParsedListing>, InputError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("products.csv");
+        std::fs::write(&path, format!("\u{feff}{HEADER}{rows}")).unwrap();
+        read(&path)
+    }
+
+    #[test]
+    fn variant_and_image_rows_join_their_product() {
+        let listings = parse(concat!(
+            "mug,Mug,\"<p>A &amp; B</p>\r\n<ul><li>x</li></ul>\",Kumo,Colour,Sand,Size,S,MUG-1,24.00,https://x/1.jpg,1,Mug front\r\n",
+            "mug,,,,,Slate,,L,MUG-2,26.5,https://x/2.jpg,2,Mug side\r\n",
+            "pen,Pen,,Ink,Title,Default Title,,,PEN-1,9,,,\r\n",
+        ))
+        .unwrap();
+        assert_eq!(listings.len(), 2);
+        let mug = &listings[0];
+        assert_eq!(mug.body_html, "<p>A &amp; B</p>\r\n<ul><li>x</li></ul>");
+        assert_eq!(mug.variants[1].options, "Colour: Slate / Size: L");
+        assert_eq!(mug.variants[1].price_cents, Some(2650));
+        assert_eq!(
+            mug.images
+                .iter()
+                .map(|image| image.position)
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert_eq!(
+            listings[1].variants[0].options, "",
+            "Shopify's 'Default Title' is no option"
+        );
+    }
+
+    #[test]
+    fn a_bad_price_names_the_line_and_column() {
+        let error = parse("mug,Mug,,,,,,,MUG-1,\"24,00\",,,\r\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("row 2") && error.contains("'Variant Price'") && error.contains("24,00"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_product_without_a_title_is_refused() {
+        let error = parse("mug,,,,,,,,MUG-1,1,,,\r\n").unwrap_err().to_string();
+        assert!(error.contains("needs its title"), "{error}");
+    }
+
+    #[test]
+    fn the_demo_catalogue_reads_whole() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/products.csv");
+        let listings = read(&path).unwrap();
+        assert_eq!(listings.len(), 30);
+        assert!(
+            listings
+                .iter()
+                .all(|listing| !listing.variants.is_empty() && !listing.images.is_empty())
+        );
+        assert!(
+            listings
+                .iter()
+                .map(|listing| listing.variants.len())
+                .sum::<usize>()
+                > 60
+        );
+    }
+}

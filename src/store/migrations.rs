@@ -1,0 +1,70 @@
+//! The schema's history. Append-only: a shipped step is never edited, because
+//! databases in the field already ran it. The hash test below refuses an edit.
+
+use rusqlite_migration::{M, Migrations};
+
+const STEPS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build brings a database to.
+pub fn latest_version() -> usize {
+    STEPS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+
+    /// sha256 of every shipped step. Add a line when you append a step; never change one.
+    const SHIPPED: &[&str] = &["f1f24c5c7b4d6686baac8cd179612e18c4d47463be8cbdd9e7b07ba9a826903d"];
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn shipped_migrations_are_unchanged() {
+        for (index, expected) in SHIPPED.iter().enumerate() {
+            let actual = hex(&Sha256::digest(STEPS[index].as_bytes()));
+            assert_eq!(
+                &actual,
+                expected,
+                "migration {} was edited after it shipped; append a new migration instead",
+                index + 1
+            );
+        }
+        assert_eq!(
+            STEPS.len(),
+            SHIPPED.len(),
+            "pin the hash of the new migration in SHIPPED"
+        );
+    }
+
+    #[test]
+    fn migrates_an_empty_database_to_the_latest_version() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let version: usize = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, latest_version());
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('jobs', 'listings', 'orders', 'order_lines', 'photos', 'settings')",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 6);
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+}
