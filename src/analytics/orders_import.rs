@@ -25,6 +25,9 @@ pub struct ImportedOrders {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Checkpoint {
+    /// The file's size when the import started: resuming at a byte offset into a file
+    /// that has since changed would import garbage.
+    file_size: u64,
     byte: u64,
     line: u64,
     record: u64,
@@ -146,6 +149,13 @@ pub fn import_shopify_orders(
     let mut conn = store.connect()?;
 
     let mut checkpoint = match saved {
+        Some(saved) if saved.file_size != total_bytes => {
+            return Err(InputError::Unreadable {
+                path: path.to_path_buf(),
+                detail: "the file changed since this import started; import it again instead of resuming".into(),
+            }
+            .into());
+        }
         Some(saved) => {
             export
                 .reader
@@ -155,7 +165,10 @@ pub fn import_shopify_orders(
             saved
         }
         None => {
-            let mut fresh = Checkpoint::default();
+            let mut fresh = Checkpoint {
+                file_size: total_bytes,
+                ..Checkpoint::default()
+            };
             fresh.at(export.reader.position());
             context.begin_stage(STAGE, Unit::Bytes, Some(total_bytes), fresh.byte);
             let tx = conn.transaction().map_err(|error| store.error(error))?;

@@ -1,0 +1,71 @@
+//! Helpers shared by the CLI workflow tests: they run the real `tradewind` binary.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tradewind::demo::{self, GeneratedOrders, OrdersPlan};
+use tradewind::listings::shopify_csv;
+
+pub fn tradewind(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tradewind"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("TRADEWIND_DATA_DIR");
+    command
+}
+
+pub fn run(data_dir: &Path, args: &[&str]) -> Output {
+    tradewind(data_dir)
+        .args(args)
+        .output()
+        .expect("the tradewind binary runs")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Writes a Shopify orders export of `orders` orders from the demo catalogue.
+pub fn orders_file(dir: &Path, orders: u64) -> (PathBuf, GeneratedOrders) {
+    let files = demo::unpack(&dir.join("catalogue")).unwrap();
+    let listings = shopify_csv::read(&files.products).unwrap();
+    let path = dir.join("orders_export_big.csv");
+    let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let made = demo::write_orders(
+        &listings,
+        &OrdersPlan {
+            orders,
+            ..OrdersPlan::demo()
+        },
+        file,
+    )
+    .unwrap();
+    (path, made)
+}
+
+/// Reads a count straight from the database file, as another process would.
+pub fn count(data_dir: &Path, sql: &str) -> Option<u64> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    let conn = rusqlite::Connection::open_with_flags(data_dir.join("tradewind.db"), flags).ok()?;
+    conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+        .ok()
+        .map(|n| n as u64)
+}
+
+pub fn job_states(data_dir: &Path) -> Vec<String> {
+    let output = run(data_dir, &["--json", "jobs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let jobs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    jobs.as_array()
+        .unwrap()
+        .iter()
+        .map(|job| job["state"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -1,0 +1,39 @@
+//! `tradewind demo && tradewind doctor` on a fresh data folder report the real counts.
+
+#![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
+
+mod common;
+
+use common::{count, run, stderr, stdout};
+
+#[test]
+fn demo_then_doctor_report_what_the_store_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("fresh");
+    let demo = run(&data_dir, &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let printed = stdout(&demo);
+    assert!(
+        printed.contains(
+            "30 listings (74 variants, 60 images), 2000 orders (3305 line items), 12 photos"
+        ),
+        "{printed}"
+    );
+
+    let doctor = run(&data_dir, &["--json", "doctor"]);
+    assert!(doctor.status.success(), "{}", stderr(&doctor));
+    let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    assert_eq!(report["integrity_problems"], serde_json::json!([]));
+    assert_eq!(report["database"]["journal_mode"], "wal");
+    assert_eq!(report["counts"]["listings"], 30);
+    assert_eq!(report["counts"]["orders"], 2000);
+    assert_eq!(report["counts"]["photos"], 12);
+    let customers = count(&data_dir, "SELECT count(DISTINCT email) FROM orders").unwrap();
+    assert_eq!(report["counts"]["customers"], customers);
+    assert_eq!(report["jobs"]["total"], 1);
+
+    // Loading the demo again replaces it rather than doubling it.
+    assert!(run(&data_dir, &["demo"]).status.success());
+    assert_eq!(count(&data_dir, "SELECT count(*) FROM orders"), Some(2000));
+    assert_eq!(count(&data_dir, "SELECT count(*) FROM photos"), Some(12));
+}
