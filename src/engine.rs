@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::{self, OrdersSummary};
 use crate::doctor::{self, DoctorReport, JobCounts};
-use crate::jobs::{JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, Work};
+use crate::jobs::{
+    JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, PreparedJob, Work,
+};
 use crate::listings::{self, ListingSummary};
 use crate::overview::{self, Overview};
 use crate::photos::{self, PhotoSummary};
@@ -131,20 +133,30 @@ impl Engine {
 
     /// Runs or resumes job `id` on tokio's blocking pool, reporting to `observer`.
     pub async fn run_job(&self, id: JobId, observer: JobObserver) -> Result<JobRecord, Error> {
-        let engine = self.clone();
-        tokio::task::spawn_blocking(move || engine.run_job_blocking(id, observer))
-            .await
-            .map_err(|error| JobError::Panicked(error.to_string()))?
+        let prepared = self.prepare_job(id)?;
+        Engine::run_prepared(prepared, observer).await
     }
 
-    pub fn run_job_blocking(&self, id: JobId, observer: JobObserver) -> Result<JobRecord, Error> {
+    /// Takes the job's lock and checks it may run: refusals come back here, before
+    /// any work or event.
+    pub fn prepare_job(&self, id: JobId) -> Result<PreparedJob, Error> {
         let job = self.jobs.get(id)?;
         let spec: JobSpec =
             serde_json::from_str(&job.spec).map_err(|error| JobError::BadRecord {
                 id,
                 detail: format!("unknown job ({error})"),
             })?;
-        self.jobs.run(id, self.work(spec), observer)
+        Ok(self.jobs.prepare(id, self.work(spec))?)
+    }
+
+    /// Runs a prepared job on tokio's blocking pool; it ends with a `Finished` event.
+    pub async fn run_prepared(
+        prepared: PreparedJob,
+        observer: JobObserver,
+    ) -> Result<JobRecord, Error> {
+        tokio::task::spawn_blocking(move || prepared.run(observer))
+            .await
+            .map_err(|error| JobError::Panicked(error.to_string()))?
     }
 
     pub fn cancel_job(&self, id: JobId) -> bool {
@@ -209,6 +221,18 @@ impl Engine {
                 failed: count(JobState::Failed),
             },
         })
+    }
+
+    /// Writes the health report as JSON to `path`, atomically.
+    pub fn save_doctor_report(&self, path: &Path) -> Result<(), Error> {
+        let report = self.doctor()?;
+        let json = serde_json::to_vec_pretty(&report).map_err(|error| {
+            crate::input::InputError::Write {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(error),
+            }
+        })?;
+        Ok(crate::files::write_atomically(path, &json)?)
     }
 
     fn work(&self, spec: JobSpec) -> Work {

@@ -17,4 +17,4 @@ pub use context::JobContext;
 pub use error::JobError;
 pub use progress::{JobEvent, Progress, Unit};
 pub use record::{JobId, JobRecord, JobState};
-pub use runner::{JobObserver, JobRunner, Work};
+pub use runner::{JobObserver, JobRunner, PreparedJob, Work};

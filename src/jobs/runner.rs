@@ -75,16 +75,21 @@ impl JobRunner {
         }
     }
 
-    /// Runs (or resumes) job `id` on the calling thread until it succeeds, fails or is
-    /// cancelled. A failure is saved on the job and returned as the work's own error.
+    /// Runs (or resumes) job `id` on the calling thread: [`JobRunner::prepare`], then
+    /// [`PreparedJob::run`].
     pub fn run(
         &self,
         id: JobId,
         work: Work,
         observer: JobObserver,
     ) -> Result<JobRecord, crate::Error> {
+        self.prepare(id, work)?.run(observer)
+    }
+
+    /// Takes job `id`'s lock and checks that it may run, so that a refusal (already
+    /// done, running elsewhere) reaches the caller before any work starts.
+    pub fn prepare(&self, id: JobId, work: Work) -> Result<PreparedJob, JobError> {
         let store = &self.inner.store;
-        let lock_path = self.lock_path(id);
         let lock = self.take_lock(id)?;
         let conn = store.connect()?;
         let job = record::load(store, &conn, id)?;
@@ -93,22 +98,37 @@ impl JobRunner {
             return Err(JobError::NotResumable {
                 id,
                 state: job.state,
-            }
-            .into());
+            });
         }
         let checkpoint: Map<String, Value> =
             serde_json::from_str(&job.checkpoint).map_err(|error| JobError::BadRecord {
                 id,
                 detail: format!("checkpoint: {error}"),
             })?;
+        Ok(PreparedJob {
+            runner: self.clone(),
+            id,
+            lock,
+            checkpoint,
+            work,
+        })
+    }
+
+    fn execute(
+        &self,
+        id: JobId,
+        checkpoint: Map<String, Value>,
+        work: Work,
+        observer: JobObserver,
+    ) -> Result<JobRecord, crate::Error> {
+        let store = &self.inner.store;
+        let conn = store.connect()?;
         record::set_state(store, &conn, id, JobState::Running, None).map_err(JobError::from)?;
         let cancel = Arc::new(AtomicBool::new(false));
         self.flags().insert(id, cancel.clone());
-
-        let mut context = JobContext::new(id, store.clone(), checkpoint, cancel, observer.clone());
+        let mut context = JobContext::new(id, store.clone(), checkpoint, cancel, observer);
         let outcome = work(&mut context);
         self.flags().remove(&id);
-
         let (state, message, failure) = match outcome {
             Ok(summary) => (JobState::Succeeded, Some(summary), None),
             Err(error) if error.is_cancelled() => {
@@ -117,16 +137,6 @@ impl JobRunner {
             Err(error) => (JobState::Failed, Some(error.to_string()), Some(error)),
         };
         record::set_state(store, &conn, id, state, message.as_deref()).map_err(JobError::from)?;
-        drop(lock);
-        if state == JobState::Succeeded {
-            // A finished job needs no lock; a missing one is harmless, so the result is ignored.
-            let _ = std::fs::remove_file(&lock_path);
-        }
-        observer(JobEvent::Finished {
-            job_id: id,
-            state,
-            message: message.clone(),
-        });
         match failure {
             Some(error) => Err(error),
             None => Ok(record::load(store, &conn, id)?),
@@ -188,6 +198,50 @@ impl JobRunner {
             Err(JobError::RunningElsewhere(_)) => Ok(job),
             Err(error) => Err(error),
         }
+    }
+}
+
+/// A job that holds its lock and is cleared to run.
+pub struct PreparedJob {
+    runner: JobRunner,
+    id: JobId,
+    lock: File,
+    checkpoint: Map<String, Value>,
+    work: Work,
+}
+
+impl PreparedJob {
+    pub fn id(&self) -> JobId {
+        self.id
+    }
+
+    /// Does the work until it succeeds, fails or is cancelled, and always ends by
+    /// reporting a `Finished` event. A failure is saved on the job and returned as
+    /// the work's own error.
+    pub fn run(self, observer: JobObserver) -> Result<JobRecord, crate::Error> {
+        let PreparedJob {
+            runner,
+            id,
+            lock,
+            checkpoint,
+            work,
+        } = self;
+        let outcome = runner.execute(id, checkpoint, work, observer.clone());
+        drop(lock);
+        let (state, message) = match &outcome {
+            Ok(job) => (job.state, job.message.clone()),
+            Err(error) => (JobState::Failed, Some(error.to_string())),
+        };
+        if state == JobState::Succeeded {
+            // A finished job needs no lock; a missing one is harmless, so the result is ignored.
+            let _ = std::fs::remove_file(runner.lock_path(id));
+        }
+        observer(JobEvent::Finished {
+            job_id: id,
+            state,
+            message,
+        });
+        outcome
     }
 }
 

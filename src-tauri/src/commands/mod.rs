@@ -1,0 +1,28 @@
+//! Every command the UI can invoke, registered in one place.
+
+mod jobs;
+mod shop;
+mod system;
+
+use tauri::Runtime;
+use tauri::ipc::Invoke;
+
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        shop::overview,
+        shop::listings,
+        shop::photos,
+        shop::orders_summary,
+        jobs::jobs,
+        jobs::start_job,
+        jobs::resume_job,
+        jobs::cancel_job,
+        system::doctor,
+        system::save_doctor_report,
+        system::language,
+        system::set_language,
+    ]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,137 @@
+//! The commands through Tauri's IPC with the mock runtime: arguments as the UI sends
+//! them, results and errors as the UI receives them.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+
+use crate::{AppState, app};
+
+struct Fixture {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    window: WebviewWindow<tauri::test::MockRuntime>,
+    data: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    fixture_in(tempfile::tempdir().unwrap())
+}
+
+fn fixture_in(data: tempfile::TempDir) -> Fixture {
+    let state = AppState::open(Some(data.path().to_path_buf()));
+    let app = app(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default())
+        .build()
+        .unwrap();
+    Fixture {
+        _app: app,
+        window,
+        data,
+    }
+}
+
+fn invoke(fixture: &Fixture, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &fixture.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn a_new_data_folder_has_an_empty_overview_and_english() {
+    let fixture = fixture();
+    let overview = invoke(&fixture, "overview", json!({})).unwrap();
+    assert_eq!(overview["listings"], 0);
+    assert_eq!(overview["orders"], 0);
+    assert_eq!(invoke(&fixture, "language", json!({})).unwrap(), "en");
+}
+
+#[test]
+fn an_unknown_language_comes_back_as_a_command_error() {
+    let fixture = fixture();
+    let error = invoke(&fixture, "set_language", json!({ "code": "fr" })).unwrap_err();
+    assert_eq!(error["kind"], "invalid_setting");
+    assert_eq!(
+        error["message"],
+        "'fr' is not a valid language; choose one of: en, zh-CN"
+    );
+    assert_eq!(
+        invoke(&fixture, "set_language", json!({ "code": "zh-CN" })).unwrap(),
+        "zh-CN"
+    );
+}
+
+#[test]
+fn the_demo_loads_through_a_job_started_from_the_ui() {
+    let fixture = fixture();
+    let id = invoke(
+        &fixture,
+        "start_job",
+        json!({ "spec": { "kind": "load_demo" }, "onEvent": "__CHANNEL__:7" }),
+    )
+    .unwrap();
+    assert_eq!(id, 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let jobs = invoke(&fixture, "jobs", json!({})).unwrap();
+        if jobs[0]["state"] == "succeeded" {
+            break;
+        }
+        assert!(jobs[0]["state"] != "failed", "{jobs}");
+        assert!(
+            Instant::now() < deadline,
+            "the demo did not load within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let overview = invoke(&fixture, "overview", json!({})).unwrap();
+    assert_eq!(
+        (overview["listings"].as_u64(), overview["photos"].as_u64()),
+        (Some(30), Some(12))
+    );
+    let photos = invoke(&fixture, "photos", json!({})).unwrap();
+    assert!(
+        photos[0]["thumbnail"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/jpeg;base64,/9j/")
+    );
+    // A finished job may not run again: refused at once, not in the background.
+    let error = invoke(
+        &fixture,
+        "resume_job",
+        json!({ "id": 1, "onEvent": "__CHANNEL__:8" }),
+    )
+    .unwrap_err();
+    assert_eq!(error["kind"], "job_state");
+    assert!(fixture.data.path().join("tradewind.db").exists());
+}
+
+#[test]
+fn a_damaged_database_is_reported_by_every_command_instead_of_a_crash() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("tradewind.db"),
+        b"not a database at all".repeat(100),
+    )
+    .unwrap();
+    let fixture = fixture_in(data);
+    let error = invoke(&fixture, "overview", json!({})).unwrap_err();
+    assert_eq!(error["kind"], "database_damaged");
+    assert!(error["message"].as_str().unwrap().contains("tradewind.db"));
+}

@@ -1,0 +1,47 @@
+import { useEffect } from "preact/hooks";
+import { JobProgress } from "./components/JobProgress";
+import { Nav } from "./components/Nav";
+import { language, t } from "./i18n";
+import { loadLanguage, problem, refreshOverview, view } from "./state";
+import { Analytics } from "./views/Analytics";
+import { Listings } from "./views/Listings";
+import { Models } from "./views/Models";
+import { Photos } from "./views/Photos";
+import { Settings } from "./views/Settings";
+
+const views = { listings: Listings, photos: Photos, analytics: Analytics, models: Models, settings: Settings };
+
+export function App() {
+  useEffect(() => {
+    void loadLanguage();
+    void refreshOverview();
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = language.value;
+  }, [language.value]);
+  const View = views[view.value];
+  return (
+    <div class="app">
+      <aside class="sidebar">
+        <div class="brand">
+          <span class="brand-name">Tradewind</span>
+          <span class="brand-tagline">{t("app.tagline")}</span>
+        </div>
+        <Nav />
+      </aside>
+      <main class="content" data-testid={`view-${view.value}`}>
+        {problem.value && (
+          <div class="problem" role="alert" data-testid="problem">
+            <strong>{t("error.title")}: </strong>
+            {problem.value}
+            <button type="button" onClick={() => (problem.value = null)}>
+              ×
+            </button>
+          </div>
+        )}
+        <JobProgress />
+        <View />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+// The one module that talks to the desktop backend. Views call these typed
+// functions; nothing else imports Tauri.
+
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { open, save } from "@tauri-apps/plugin-dialog";
+import type {
+  DoctorReport,
+  JobEvent,
+  JobRecord,
+  JobSpec,
+  Language,
+  ListingSummary,
+  OrdersSummary,
+  Overview,
+  PhotoView,
+} from "./types";
+
+/** A failed command: `kind` is stable for code, `message` is for the seller. */
+export class ApiError extends Error {
+  readonly kind: string;
+  constructor(kind: string, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error && typeof error === "object" && "kind" in error && "message" in error) {
+    return new ApiError(String(error.kind), String(error.message));
+  }
+  return new ApiError("unknown", String(error));
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+function channel(onEvent: (event: JobEvent) => void): Channel<JobEvent> {
+  const events = new Channel<JobEvent>();
+  events.onmessage = onEvent;
+  return events;
+}
+
+export const api = {
+  overview: () => call<Overview>("overview"),
+  listings: () => call<ListingSummary[]>("listings"),
+  photos: () => call<PhotoView[]>("photos"),
+  ordersSummary: () => call<OrdersSummary>("orders_summary"),
+  jobs: () => call<JobRecord[]>("jobs"),
+  doctor: () => call<DoctorReport>("doctor"),
+  language: () => call<Language>("language"),
+  setLanguage: (code: Language) => call<Language>("set_language", { code }),
+  saveDoctorReport: (path: string) => call<void>("save_doctor_report", { path }),
+
+  /** Starts a job; progress and the final outcome arrive on `onEvent`. */
+  startJob: (spec: JobSpec, onEvent: (event: JobEvent) => void) =>
+    call<number>("start_job", { spec, onEvent: channel(onEvent) }),
+  resumeJob: (id: number, onEvent: (event: JobEvent) => void) =>
+    call<void>("resume_job", { id, onEvent: channel(onEvent) }),
+  cancelJob: (id: number) => call<boolean>("cancel_job", { id }),
+
+  /** Asks the seller for one file; null when they cancel. */
+  async pickFile(name: string, extensions: string[]): Promise<string | null> {
+    const chosen = await open({ multiple: false, directory: false, filters: [{ name, extensions }] });
+    return typeof chosen === "string" ? chosen : null;
+  },
+  async pickFolder(): Promise<string | null> {
+    const chosen = await open({ multiple: false, directory: true });
+    return typeof chosen === "string" ? chosen : null;
+  },
+  async pickSaveLocation(defaultPath: string): Promise<string | null> {
+    return await save({ defaultPath, filters: [{ name: "JSON", extensions: ["json"] }] });
+  },
+};

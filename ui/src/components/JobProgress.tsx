@@ -1,0 +1,54 @@
+import { t, type MessageKey } from "../i18n";
+import { formatBytes, formatCount, formatDuration } from "../format";
+import { activeJob, cancelActiveJob, dismissJob } from "../state";
+import type { Progress } from "../types";
+
+function amount(progress: Progress, value: number): string {
+  return progress.unit === "bytes" ? formatBytes(value) : formatCount(value);
+}
+
+/** The running (or just finished) job: stage, bar, counts, speed, time left, cancel. */
+export function JobProgress() {
+  const job = activeJob.value;
+  if (!job) return null;
+  const progress = job.progress;
+  const running = job.state === "running";
+  const stage = progress?.stage ? t(`job.stage.${progress.stage}` as MessageKey) : "";
+  return (
+    <section class={`job job-${job.state}`} data-testid="job-progress" aria-live="polite">
+      <div class="job-title">
+        <strong>{t(`job.kind.${job.kind}` as MessageKey)}</strong>
+        {running && stage && <span> · {stage}</span>}
+        {!running && <span data-testid="job-state"> · {t(`job.state.${job.state}` as MessageKey)}</span>}
+      </div>
+      {running && (
+        <progress
+          max={progress?.total ?? undefined}
+          value={progress?.total ? progress.done : undefined}
+          aria-label={stage}
+        />
+      )}
+      {running && progress && (
+        <div class="job-figures">
+          {progress.total != null
+            ? `${amount(progress, progress.done)} / ${amount(progress, progress.total)}`
+            : amount(progress, progress.done)}
+          {progress.rate_per_second != null && ` · ${amount(progress, progress.rate_per_second)}/s`}
+          {progress.eta_seconds != null && ` · ${t("job.left", { eta: formatDuration(progress.eta_seconds) })}`}
+        </div>
+      )}
+      {!running && job.message && <div class="job-message">{job.message}</div>}
+      <div class="job-actions">
+        {running ? (
+          <button type="button" onClick={() => void cancelActiveJob()} disabled={job.id == null}>
+            {t("job.cancel")}
+          </button>
+        ) : (
+          <button type="button" onClick={dismissJob}>
+            {t("job.dismiss")}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

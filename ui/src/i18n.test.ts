@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { dictionaries, language, t, type MessageKey } from "./i18n";
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+
+afterEach(() => {
+  language.value = "en";
+});
+
+describe("UI text", () => {
+  it("has every English message in Simplified Chinese, with the same placeholders", () => {
+    const english = dictionaries.en;
+    const chinese = dictionaries["zh-CN"];
+    for (const key of Object.keys(english) as MessageKey[]) {
+      expect(chinese[key], key).toBeTruthy();
+      expect(placeholders(chinese[key]), key).toEqual(placeholders(english[key]));
+    }
+    expect(Object.keys(chinese).sort()).toEqual(Object.keys(english).sort());
+  });
+
+  it("fills placeholders and follows the language signal", () => {
+    expect(t("photos.count", { n: 12 })).toBe("12 photos");
+    language.value = "zh-CN";
+    expect(t("photos.count", { n: 12 })).toBe("12 张图片");
+    expect(t("nav.listings")).toBe("商品");
+  });
+
+  it("leaves an unknown placeholder visible rather than inventing a value", () => {
+    expect(t("photos.count")).toBe("{n} photos");
+  });
+});

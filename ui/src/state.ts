@@ -1,0 +1,114 @@
+// App-wide state as signals, and the actions that change it. Views read these;
+// only the actions call the API.
+
+import { signal } from "@preact/signals";
+import { api } from "./api";
+import { language } from "./i18n";
+import type { JobEvent, JobRecord, JobSpec, JobState, Language, Overview, Progress } from "./types";
+
+export type ViewId = "listings" | "photos" | "analytics" | "models" | "settings";
+
+export const view = signal<ViewId>("listings");
+export const overview = signal<Overview | null>(null);
+/** Bumped whenever a job finishes, so that open views load again. */
+export const dataVersion = signal(0);
+/** The last error worth showing, as one sentence. */
+export const problem = signal<string | null>(null);
+
+export interface ActiveJob {
+  id: number | null;
+  kind: string;
+  state: JobState;
+  progress: Progress | null;
+  message: string | null;
+}
+
+export const activeJob = signal<ActiveJob | null>(null);
+
+export function report(error: unknown): void {
+  problem.value = error instanceof Error ? error.message : String(error);
+}
+
+export async function refreshOverview(): Promise<void> {
+  try {
+    overview.value = await api.overview();
+  } catch (error) {
+    report(error);
+  }
+}
+
+export async function loadLanguage(): Promise<void> {
+  try {
+    language.value = await api.language();
+  } catch (error) {
+    report(error);
+  }
+}
+
+export async function changeLanguage(code: Language): Promise<void> {
+  try {
+    language.value = await api.setLanguage(code);
+  } catch (error) {
+    report(error);
+  }
+}
+
+function onJobEvent(event: JobEvent): void {
+  const current = activeJob.value;
+  if (!current) return;
+  if (event.type === "progress") {
+    activeJob.value = { ...current, id: event.job_id, state: "running", progress: event.progress };
+    return;
+  }
+  activeJob.value = { ...current, id: event.job_id, state: event.state, message: event.message };
+  dataVersion.value += 1;
+  void refreshOverview();
+}
+
+export async function runJob(spec: JobSpec): Promise<void> {
+  activeJob.value = { id: null, kind: spec.kind, state: "running", progress: null, message: null };
+  try {
+    const id = await api.startJob(spec, onJobEvent);
+    if (activeJob.value && activeJob.value.id === null) activeJob.value = { ...activeJob.value, id };
+  } catch (error) {
+    activeJob.value = { ...activeJob.value, state: "failed", message: String((error as Error).message ?? error) };
+  }
+}
+
+export async function resumeJob(job: JobRecord): Promise<void> {
+  activeJob.value = { id: job.id, kind: job.kind, state: "running", progress: job.progress, message: null };
+  try {
+    await api.resumeJob(job.id, onJobEvent);
+  } catch (error) {
+    activeJob.value = { ...activeJob.value, state: "failed", message: String((error as Error).message ?? error) };
+  }
+}
+
+export async function cancelActiveJob(): Promise<void> {
+  const id = activeJob.value?.id;
+  if (id == null) return;
+  try {
+    await api.cancelJob(id);
+  } catch (error) {
+    report(error);
+  }
+}
+
+export function dismissJob(): void {
+  activeJob.value = null;
+}
+
+/** Asks for a file or folder, then imports it as a job. */
+export async function importInto(kind: "listings" | "orders" | "photos"): Promise<void> {
+  try {
+    if (kind === "photos") {
+      const folder = await api.pickFolder();
+      if (folder) await runJob({ kind: "import_photos", folder });
+      return;
+    }
+    const path = await api.pickFile("CSV", ["csv"]);
+    if (path) await runJob(kind === "listings" ? { kind: "import_listings", path } : { kind: "import_orders", path });
+  } catch (error) {
+    report(error);
+  }
+}

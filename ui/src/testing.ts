@@ -1,0 +1,68 @@
+// Helpers for component tests: a mocked backend with a small shop in it.
+
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { JobEvent, OrdersSummary, Overview } from "./types";
+
+export const emptyOverview: Overview = {
+  listings: 0, variants: 0, images: 0, orders: 0, order_lines: 0, customers: 0, photos: 0,
+};
+
+export const emptySummary: OrdersSummary = {
+  orders: 0, order_lines: 0, customers: 0, repeat_customers: 0, countries: 0,
+  first_order_at: null, last_order_at: null, revenue: [], top_countries: [],
+};
+
+export interface Backend {
+  overview: Overview;
+  calls: string[];
+  /** The channel of the last job started, to send it events. */
+  jobEvents: ((event: JobEvent) => void) | null;
+}
+
+export function mockBackend(overrides: Partial<Overview> = {}): Backend {
+  const backend: Backend = { overview: { ...emptyOverview, ...overrides }, calls: [], jobEvents: null };
+  mockIPC((cmd, args) => {
+    backend.calls.push(cmd);
+    switch (cmd) {
+      case "overview":
+        return backend.overview;
+      case "language":
+        return "en";
+      case "set_language":
+        return (args as { code: string }).code;
+      case "listings":
+      case "photos":
+      case "jobs":
+        return [];
+      case "orders_summary":
+        return emptySummary;
+      case "start_job": {
+        const channel = (args as { onEvent: { onmessage: (event: JobEvent) => void } }).onEvent;
+        backend.jobEvents = (event) => channel.onmessage(event);
+        return 1;
+      }
+      case "cancel_job":
+        return true;
+      case "doctor":
+        return {
+          version: "0.1.0",
+          data_dir: "/data",
+          database: { path: "/data/tradewind.db", schema_version: 1, latest_schema_version: 1, size_bytes: 4096, journal_mode: "wal" },
+          integrity_problems: [],
+          cpu: { arch: "x86_64", avx2: true, fma: true, f16c: true, neon: false },
+          devices: ["cpu"],
+          models: [],
+          counts: backend.overview,
+          jobs: { total: 0, running: 0, interrupted: 0, failed: 0 },
+        };
+      default:
+        throw { kind: "unknown", message: `unexpected command ${cmd}` };
+    }
+  });
+  return backend;
+}
+
+/** Lets pending promises and effects run. */
+export async function settle(): Promise<void> {
+  for (let round = 0; round < 5; round += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,105 @@
+// The shapes the backend sends, as the engine serialises them.
+
+export type Language = "en" | "zh-CN";
+
+export interface Overview {
+  listings: number;
+  variants: number;
+  images: number;
+  orders: number;
+  order_lines: number;
+  customers: number;
+  photos: number;
+}
+
+export interface ListingSummary {
+  id: number;
+  handle: string;
+  title: string;
+  vendor: string;
+  product_type: string;
+  status: string;
+  variants: number;
+  images: number;
+  min_price_cents: number | null;
+  max_price_cents: number | null;
+}
+
+export interface PhotoView {
+  id: number;
+  file_name: string;
+  width: number;
+  height: number;
+  bytes: number;
+  thumbnail: string;
+}
+
+export interface CurrencyRevenue {
+  currency: string;
+  orders: number;
+  gross_cents: number;
+  refunded_cents: number;
+  net_cents: number;
+}
+
+export interface OrdersSummary {
+  orders: number;
+  order_lines: number;
+  customers: number;
+  repeat_customers: number;
+  countries: number;
+  first_order_at: string | null;
+  last_order_at: string | null;
+  revenue: CurrencyRevenue[];
+  top_countries: { country: string; orders: number }[];
+}
+
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+
+export interface Progress {
+  stage: string;
+  done: number;
+  total: number | null;
+  unit: "items" | "bytes";
+  rate_per_second: number | null;
+  eta_seconds: number | null;
+}
+
+export interface JobRecord {
+  id: number;
+  kind: string;
+  state: JobState;
+  progress: Progress;
+  message: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export type JobEvent =
+  | { type: "progress"; job_id: number; progress: Progress }
+  | { type: "finished"; job_id: number; state: JobState; message: string | null };
+
+export type JobSpec =
+  | { kind: "load_demo" }
+  | { kind: "import_listings"; path: string }
+  | { kind: "import_orders"; path: string }
+  | { kind: "import_photos"; folder: string };
+
+export interface DoctorReport {
+  version: string;
+  data_dir: string;
+  database: {
+    path: string;
+    schema_version: number;
+    latest_schema_version: number;
+    size_bytes: number;
+    journal_mode: string;
+  };
+  integrity_problems: string[];
+  cpu: { arch: string; avx2: boolean; fma: boolean; f16c: boolean; neon: boolean };
+  devices: string[];
+  models: string[];
+  counts: Overview;
+  jobs: { total: number; running: number; interrupted: number; failed: number };
+}
