@@ -1,0 +1,319 @@
+//! Drives the built desktop app as a seller would: under Xvfb, through tauri-driver
+//! and WebKitWebDriver. Starts on an empty data folder, loads the demo from the UI,
+//! visits every view checking the counts against the engine's, switches to Chinese
+//! and back, and saves a screenshot of each view in each language.
+//!
+//! Needs: a display (DISPLAY, e.g. `xvfb-run -a`), `tauri-driver` (or TAURI_DRIVER),
+//! WebKitWebDriver, and the app built (`cargo build -p tradewind-desktop`; or
+//! TRADEWIND_APP). Screenshots go to TRADEWIND_E2E_SHOTS or `<target>/e2e-shots`.
+
+#![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use tradewind::{Engine, EngineConfig};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+fn app_binary() -> PathBuf {
+    let path = std::env::var_os("TRADEWIND_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/tradewind-desktop"));
+    assert!(
+        path.exists(),
+        "build the app first: {} is missing",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// tauri-driver, stopped with SIGTERM when dropped: SIGKILL would leave
+/// WebKitWebDriver running and holding its port.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(data_dir: &Path) -> Driver {
+        let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let port = free_port();
+        let child = Command::new(&program)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("TRADEWIND_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.to_string_lossy()));
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// tauri-driver does not report a failed start: retry the session until a deadline.
+async fn connect(driver: &Driver, data_dir: &Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), "wry".into());
+    capabilities.insert(
+        "tauri:options".into(),
+        serde_json::json!({
+            "application": app_binary(),
+            "args": ["--data-dir", data_dir],
+        }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match ClientBuilder::native()
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(client) => return client,
+            Err(error) if Instant::now() < deadline => {
+                eprintln!("waiting for tauri-driver: {error}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(error) => panic!("no WebDriver session: {error}"),
+        }
+    }
+}
+
+struct Session {
+    client: Client,
+    shots: PathBuf,
+}
+
+impl Session {
+    fn css(id: &str) -> String {
+        format!("[data-testid=\"{id}\"]")
+    }
+
+    async fn text(&self, id: &str) -> String {
+        let selector = Session::css(id);
+        let element = self
+            .client
+            .wait()
+            .at_most(TIMEOUT)
+            .for_element(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|error| panic!("no {selector}: {error}"));
+        element.text().await.unwrap()
+    }
+
+    /// Waits until the element's text satisfies `check`, which `invoke` being
+    /// asynchronous makes necessary after every click.
+    async fn wait_text(&self, id: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let selector = Session::css(id);
+            if let Ok(element) = self.client.find(Locator::Css(&selector)).await
+                && let Ok(text) = element.text().await
+                && check(&text)
+            {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{selector} never showed the expected text"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn click(&self, id: &str) {
+        let selector = Session::css(id);
+        self.client
+            .wait()
+            .at_most(TIMEOUT)
+            .for_element(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|error| panic!("no {selector}: {error}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn count(&self, id: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(&Session::css(id)))
+            .await
+            .unwrap()
+            .len()
+    }
+
+    async fn open_view(&self, view: &str) {
+        self.click(&format!("nav-{view}")).await;
+        self.text(&format!("view-{view}")).await;
+    }
+
+    /// A screenshot taken at once can show the previous frame; let it paint first.
+    async fn screenshot(&self, name: &str) {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+/// Numbers as the UI writes them in English ("2,000").
+fn grouped(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the desktop app needs a display: run under xvfb-run"
+    );
+    let shots = std::env::var_os("TRADEWIND_E2E_SHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("e2e-shots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(data.path());
+    let session = Session {
+        client: connect(&driver, data.path()).await,
+        shots,
+    };
+
+    // A new seller sees what to do first.
+    session.text("empty-state").await;
+    session.screenshot("listings-empty-en").await;
+    session.click("load-demo").await;
+    session
+        .wait_text("job-state", |text| text.contains("Done"))
+        .await;
+    session.screenshot("demo-loaded-en").await;
+
+    let engine = Engine::open(EngineConfig {
+        data_dir: Some(data.path().to_path_buf()),
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    let overview = engine.overview().unwrap();
+    let orders = engine.orders_summary().unwrap();
+    assert_eq!(
+        (overview.listings, overview.photos, overview.orders),
+        (30, 12, 2000)
+    );
+
+    session.open_view("listings").await;
+    let listings_line = session
+        .wait_text("listings-count", |text| !text.is_empty())
+        .await;
+    assert_eq!(
+        listings_line,
+        format!(
+            "{} listings · {} variants · {} images",
+            overview.listings, overview.variants, overview.images
+        )
+    );
+    assert_eq!(session.count("listing-row").await as u64, overview.listings);
+    session.screenshot("listings-en").await;
+
+    session.open_view("photos").await;
+    assert_eq!(
+        session.text("photos-count").await,
+        format!("{} photos", overview.photos)
+    );
+    assert_eq!(session.count("photo-card").await as u64, overview.photos);
+    session.screenshot("photos-en").await;
+
+    session.open_view("analytics").await;
+    assert_eq!(
+        session.text("analytics-orders").await,
+        grouped(orders.orders)
+    );
+    assert_eq!(
+        session.text("analytics-customers").await,
+        grouped(orders.customers)
+    );
+    assert_eq!(
+        session.text("analytics-countries").await,
+        grouped(orders.countries)
+    );
+    assert_eq!(session.count("revenue-row").await, orders.revenue.len());
+    session.screenshot("analytics-en").await;
+
+    session.open_view("models").await;
+    assert_eq!(session.text("models-devices").await, "cpu");
+    session.screenshot("models-en").await;
+
+    session.open_view("settings").await;
+    assert_eq!(
+        session.text("data-folder").await,
+        data.path().display().to_string()
+    );
+    assert_eq!(session.text("integrity").await, "healthy");
+    session.screenshot("settings-en").await;
+
+    // The whole interface in Simplified Chinese.
+    session.click("language-zh-CN").await;
+    session
+        .wait_text("nav-listings", |text| text.starts_with("商品"))
+        .await;
+    assert_eq!(
+        engine.language().unwrap(),
+        tradewind::Language::SimplifiedChinese
+    );
+    session.screenshot("settings-zh-CN").await;
+    for view in ["listings", "photos", "analytics", "models"] {
+        session.open_view(view).await;
+        session.screenshot(&format!("{view}-zh-CN")).await;
+    }
+    session.open_view("photos").await;
+    assert_eq!(
+        session.text("photos-count").await,
+        format!("{} 张图片", overview.photos)
+    );
+
+    // And back.
+    session.open_view("settings").await;
+    session.click("language-en").await;
+    session
+        .wait_text("nav-listings", |text| text.starts_with("Listings"))
+        .await;
+    assert_eq!(engine.language().unwrap(), tradewind::Language::English);
+
+    session.client.close().await.unwrap();
+    drop(driver);
+}
