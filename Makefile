@@ -19,6 +19,7 @@ test-setup:
 	TRADEWIND_TOOLS_DIR=$(TOOLS_DIR) scripts/setup.sh --test
 
 lint:
+	@! cargo tree -p tradewind -e normal | grep -i tauri || { echo "the engine must not depend on Tauri"; exit 1; }
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run check
