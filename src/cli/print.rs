@@ -1,8 +1,10 @@
 //! Text and JSON output of the commands.
 
 use serde::Serialize;
+use tradewind::ModelStatus;
 use tradewind::doctor::DoctorReport;
 use tradewind::jobs::{JobRecord, JobState};
+use tradewind::ml::store::{Presence, Trust, VerifiedFile};
 use tradewind::overview::Overview;
 
 fn json<T: Serialize>(value: &T) {
@@ -83,6 +85,15 @@ pub fn doctor(report: &DoctorReport, as_json: bool) {
         yes(cpu.neon)
     );
     println!("devices      {}", report.devices.join(", "));
+    let kernels = &report.kernels;
+    println!(
+        "ml kernels   quantized matmul on {}; avx2 {}, f16c {}, neon {}; {} threads",
+        kernels.quantized_kernels,
+        yes(kernels.avx2),
+        yes(kernels.f16c),
+        yes(kernels.neon),
+        kernels.threads
+    );
     if report.models.is_empty() {
         println!("models       none yet");
     } else {
@@ -121,6 +132,60 @@ pub fn jobs(jobs: &[JobRecord], as_json: bool) {
             job.progress.stage,
             progress,
             job.message.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub fn models(models: &[ModelStatus], as_json: bool) {
+    if as_json {
+        return json(&models);
+    }
+    println!(
+        "{:<40} {:<16} {:>9} {:>8}  {:<13} {:<12} status",
+        "id", "task", "size", "RAM", "licence", "quantization"
+    );
+    for status in models {
+        let model = &status.model;
+        let size = match model.known_size() {
+            0 => "?".to_string(),
+            bytes => indicatif::HumanBytes(bytes).to_string(),
+        };
+        let presence = match &status.presence {
+            Presence::NotPresent => "not present".to_string(),
+            Presence::Present { location } => format!("ready ({})", location.display()),
+            Presence::Damaged { detail } => format!("damaged: {detail}"),
+        };
+        println!(
+            "{:<40} {:<16} {:>9} {:>6}MB  {:<13} {:<12} {presence}",
+            model.id,
+            serde_json::to_value(&model.task)
+                .ok()
+                .and_then(|task| task.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            size,
+            model.ram_mb,
+            model.licence,
+            model.quantization
+        );
+    }
+}
+
+pub fn verified(id: &str, files: &[VerifiedFile], as_json: bool) {
+    if as_json {
+        return json(&serde_json::json!({ "model": id, "files": files }));
+    }
+    println!("{id}: verified");
+    for file in files {
+        let trust = match file.trust {
+            Trust::Catalog => "matches the catalog",
+            Trust::Recorded => "matches the checksum recorded on first use",
+            Trust::RecordedNow => "no published checksum: recorded on first use",
+        };
+        println!(
+            "  {:<28} {:>10}  sha256 {}…  {trust}",
+            file.name,
+            indicatif::HumanBytes(file.size).to_string(),
+            &file.sha256[..16]
         );
     }
 }

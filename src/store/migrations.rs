@@ -3,7 +3,10 @@
 
 use rusqlite_migration::{M, Migrations};
 
-const STEPS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const STEPS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_model_files.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
@@ -21,7 +24,10 @@ mod tests {
     use super::*;
 
     /// sha256 of every shipped step. Add a line when you append a step; never change one.
-    const SHIPPED: &[&str] = &["f1f24c5c7b4d6686baac8cd179612e18c4d47463be8cbdd9e7b07ba9a826903d"];
+    const SHIPPED: &[&str] = &[
+        "f1f24c5c7b4d6686baac8cd179612e18c4d47463be8cbdd9e7b07ba9a826903d",
+        "ea3a6d1c4f1ccf0617dcdcce9bf2f9f8cb38261948d4f351c8a0de3efac212d6",
+    ];
 
     #[test]
     fn migrations_are_valid() {

@@ -1,0 +1,12 @@
+//! Local AI: the model catalog, model files on disk (verify, import, remove), compute
+//! devices, and one loader per architecture over candle. Model code does no I/O beyond
+//! reading the files it is given; where files come from lives in `store`.
+
+pub mod catalog;
+pub mod device;
+pub mod embed;
+mod error;
+pub mod fixtures;
+pub mod store;
+
+pub use error::MlError;

