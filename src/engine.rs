@@ -38,6 +38,7 @@ pub enum JobSpec {
     ImportListings { path: PathBuf },
     ImportOrders { path: PathBuf },
     ImportPhotos { folder: PathBuf },
+    ImportModel { id: String, folder: PathBuf },
 }
 
 impl JobSpec {
@@ -47,6 +48,7 @@ impl JobSpec {
             JobSpec::ImportListings { .. } => "import_listings",
             JobSpec::ImportOrders { .. } => "import_orders",
             JobSpec::ImportPhotos { .. } => "import_photos",
+            JobSpec::ImportModel { .. } => "import_model",
         }
     }
 }
@@ -81,6 +83,20 @@ impl Language {
             }),
         }
     }
+}
+
+const DEVICE_SETTING: &str = "device";
+
+/// The compute device setting and what it gives on this computer.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceStatus {
+    pub choice: DeviceChoice,
+    /// The device actually used.
+    pub using: &'static str,
+    /// Why the choice is not the device used, when it is not.
+    pub fallback: Option<String>,
+    /// The devices this build supports.
+    pub compiled: Vec<&'static str>,
 }
 
 /// A catalog model and whether it is on this computer.
@@ -248,7 +264,36 @@ impl Engine {
     /// Copies model `id` from a folder (e.g. a USB stick), verifying every file first.
     pub fn import_model(&self, id: &str, folder: &Path) -> Result<Vec<VerifiedFile>, Error> {
         let catalog = self.catalog()?;
-        Ok(self.model_store().import(catalog.get(id)?, folder)?)
+        Ok(self
+            .model_store()
+            .import(catalog.get(id)?, folder, &mut |_, _| true)?)
+    }
+
+    pub fn device_choice(&self) -> Result<DeviceChoice, Error> {
+        match settings::get(&self.store, DEVICE_SETTING)? {
+            Some(text) => Ok(DeviceChoice::parse(&text)?),
+            None => Ok(DeviceChoice::default()),
+        }
+    }
+
+    pub fn set_device_choice(&self, choice: DeviceChoice) -> Result<(), Error> {
+        let name = serde_json::to_value(choice)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Ok(settings::set(&self.store, DEVICE_SETTING, &name)?)
+    }
+
+    /// The device models run on: the seller's choice, or the CPU and why.
+    pub fn device_status(&self) -> Result<DeviceStatus, Error> {
+        let choice = self.device_choice()?;
+        let selected = device::select(choice);
+        Ok(DeviceStatus {
+            choice,
+            using: selected.name,
+            fallback: selected.fallback,
+            compiled: device::compiled(),
+        })
     }
 
     /// Deletes Tradewind's copy of model `id`; returns the bytes freed.
@@ -312,6 +357,7 @@ impl Engine {
 
     fn work(&self, spec: JobSpec) -> Work {
         let demo_dir = self.data_dir.join("demo");
+        let models = self.model_store();
         Box::new(move |context| match spec {
             JobSpec::LoadDemo => demo::load(&demo_dir, context)
                 .map(|loaded| format!("Loaded the demo shop: {loaded}")),
@@ -349,8 +395,34 @@ impl Engine {
                     )
                 })
             }
+            JobSpec::ImportModel { id, folder } => import_model_job(&models, &id, &folder, context),
         })
     }
+}
+
+fn import_model_job(
+    models: &ModelStore,
+    id: &str,
+    folder: &Path,
+    context: &mut crate::jobs::JobContext,
+) -> Result<String, Error> {
+    let catalog = Catalog::from_env()?;
+    let model = catalog.get(id)?;
+    context.begin_stage("model", crate::jobs::Unit::Bytes, None, 0);
+    let files = models
+        .import(model, folder, &mut |done, total| {
+            context.report(done, Some(total))
+        })
+        .map_err(|error| match error {
+            crate::ml::MlError::Stopped => Error::Job(JobError::Cancelled),
+            other => other.into(),
+        })?;
+    let bytes: u64 = files.iter().map(|file| file.size).sum();
+    Ok(format!(
+        "Imported model {id}: {} files, {} bytes, each verified",
+        files.len(),
+        bytes
+    ))
 }
 
 /// Rows remember the file they came from, so importing that file again replaces them.

@@ -44,6 +44,7 @@ impl Error {
             Error::Ml(MlError::Input(InputError::Missing { .. })) => "file_missing",
             Error::Ml(MlError::Input(_)) => "bad_input",
             Error::Ml(MlError::UnknownModel(_)) => "not_found",
+            Error::Ml(MlError::UnknownDevice(_)) => "invalid_setting",
             Error::Ml(MlError::NotPresent { .. }) => "model_missing",
             Error::Ml(MlError::Damaged { .. } | MlError::MissingFile { .. }) => "model_damaged",
             Error::Ml(_) => "model",

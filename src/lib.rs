@@ -17,5 +17,5 @@ pub mod overview;
 pub mod photos;
 pub mod store;
 
-pub use engine::{Engine, EngineConfig, JobSpec, Language, ModelStatus};
+pub use engine::{DeviceStatus, Engine, EngineConfig, JobSpec, Language, ModelStatus};
 pub use error::Error;

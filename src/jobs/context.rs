@@ -128,8 +128,13 @@ impl JobContext {
         Ok(())
     }
 
-    pub fn progress(&self) -> &Progress {
-        &self.progress
+    /// Reports progress that is not a checkpoint (within a unit of work that restarts
+    /// whole if interrupted, such as one file). Returns false once the seller cancelled.
+    pub fn report(&mut self, done: u64, total: Option<u64>) -> bool {
+        self.progress.done = done;
+        self.progress.total = total;
+        self.emit();
+        !self.is_cancelled()
     }
 
     fn emit(&mut self) {

@@ -217,8 +217,14 @@ impl ModelStore {
 
     /// Copies the model's files from `folder` into Tradewind's models folder, checking
     /// each against the catalog before it takes the place of anything; a bad file
-    /// leaves nothing behind.
-    pub fn import(&self, model: &ModelEntry, folder: &Path) -> Result<Vec<VerifiedFile>, MlError> {
+    /// leaves nothing behind. `progress(bytes done, bytes in all)` returns false to stop;
+    /// files already imported and sound are not copied again.
+    pub fn import(
+        &self,
+        model: &ModelEntry,
+        folder: &Path,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Vec<VerifiedFile>, MlError> {
         crate::input::require_folder(folder)?;
         let sources: Vec<(&ModelFile, PathBuf)> = model
             .files
@@ -238,20 +244,44 @@ impl ModelStore {
             path: destination.clone(),
             source,
         })?;
+        let total: u64 = sources
+            .iter()
+            .map(|(_, source)| {
+                std::fs::metadata(source)
+                    .map(|meta| meta.len())
+                    .unwrap_or(0)
+            })
+            .sum();
+        let mut done = 0u64;
         let mut verified = Vec::new();
         for (file, source) in sources {
             let target = destination.join(&file.name);
-            copy_hashing(&source, &target, |temporary, sha256, size| {
-                self.check_against_catalog(model, file, &source, sha256, size)?;
-                temporary.persist(&target).map_err(|error| {
-                    MlError::from(InputError::Write {
-                        path: target.clone(),
-                        source: error.error,
-                    })
-                })?;
-                Ok(())
-            })?;
-            verified.push(self.verify_file(model, file, &target)?);
+            if target.is_file()
+                && let Ok(already) = self.verify_file(model, file, &target)
+            {
+                done += already.size;
+                verified.push(already);
+                continue;
+            }
+            let mut on_chunk = |copied: u64| progress(done + copied, total);
+            copy_hashing(
+                &source,
+                &target,
+                &mut on_chunk,
+                |temporary, sha256, size| {
+                    self.check_against_catalog(model, file, &source, sha256, size)?;
+                    temporary.persist(&target).map_err(|error| {
+                        MlError::from(InputError::Write {
+                            path: target.clone(),
+                            source: error.error,
+                        })
+                    })?;
+                    Ok(())
+                },
+            )?;
+            let placed = self.verify_file(model, file, &target)?;
+            done += placed.size;
+            verified.push(placed);
         }
         Ok(verified)
     }
@@ -406,6 +436,9 @@ fn find_in(folder: &Path, name: &str) -> Option<PathBuf> {
     None
 }
 
+/// How often, in bytes, a copy reports its progress.
+const PROGRESS_EVERY: u64 = 8 << 20;
+
 pub fn sha256_of(path: &Path) -> Result<String, MlError> {
     let mut file = File::open(path).map_err(|error| InputError::io(path, error))?;
     let mut hasher = Sha256::new();
@@ -427,10 +460,12 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Copies `source` into a temporary file beside `target`, hashing as it goes, and hands
-/// the temporary file to `place` with its checksum and size; dropped unplaced, it vanishes.
+/// the temporary file to `place` with its checksum and size; dropped unplaced, it
+/// vanishes. `on_chunk(bytes copied)` returning false stops the copy.
 fn copy_hashing(
     source: &Path,
     target: &Path,
+    on_chunk: &mut dyn FnMut(u64) -> bool,
     place: impl FnOnce(tempfile::NamedTempFile, &str, u64) -> Result<(), MlError>,
 ) -> Result<(), MlError> {
     let folder = target.parent().unwrap_or(Path::new("."));
@@ -457,6 +492,9 @@ fn copy_hashing(
         hasher.update(&buffer[..read]);
         temporary.write_all(&buffer[..read]).map_err(write_error)?;
         size += read as u64;
+        if size % PROGRESS_EVERY < read as u64 && !on_chunk(size) {
+            return Err(MlError::Stopped);
+        }
     }
     temporary.as_file().sync_all().map_err(write_error)?;
     place(temporary, &hex(&hasher.finalize()), size)
@@ -583,7 +621,11 @@ mod tests {
         flip_a_byte(&bad.join("model.safetensors"));
         let error = fixture
             .store
-            .import(&model, &fixture.dir.path().join("usb-stick"))
+            .import(
+                &model,
+                &fixture.dir.path().join("usb-stick"),
+                &mut |_, _| true,
+            )
             .unwrap_err();
         assert!(
             error
@@ -604,7 +646,10 @@ mod tests {
             "{leftovers:?}"
         );
 
-        let files = fixture.store.import(&model, &source).unwrap();
+        let files = fixture
+            .store
+            .import(&model, &source, &mut |_, _| true)
+            .unwrap();
         assert!(files.iter().all(|file| file.path.starts_with(&own)));
         assert_eq!(
             fixture.store.disk_use(&model),

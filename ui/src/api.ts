@@ -4,15 +4,19 @@
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
+  DeviceChoice,
+  DeviceStatus,
   DoctorReport,
   JobEvent,
   JobRecord,
   JobSpec,
   Language,
   ListingSummary,
+  ModelStatus,
   OrdersSummary,
   Overview,
   PhotoView,
+  VerifiedFile,
 } from "./types";
 
 /** A failed command: `kind` is stable for code, `message` is for the seller. */
@@ -55,6 +59,11 @@ export const api = {
   language: () => call<Language>("language"),
   setLanguage: (code: Language) => call<Language>("set_language", { code }),
   saveDoctorReport: (path: string) => call<void>("save_doctor_report", { path }),
+  models: () => call<ModelStatus[]>("models"),
+  verifyModel: (id: string) => call<VerifiedFile[]>("verify_model", { id }),
+  removeModel: (id: string) => call<number>("remove_model", { id }),
+  deviceStatus: () => call<DeviceStatus>("device_status"),
+  setDevice: (choice: DeviceChoice) => call<DeviceStatus>("set_device", { choice }),
 
   /** Starts a job; progress and the final outcome arrive on `onEvent`. */
   startJob: (spec: JobSpec, onEvent: (event: JobEvent) => void) =>

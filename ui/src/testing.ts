@@ -43,6 +43,10 @@ export function mockBackend(overrides: Partial<Overview> = {}): Backend {
       }
       case "cancel_job":
         return true;
+      case "models":
+        return [];
+      case "device_status":
+        return { choice: "cpu", using: "cpu", fallback: null, compiled: ["cpu"] };
       case "doctor":
         return {
           version: "0.1.0",
@@ -51,6 +55,7 @@ export function mockBackend(overrides: Partial<Overview> = {}): Backend {
           integrity_problems: [],
           cpu: { arch: "x86_64", avx2: true, fma: true, f16c: true, neon: false },
           devices: ["cpu"],
+          kernels: { avx2: true, f16c: true, neon: false, quantized_kernels: "avx2", threads: 2 },
           models: [],
           counts: backend.overview,
           jobs: { total: 0, running: 0, interrupted: 0, failed: 0 },

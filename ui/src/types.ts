@@ -82,6 +82,7 @@ export type JobEvent =
 
 export type JobSpec =
   | { kind: "load_demo" }
+  | { kind: "import_model"; id: string; folder: string }
   | { kind: "import_listings"; path: string }
   | { kind: "import_orders"; path: string }
   | { kind: "import_photos"; folder: string };
@@ -99,7 +100,57 @@ export interface DoctorReport {
   integrity_problems: string[];
   cpu: { arch: string; avx2: boolean; fma: boolean; f16c: boolean; neon: boolean };
   devices: string[];
+  kernels: { avx2: boolean; f16c: boolean; neon: boolean; quantized_kernels: string; threads: number };
   models: string[];
   counts: Overview;
   jobs: { total: number; running: number; interrupted: number; failed: number };
+}
+
+export interface ModelFile {
+  name: string;
+  size: number | null;
+  sha256: string | null;
+}
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  task: "translate" | "caption" | "zero-shot-image" | "embed" | "sentiment" | "generate";
+  architecture: string;
+  repo: string;
+  revision: string;
+  quantization: string;
+  ram_mb: number;
+  licence: string;
+  languages: string[];
+  note: string | null;
+  files: ModelFile[];
+}
+
+export type Presence =
+  | { state: "not_present" }
+  | { state: "present"; location: string }
+  | { state: "damaged"; detail: string };
+
+export interface ModelStatus {
+  model: ModelEntry;
+  presence: Presence;
+  disk_bytes: number;
+}
+
+export interface VerifiedFile {
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+  trust: "catalog" | "recorded" | "recorded_now";
+}
+
+export type DeviceChoice = "cpu" | "metal" | "cuda";
+
+export interface DeviceStatus {
+  choice: DeviceChoice;
+  using: string;
+  fallback: string | null;
+  compiled: string[];
 }

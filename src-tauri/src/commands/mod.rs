@@ -1,6 +1,7 @@
 //! Every command the UI can invoke, registered in one place.
 
 mod jobs;
+mod models;
 mod shop;
 mod system;
 
@@ -17,6 +18,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         jobs::start_job,
         jobs::resume_job,
         jobs::cancel_job,
+        models::models,
+        models::verify_model,
+        models::remove_model,
+        models::device_status,
+        models::set_device,
         system::doctor,
         system::save_doctor_report,
         system::language,

@@ -135,3 +135,36 @@ fn a_damaged_database_is_reported_by_every_command_instead_of_a_crash() {
     assert_eq!(error["kind"], "database_damaged");
     assert!(error["message"].as_str().unwrap().contains("tradewind.db"));
 }
+
+#[test]
+fn the_model_catalog_and_an_unavailable_device_reach_the_ui() {
+    let fixture = fixture();
+    let models = invoke(&fixture, "models", json!({})).unwrap();
+    assert!(
+        models
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|model| model["model"]["id"] == "all-minilm-l6-v2")
+    );
+    let error = invoke(&fixture, "verify_model", json!({ "id": "nope" })).unwrap_err();
+    assert_eq!(error["kind"], "not_found");
+    let status = invoke(&fixture, "set_device", json!({ "choice": "cuda" })).unwrap();
+    assert_eq!(status["choice"], "cuda");
+    if !status["compiled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|device| device == "cuda")
+    {
+        assert_eq!(status["using"], "cpu");
+        assert!(
+            status["fallback"]
+                .as_str()
+                .unwrap()
+                .contains("no CUDA support")
+        );
+    }
+    let error = invoke(&fixture, "set_device", json!({ "choice": "tpu" })).unwrap_err();
+    assert_eq!(error["kind"], "invalid_setting");
+}

@@ -1,7 +1,8 @@
 //! Drives the built desktop app as a seller would: under Xvfb, through tauri-driver
 //! and WebKitWebDriver. Starts on an empty data folder, loads the demo from the UI,
 //! visits every view checking the counts against the engine's, switches to Chinese
-//! and back, and saves a screenshot of each view in each language.
+//! and back, verifies a model on the fixture catalog, and saves a screenshot of each
+//! view in each language.
 //!
 //! Needs: a display (DISPLAY, e.g. `xvfb-run -a`), `tauri-driver` (or TAURI_DRIVER),
 //! WebKitWebDriver, and the app built (`cargo build -p tradewind-desktop`; or
@@ -53,7 +54,7 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(data_dir: &Path) -> Driver {
+    fn start(data_dir: &Path, catalog: &Path) -> Driver {
         let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
         let port = free_port();
         let child = Command::new(&program)
@@ -64,6 +65,7 @@ impl Driver {
                 &free_port().to_string(),
             ])
             .env("TRADEWIND_DATA_DIR", data_dir)
+            .env("TRADEWIND_CATALOG", catalog)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -209,7 +211,10 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .unwrap_or_else(|| target_dir().join("e2e-shots"));
     std::fs::create_dir_all(&shots).unwrap();
     let data = tempfile::tempdir().unwrap();
-    let driver = Driver::start(data.path());
+    // The app runs on the fixture catalog: tiny real-architecture models, present at once.
+    let fixtures = tempfile::tempdir().unwrap();
+    let catalog = tradewind::ml::fixtures::write_fixtures(fixtures.path(), 7).unwrap();
+    let driver = Driver::start(data.path(), &catalog.path);
     let session = Session {
         client: connect(&driver, data.path()).await,
         shots,
@@ -276,6 +281,15 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
+    session
+        .wait_text("model-status-fixture-bert", |text| text == "Ready")
+        .await;
+    session.click("verify-fixture-bert").await;
+    session
+        .wait_text("model-status-fixture-bert", |text| {
+            text.contains("3 files verified")
+        })
+        .await;
     session.screenshot("models-en").await;
 
     session.open_view("settings").await;

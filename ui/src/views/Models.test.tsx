@@ -1,0 +1,79 @@
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { settle } from "../testing";
+import type { ModelStatus } from "../types";
+import { Models } from "./Models";
+
+const fixture: ModelStatus = {
+  model: {
+    id: "fixture-bert",
+    name: "Fixture BERT",
+    task: "embed",
+    architecture: "bert",
+    repo: "tradewind/fixture-bert",
+    revision: "fixture",
+    quantization: "f32",
+    ram_mb: 1,
+    licence: "MIT",
+    languages: ["en"],
+    note: null,
+    files: [{ name: "model.safetensors", size: 86_000, sha256: "ab".repeat(32) }],
+  },
+  presence: { state: "present", location: "/fixtures/fixture-bert" },
+  disk_bytes: 0,
+};
+
+let root: HTMLElement;
+const calls: [string, unknown][] = [];
+
+beforeEach(() => {
+  root = document.createElement("div");
+  document.body.append(root);
+  calls.length = 0;
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    switch (cmd) {
+      case "models":
+        return [fixture, { ...fixture, model: { ...fixture.model, id: "absent", name: "Absent" }, presence: { state: "not_present" } }];
+      case "verify_model":
+        return [{ name: "model.safetensors", path: "/x", size: 86_000, sha256: "ab".repeat(32), trust: "catalog" }];
+      case "device_status":
+        return { choice: "cpu", using: "cpu", fallback: null, compiled: ["cpu"] };
+      case "doctor":
+        return {
+          data_dir: "/data",
+          cpu: { arch: "x86_64", avx2: true, fma: true, f16c: true, neon: false },
+          devices: ["cpu"],
+          kernels: { avx2: true, f16c: true, neon: false, quantized_kernels: "avx2", threads: 2 },
+        };
+      default:
+        return null;
+    }
+  });
+});
+
+afterEach(() => {
+  render(null, root);
+  root.remove();
+  clearMocks();
+});
+
+const byTestId = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+
+describe("the Models view", () => {
+  it("shows each model's state, verifies a present one, and offers only compiled devices", async () => {
+    await act(() => render(<Models />, root));
+    await act(settle);
+    expect(byTestId("model-status-fixture-bert")!.textContent).toBe("Ready");
+    expect(byTestId("model-status-absent")!.textContent).toBe("Not on this computer");
+    expect(byTestId("verify-absent")).toBeNull();
+    await act(() => byTestId("verify-fixture-bert")!.click());
+    await act(settle);
+    expect(calls).toContainEqual(["verify_model", { id: "fixture-bert" }]);
+    expect(byTestId("model-status-fixture-bert")!.textContent).toContain("1 files verified");
+    expect((byTestId("device-cuda") as HTMLInputElement).disabled).toBe(true);
+    expect((byTestId("device-cpu") as HTMLInputElement).checked).toBe(true);
+  });
+});
