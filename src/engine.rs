@@ -39,6 +39,7 @@ pub enum JobSpec {
     ImportOrders { path: PathBuf },
     ImportPhotos { folder: PathBuf },
     ImportModel { id: String, folder: PathBuf },
+    DownloadModel { id: String },
 }
 
 impl JobSpec {
@@ -49,6 +50,7 @@ impl JobSpec {
             JobSpec::ImportOrders { .. } => "import_orders",
             JobSpec::ImportPhotos { .. } => "import_photos",
             JobSpec::ImportModel { .. } => "import_model",
+            JobSpec::DownloadModel { .. } => "download_model",
         }
     }
 }
@@ -396,6 +398,7 @@ impl Engine {
                 })
             }
             JobSpec::ImportModel { id, folder } => import_model_job(&models, &id, &folder, context),
+            JobSpec::DownloadModel { id } => download_model_job(&models, &id, context),
         })
     }
 }
@@ -422,6 +425,37 @@ fn import_model_job(
         "Imported model {id}: {} files, {} bytes, each verified",
         files.len(),
         bytes
+    ))
+}
+
+/// Downloads what is missing of model `id`; cancelled or interrupted, it resumes
+/// from the bytes already on disk.
+fn download_model_job(
+    models: &ModelStore,
+    id: &str,
+    context: &mut crate::jobs::JobContext,
+) -> Result<String, Error> {
+    let catalog = Catalog::from_env()?;
+    let model = catalog.get(id)?;
+    let endpoint = std::env::var("TRADEWIND_HF_ENDPOINT").ok();
+    let downloader = crate::ml::download::Downloader::new(endpoint.as_deref())?;
+    context.begin_stage(
+        "download",
+        crate::jobs::Unit::Bytes,
+        Some(model.known_size()),
+        0,
+    );
+    let mut progress = |done, total| context.report(done, Some(total));
+    let files = tokio::runtime::Handle::current()
+        .block_on(models.download(model, &downloader, &mut progress))
+        .map_err(|error| match error {
+            crate::ml::MlError::Stopped => Error::Job(JobError::Cancelled),
+            other => other.into(),
+        })?;
+    let bytes: u64 = files.iter().map(|file| file.size).sum();
+    Ok(format!(
+        "Downloaded model {id}: {} files, {bytes} bytes, each verified",
+        files.len()
     ))
 }
 

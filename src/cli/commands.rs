@@ -70,7 +70,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 JobsAction::Resume { id } => run_job(&engine, id, json).await,
             }
         }
-        Command::Models(command) => models(command, config, json),
+        Command::Models(command) => models(command, config, json).await,
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(
@@ -89,7 +89,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
-fn models(command: ModelsCommand, config: EngineConfig, json: bool) -> Result<ExitCode, Error> {
+async fn models(
+    command: ModelsCommand,
+    config: EngineConfig,
+    json: bool,
+) -> Result<ExitCode, Error> {
     if let ModelsCommand::Import { folder, .. } = &command {
         require_folder(folder)?;
     }
@@ -129,6 +133,11 @@ fn models(command: ModelsCommand, config: EngineConfig, json: bool) -> Result<Ex
         ModelsCommand::Import { id, folder } => {
             let files = engine.import_model(&id, &folder)?;
             print::verified(&id, &files, json);
+        }
+        ModelsCommand::Pull { id } => {
+            engine.catalog()?.get(&id).map_err(Error::from)?;
+            let job = engine.create_job(&JobSpec::DownloadModel { id })?;
+            return run_job(&engine, job, json).await;
         }
         ModelsCommand::Rm { id } => {
             let freed = engine.remove_model(&id)?;

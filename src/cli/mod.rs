@@ -55,6 +55,9 @@ enum ModelsCommand {
     List,
     /// Check the size and sha256 of every file of the given models (default: all present).
     Verify { ids: Vec<String> },
+    /// Download a model from the Hugging Face Hub (TRADEWIND_HF_ENDPOINT or HF_ENDPOINT for a
+    /// mirror), resuming what an earlier attempt left, and verify it.
+    Pull { id: String },
     /// Copy a model from a folder (a USB stick, an unpacked download), verifying it first.
     Import { id: String, folder: PathBuf },
     /// Delete Tradewind's copy of a model.

@@ -31,6 +31,8 @@ pub enum MlError {
     },
     #[error("model '{id}' failed while running: {detail}")]
     Run { id: String, detail: String },
+    #[error("downloading {url} failed: {detail}")]
+    Download { url: String, detail: String },
     #[error("stopped before the end")]
     Stopped,
     #[error("'{0}' is not a compute device; choose cpu, metal or cuda")]

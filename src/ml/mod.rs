@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod device;
+pub mod download;
 pub mod embed;
 mod error;
 pub mod fixtures;

@@ -156,7 +156,7 @@ impl ModelStore {
             .collect()
     }
 
-    fn verify_file(
+    pub(super) fn verify_file(
         &self,
         model: &ModelEntry,
         file: &ModelFile,
@@ -286,7 +286,7 @@ impl ModelStore {
         Ok(verified)
     }
 
-    fn check_against_catalog(
+    pub(super) fn check_against_catalog(
         &self,
         model: &ModelEntry,
         file: &ModelFile,

@@ -83,6 +83,7 @@ export type JobEvent =
 export type JobSpec =
   | { kind: "load_demo" }
   | { kind: "import_model"; id: string; folder: string }
+  | { kind: "download_model"; id: string }
   | { kind: "import_listings"; path: string }
   | { kind: "import_orders"; path: string }
   | { kind: "import_photos"; folder: string };

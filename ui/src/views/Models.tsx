@@ -98,9 +98,18 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
       </td>
       <td class="actions">
         {presence.state !== "present" && (
-          <button type="button" disabled={busy} onClick={() => void importFolder()}>
-            {t("models.import")}
-          </button>
+          <>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void runJob({ kind: "download_model", id: model.id })}
+            >
+              {t("models.download")}
+            </button>
+            <button type="button" disabled={busy} onClick={() => void importFolder()}>
+              {t("models.import")}
+            </button>
+          </>
         )}
         {presence.state !== "not_present" && (
           <button type="button" data-testid={`verify-${model.id}`} onClick={() => void verify()}>
