@@ -412,20 +412,10 @@ fn import_model_job(
     let catalog = Catalog::from_env()?;
     let model = catalog.get(id)?;
     context.begin_stage("model", crate::jobs::Unit::Bytes, None, 0);
-    let files = models
-        .import(model, folder, &mut |done, total| {
-            context.report(done, Some(total))
-        })
-        .map_err(|error| match error {
-            crate::ml::MlError::Stopped => Error::Job(JobError::Cancelled),
-            other => other.into(),
-        })?;
-    let bytes: u64 = files.iter().map(|file| file.size).sum();
-    Ok(format!(
-        "Imported model {id}: {} files, {} bytes, each verified",
-        files.len(),
-        bytes
-    ))
+    let imported = models.import(model, folder, &mut |done, total| {
+        context.report(done, Some(total))
+    });
+    model_job_outcome("Imported", id, imported)
 }
 
 /// Downloads what is missing of model `id`; cancelled or interrupted, it resumes
@@ -439,22 +429,30 @@ fn download_model_job(
     let model = catalog.get(id)?;
     let endpoint = std::env::var("TRADEWIND_HF_ENDPOINT").ok();
     let downloader = crate::ml::download::Downloader::new(endpoint.as_deref())?;
-    context.begin_stage(
-        "download",
-        crate::jobs::Unit::Bytes,
-        Some(model.known_size()),
-        0,
-    );
+    let total = Some(model.known_size());
+    context.begin_stage("download", crate::jobs::Unit::Bytes, total, 0);
     let mut progress = |done, total| context.report(done, Some(total));
-    let files = tokio::runtime::Handle::current()
-        .block_on(models.download(model, &downloader, &mut progress))
-        .map_err(|error| match error {
-            crate::ml::MlError::Stopped => Error::Job(JobError::Cancelled),
-            other => other.into(),
-        })?;
+    let downloaded = tokio::runtime::Handle::current().block_on(models.download(
+        model,
+        &downloader,
+        &mut progress,
+    ));
+    model_job_outcome("Downloaded", id, downloaded)
+}
+
+/// A model job's summary line; a stop the seller asked for is a cancellation.
+fn model_job_outcome(
+    verb: &str,
+    id: &str,
+    outcome: Result<Vec<VerifiedFile>, crate::ml::MlError>,
+) -> Result<String, Error> {
+    let files = outcome.map_err(|error| match error {
+        crate::ml::MlError::Stopped => Error::Job(JobError::Cancelled),
+        other => other.into(),
+    })?;
     let bytes: u64 = files.iter().map(|file| file.size).sum();
     Ok(format!(
-        "Downloaded model {id}: {} files, {bytes} bytes, each verified",
+        "{verb} model {id}: {} files, {bytes} bytes, each verified",
         files.len()
     ))
 }
