@@ -194,10 +194,6 @@ impl Engine {
         self.jobs.cancel(id)
     }
 
-    pub fn job(&self, id: JobId) -> Result<JobRecord, Error> {
-        Ok(self.jobs.get(id)?)
-    }
-
     pub fn jobs(&self) -> Result<Vec<JobRecord>, Error> {
         Ok(self.jobs.list()?)
     }

@@ -50,10 +50,6 @@ impl JobContext {
         }
     }
 
-    pub fn id(&self) -> JobId {
-        self.id
-    }
-
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -211,10 +211,6 @@ pub struct PreparedJob {
 }
 
 impl PreparedJob {
-    pub fn id(&self) -> JobId {
-        self.id
-    }
-
     /// Does the work until it succeeds, fails or is cancelled, and always ends by
     /// reporting a `Finished` event. A failure is saved on the job and returned as
     /// the work's own error.

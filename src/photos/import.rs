@@ -22,7 +22,7 @@ struct Checkpoint {
     files_done: u64,
 }
 
-pub fn is_photo(path: &Path) -> bool {
+fn is_photo(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| {

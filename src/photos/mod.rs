@@ -3,5 +3,5 @@
 mod import;
 mod query;
 
-pub use import::{ImportedPhotos, import_folder, is_photo};
+pub use import::{ImportedPhotos, import_folder};
 pub use query::{PhotoSummary, list};
