@@ -131,17 +131,10 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::fixtures::{BERT_ID, write_fixtures};
-    use crate::ml::store::ModelStore;
-    use crate::store::{DATABASE_FILE, Store, StoreOptions};
+    use crate::ml::fixtures::{BERT_ID, verified_fixture};
 
     fn fixture_embedder(dir: &Path) -> SentenceEmbedder {
-        let catalog = write_fixtures(&dir.join("fixtures"), 7).unwrap();
-        let db = Store::open(&dir.join(DATABASE_FILE), StoreOptions::default()).unwrap();
-        let store = ModelStore::new(dir.join("models"), db).with_hf_cache(None);
-        let files = store
-            .verify(&catalog, catalog.get(BERT_ID).unwrap())
-            .unwrap();
+        let files = verified_fixture(dir, BERT_ID, 7).unwrap();
         SentenceEmbedder::load(BERT_ID, &files, &Device::Cpu).unwrap()
     }
 

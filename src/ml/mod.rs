@@ -8,6 +8,9 @@ pub mod download;
 pub mod embed;
 mod error;
 pub mod fixtures;
+pub mod marian;
+pub mod marian_baseline;
 pub mod store;
+pub mod weights;
 
 pub use error::MlError;

@@ -54,6 +54,8 @@ pub struct VerifiedFile {
     pub size: u64,
     pub sha256: String,
     pub trust: Trust,
+    /// What the file is to its loader, where the name does not say (the catalog's `role`).
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +214,7 @@ impl ModelStore {
             size,
             sha256,
             trust,
+            role: file.role.clone(),
         })
     }
 

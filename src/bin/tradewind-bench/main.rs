@@ -1,0 +1,42 @@
+//! Benchmarks, not tests: speed and memory of Tradewind's model code at the real
+//! models' shapes (random weights), beside candle-transformers' stock code where one
+//! exists. Each measurement runs in a child process of its own so that its peak
+//! memory is its own. Run with `--release`.
+
+mod measure;
+mod translate;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "tradewind-bench",
+    about = "Speed and memory of Tradewind's model code"
+)]
+struct Bench {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Marian translation at opus-mt shape: ours (f32, q8_0) against candle's stock greedy loop.
+    Translate(translate::Options),
+    /// One measurement (what `translate` runs in its children).
+    #[command(hide = true)]
+    TranslateRun(translate::RunOptions),
+}
+
+fn main() -> std::process::ExitCode {
+    let outcome = match Bench::parse().command {
+        Command::Translate(options) => translate::compare(&options),
+        Command::TranslateRun(options) => translate::run(&options),
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Running one measurement in a child process and reading back what it reports.
+
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+pub type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// What a child reports on its last line of output.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Measurement {
+    pub load_seconds: f64,
+    pub tokens: usize,
+    pub seconds: f64,
+    pub peak_rss_mb: f64,
+}
+
+impl Measurement {
+    pub fn tokens_per_second(&self) -> f64 {
+        self.tokens as f64 / self.seconds
+    }
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), in MiB.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| {
+                    value
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                })
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+/// Runs this executable with `args` on `threads` threads and parses its report.
+pub fn in_child(args: &[String], threads: usize) -> BenchResult<Measurement> {
+    let output = Command::new(std::env::current_exe()?)
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let stdout = String::from_utf8(output.stdout)?;
+    let last = stdout
+        .lines()
+        .last()
+        .ok_or("the measurement printed nothing")?;
+    Ok(serde_json::from_str(last)?)
+}
