@@ -20,6 +20,12 @@ pub struct DoctorReport {
     pub devices: Vec<&'static str>,
     /// What the ML kernels detected at run time and use.
     pub kernels: KernelSimd,
+    /// Models in memory in this process, with their load time and memory.
+    pub loaded_models: Vec<crate::ml::loaded::LoadReport>,
+    /// How much loaded models may hold before the least recently used is dropped.
+    pub model_memory_budget_bytes: u64,
+    /// f32 or q8_0, for Marian translators.
+    pub translation_precision: &'static str,
     /// Catalog models present on this computer.
     pub models: Vec<String>,
     pub counts: Overview,

@@ -12,10 +12,17 @@ use crate::jobs::{
     JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, PreparedJob, Work,
 };
 use crate::listings::{self, ListingSummary};
+use crate::ml::catalog::{Architecture, Task};
 use crate::ml::catalog::{Catalog, ModelEntry};
 use crate::ml::device::{self, DeviceChoice};
-use crate::ml::embed::SentenceEmbedder;
+use crate::ml::loaded::{LoadReport, LoadedModel, LoadedModels, ModelKey};
 use crate::ml::store::{ModelStore, Presence, VerifiedFile};
+use crate::ml::weights::{ModelFiles, Precision};
+use crate::ml::{
+    MlError, caption::Captioner, clip::ZeroShotTagger, embed::SentenceEmbedder,
+    generate::Generator, madlad::MadladTranslator, marian::MarianTranslator,
+    sentiment::SentimentClassifier,
+};
 use crate::overview::{self, Overview};
 use crate::photos::{self, PhotoSummary};
 use crate::store::{DATABASE_FILE, Store, StoreError, StoreOptions, settings};
@@ -27,6 +34,8 @@ pub struct EngineConfig {
     pub data_dir: Option<PathBuf>,
     /// How long to wait for another writer before reporting the database as locked.
     pub busy_timeout: Option<Duration>,
+    /// The model catalog; `TRADEWIND_CATALOG`, else the built-in one, when `None`.
+    pub catalog: Option<PathBuf>,
 }
 
 /// Long work the engine can run as a job. Saved with the job, so a job can be resumed
@@ -88,6 +97,11 @@ impl Language {
 }
 
 const DEVICE_SETTING: &str = "device";
+const PRECISION_SETTING: &str = "translation_precision";
+const THREADS_SETTING: &str = "threads";
+const MEMORY_SETTING: &str = "model_memory_mb";
+/// Loaded models may hold this much when the seller has not said (see `model_memory_mb`).
+const DEFAULT_MODEL_MEMORY_MB: u64 = 4096;
 
 /// The compute device setting and what it gives on this computer.
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +122,29 @@ pub struct ModelStatus {
     pub presence: Presence,
     /// Bytes of Tradewind's own copy.
     pub disk_bytes: u64,
+    /// What loading it cost, while it is in memory.
+    pub loaded: Option<LoadReport>,
+}
+
+/// How models compute: settings the seller may change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComputeSettings {
+    /// f32 or q8_0 matrices for Marian translators.
+    pub translation_precision: Precision,
+    /// Compute threads from the next start; 0 is one per core.
+    pub threads: usize,
+    /// How much memory loaded models may hold, from the next start.
+    pub model_memory_mb: u64,
+    /// Threads the compute pool runs now (read only).
+    #[serde(default)]
+    pub threads_in_use: usize,
+}
+
+/// A model's answer and what loading it cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelRun {
+    pub load: LoadReport,
+    pub output: crate::ml::loaded::ModelOutput,
 }
 
 #[derive(Clone)]
@@ -115,6 +152,22 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     jobs: JobRunner,
+    loaded: std::sync::Arc<LoadedModels>,
+    catalog_path: Option<PathBuf>,
+}
+
+/// Applies the thread-count setting to the compute pool. The pool is made once per
+/// process, so a change applies from the next start.
+fn apply_threads(threads: usize) {
+    if threads == 0 {
+        return;
+    }
+    if let Err(error) = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+    {
+        tracing::debug!("the compute pool was already started: {error}");
+    }
 }
 
 impl Engine {
@@ -131,10 +184,19 @@ impl Engine {
         }
         let store = Store::open(&data_dir.join(DATABASE_FILE), options)?;
         let jobs = JobRunner::new(store.clone(), data_dir.join("jobs"));
+        let memory_mb = match settings::get(&store, MEMORY_SETTING)? {
+            Some(text) => text.parse().unwrap_or(DEFAULT_MODEL_MEMORY_MB),
+            None => DEFAULT_MODEL_MEMORY_MB,
+        };
+        if let Some(threads) = settings::get(&store, THREADS_SETTING)? {
+            apply_threads(threads.parse().unwrap_or(0));
+        }
         Ok(Engine {
             data_dir,
             store,
             jobs,
+            loaded: std::sync::Arc::new(LoadedModels::new(memory_mb * 1024 * 1024)),
+            catalog_path: config.catalog,
         })
     }
 
@@ -229,9 +291,13 @@ impl Engine {
         )?)
     }
 
-    /// The model catalog in force (`TRADEWIND_CATALOG`, else the built-in one).
+    /// The model catalog in force: the configured one, else `TRADEWIND_CATALOG`, else
+    /// the built-in one.
     pub fn catalog(&self) -> Result<Catalog, Error> {
-        Ok(Catalog::from_env()?)
+        Ok(match &self.catalog_path {
+            Some(path) => Catalog::load(path)?,
+            None => Catalog::from_env()?,
+        })
     }
 
     pub fn model_store(&self) -> ModelStore {
@@ -242,12 +308,17 @@ impl Engine {
     pub fn models(&self) -> Result<Vec<ModelStatus>, Error> {
         let catalog = self.catalog()?;
         let store = self.model_store();
+        let loaded = self.loaded_models();
         Ok(catalog
             .models
             .iter()
             .map(|model| ModelStatus {
                 presence: store.presence(&catalog, model),
                 disk_bytes: store.disk_use(model),
+                loaded: loaded
+                    .iter()
+                    .find(|report| report.key.id == model.id)
+                    .cloned(),
                 model: model.clone(),
             })
             .collect())
@@ -297,21 +368,148 @@ impl Engine {
     /// Deletes Tradewind's copy of model `id`; returns the bytes freed.
     pub fn remove_model(&self, id: &str) -> Result<u64, Error> {
         let catalog = self.catalog()?;
+        self.loaded.unload(id);
         Ok(self.model_store().remove(catalog.get(id)?)?)
     }
 
-    /// Verifies and loads a sentence-embedding model on the chosen device.
-    pub fn sentence_embedder(
+    /// How Marian translators hold their matrices (q8_0 unless the seller chose f32).
+    pub fn translation_precision(&self) -> Result<Precision, Error> {
+        Ok(settings::get(&self.store, PRECISION_SETTING)?
+            .and_then(|text| Precision::parse(&text))
+            .unwrap_or(Precision::Q8_0))
+    }
+
+    pub fn set_translation_precision(&self, precision: Precision) -> Result<(), Error> {
+        Ok(settings::set(
+            &self.store,
+            PRECISION_SETTING,
+            precision.name(),
+        )?)
+    }
+
+    pub fn compute_settings(&self) -> Result<ComputeSettings, Error> {
+        let number = |key: &str| -> Result<Option<u64>, Error> {
+            Ok(settings::get(&self.store, key)?.and_then(|text| text.parse().ok()))
+        };
+        Ok(ComputeSettings {
+            translation_precision: self.translation_precision()?,
+            threads: number(THREADS_SETTING)?.unwrap_or(0) as usize,
+            model_memory_mb: number(MEMORY_SETTING)?.unwrap_or(DEFAULT_MODEL_MEMORY_MB),
+            threads_in_use: candle_core::utils::get_num_threads(),
+        })
+    }
+
+    pub fn set_compute_settings(&self, chosen: &ComputeSettings) -> Result<ComputeSettings, Error> {
+        if chosen.model_memory_mb < 256 {
+            return Err(Error::InvalidSetting {
+                setting: "model_memory_mb",
+                value: chosen.model_memory_mb.to_string(),
+                allowed: "256 or more".into(),
+            });
+        }
+        self.set_translation_precision(chosen.translation_precision)?;
+        settings::set(&self.store, THREADS_SETTING, &chosen.threads.to_string())?;
+        settings::set(
+            &self.store,
+            MEMORY_SETTING,
+            &chosen.model_memory_mb.to_string(),
+        )?;
+        self.compute_settings()
+    }
+
+    /// Runs model `id` (loading it if needed) on the settings' device and precision.
+    pub fn run_model(
         &self,
         id: &str,
-        choice: DeviceChoice,
-    ) -> Result<SentenceEmbedder, Error> {
-        let files = self.verify_model(id)?;
-        let selected = device::select(choice);
+        input: &crate::ml::loaded::ModelInput,
+    ) -> Result<ModelRun, Error> {
+        let (model, load) = self.load_model(id, None, None)?;
+        Ok(ModelRun {
+            load,
+            output: model.run(input)?,
+        })
+    }
+
+    /// Model `id` ready to run, from memory if it is loaded, else verified and loaded
+    /// on `device` (default: the setting) at `precision` (default: the setting, for
+    /// models that offer a choice).
+    pub fn load_model(
+        &self,
+        id: &str,
+        device: Option<DeviceChoice>,
+        precision: Option<Precision>,
+    ) -> Result<(std::sync::Arc<LoadedModel>, LoadReport), Error> {
+        let catalog = self.catalog()?;
+        let model = catalog.get(id)?.clone();
+        let selected = device::select(match device {
+            Some(choice) => choice,
+            None => self.device_choice()?,
+        });
         if let Some(reason) = &selected.fallback {
             tracing::warn!("{reason}");
         }
-        Ok(SentenceEmbedder::load(id, &files, &selected.device)?)
+        let precision = match (model.architecture, precision) {
+            (Architecture::Marian, Some(precision)) => precision,
+            (Architecture::Marian, None) => self.translation_precision()?,
+            _ => Precision::F32,
+        };
+        let precision_name = match model.architecture {
+            Architecture::Marian => precision.name().to_string(),
+            _ => model.quantization.clone(),
+        };
+        let key = ModelKey {
+            id: id.to_string(),
+            device: selected.name.to_string(),
+            precision: precision_name,
+        };
+        let files = self.model_store().verify(&catalog, &model)?;
+        let weight_bytes = files.iter().map(|file| file.size).sum();
+        let derived = self.data_dir.join("models").join(id).join("derived");
+        let (loaded, report) = self.loaded.get_or_load(key, weight_bytes, || {
+            let files = ModelFiles::new(id, &files);
+            let device = &selected.device;
+            Ok(match (model.architecture, &model.task) {
+                (Architecture::Bert, Task::Sentiment) => {
+                    LoadedModel::Sentiment(SentimentClassifier::load(&files, device)?)
+                }
+                (Architecture::Bert, _) => {
+                    LoadedModel::Embedder(SentenceEmbedder::load(&files, device)?)
+                }
+                (Architecture::Marian, _) => {
+                    std::fs::create_dir_all(&derived).map_err(|source| {
+                        MlError::from(crate::input::InputError::Write {
+                            path: derived.clone(),
+                            source,
+                        })
+                    })?;
+                    let cache = derived.join(format!("{}.gguf", precision.name()));
+                    LoadedModel::Marian(MarianTranslator::load(
+                        &files,
+                        device,
+                        precision,
+                        Some(&cache),
+                    )?)
+                }
+                (Architecture::QuantizedT5, _) => {
+                    LoadedModel::Madlad(MadladTranslator::load(&files, device)?)
+                }
+                (Architecture::Clip, _) => {
+                    LoadedModel::Tagger(ZeroShotTagger::load(&files, device)?)
+                }
+                (Architecture::QuantizedBlip, _) => {
+                    LoadedModel::Captioner(Captioner::load(&files, device)?)
+                }
+                (Architecture::QuantizedQwen2, _) => {
+                    LoadedModel::Generator(Generator::load(&files, device)?)
+                }
+            })
+        })?;
+        Ok((loaded, report))
+    }
+
+    /// Models in memory now, most recently used first, with what loading them cost.
+    pub fn loaded_models(&self) -> Vec<LoadReport> {
+        self.loaded.reports()
     }
 
     pub fn doctor(&self) -> Result<DoctorReport, Error> {
@@ -325,6 +523,9 @@ impl Engine {
             cpu: doctor::cpu_features(),
             devices: device::compiled(),
             kernels: device::kernel_simd(),
+            loaded_models: self.loaded_models(),
+            model_memory_budget_bytes: self.loaded.budget_bytes(),
+            translation_precision: self.translation_precision()?.name(),
             models: self
                 .models()?
                 .into_iter()
@@ -459,4 +660,108 @@ fn source_name(path: &Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::fixtures::{MARIAN_EN_DE_ID, write_fixtures};
+    use crate::ml::loaded::ModelInput;
+
+    fn engine_on_fixtures(dir: &Path) -> Engine {
+        write_fixtures(&dir.join("fixtures"), 7).unwrap();
+        Engine::open(EngineConfig {
+            data_dir: Some(dir.join("data")),
+            catalog: Some(dir.join("fixtures").join("catalog.toml")),
+            ..EngineConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_model_loads_once_falls_back_to_the_cpu_and_honours_the_precision_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine_on_fixtures(dir.path());
+        assert_eq!(engine.translation_precision().unwrap(), Precision::Q8_0);
+        let (_, first) = engine.load_model(MARIAN_EN_DE_ID, None, None).unwrap();
+        assert!(!first.cache_hit);
+        assert_eq!(first.key.precision, "q8_0");
+        let cache = dir
+            .path()
+            .join("data/models")
+            .join(MARIAN_EN_DE_ID)
+            .join("derived/q8_0.gguf");
+        assert!(cache.is_file(), "the quantized weights are kept");
+
+        // Another view asking again gets the loaded model; a clone of the engine too.
+        let (model, again) = engine
+            .clone()
+            .load_model(MARIAN_EN_DE_ID, None, None)
+            .unwrap();
+        assert!(again.cache_hit);
+        assert_eq!(again.load_ms, first.load_ms);
+        let input = ModelInput {
+            texts: vec!["red mug".into()],
+            max_tokens: 4,
+            ..ModelInput::default()
+        };
+        assert!(model.run(&input).is_ok());
+
+        // A GPU this build lacks: the CPU, and the same loaded model.
+        if !device::compiled().contains(&"cuda") {
+            let (_, on_cuda) = engine
+                .load_model(MARIAN_EN_DE_ID, Some(DeviceChoice::Cuda), None)
+                .unwrap();
+            assert_eq!(on_cuda.key.device, "cpu");
+            assert!(on_cuda.cache_hit);
+        }
+
+        engine.set_translation_precision(Precision::F32).unwrap();
+        let (_, dense) = engine.load_model(MARIAN_EN_DE_ID, None, None).unwrap();
+        assert_eq!(dense.key.precision, "f32");
+        assert!(!dense.cache_hit);
+        assert_eq!(engine.loaded_models().len(), 2);
+        assert_eq!(engine.doctor().unwrap().loaded_models.len(), 2);
+
+        let listed = engine.models().unwrap();
+        let marian = listed
+            .iter()
+            .find(|status| status.model.id == MARIAN_EN_DE_ID)
+            .unwrap();
+        assert_eq!(marian.loaded.as_ref().unwrap().key.precision, "f32");
+
+        engine.remove_model(MARIAN_EN_DE_ID).unwrap();
+        assert!(
+            engine.loaded_models().is_empty(),
+            "a deleted model is unloaded"
+        );
+    }
+
+    #[test]
+    fn compute_settings_are_kept_and_a_tiny_memory_budget_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine_on_fixtures(dir.path());
+        let mut settings = engine.compute_settings().unwrap();
+        assert_eq!(settings.threads, 0);
+        assert_eq!(settings.model_memory_mb, DEFAULT_MODEL_MEMORY_MB);
+        assert!(settings.threads_in_use >= 1);
+        settings.translation_precision = Precision::F32;
+        settings.threads = 1;
+        settings.model_memory_mb = 1024;
+        let saved = engine.set_compute_settings(&settings).unwrap();
+        assert_eq!(
+            (
+                saved.translation_precision,
+                saved.threads,
+                saved.model_memory_mb
+            ),
+            (Precision::F32, 1, 1024)
+        );
+        settings.model_memory_mb = 10;
+        let error = engine
+            .set_compute_settings(&settings)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("256 or more"), "{error}");
+    }
 }

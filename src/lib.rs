@@ -17,5 +17,7 @@ pub mod overview;
 pub mod photos;
 pub mod store;
 
-pub use engine::{DeviceStatus, Engine, EngineConfig, JobSpec, Language, ModelStatus};
+pub use engine::{
+    ComputeSettings, DeviceStatus, Engine, EngineConfig, JobSpec, Language, ModelRun, ModelStatus,
+};
 pub use error::Error;

@@ -26,11 +26,16 @@ fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
     };
     let verified = verify();
     assert!(verified.status.success(), "{}", stderr(&verified));
-    assert!(
-        stdout(&verified).contains("fixture-bert: verified"),
-        "{}",
-        stdout(&verified)
+    let catalog = tradewind::ml::catalog::Catalog::load(&fixtures.join("catalog.toml")).unwrap();
+    assert_eq!(
+        catalog.models.len(),
+        8,
+        "one fixture per architecture and task"
     );
+    for model in &catalog.models {
+        let line = format!("{}: verified", model.id);
+        assert!(stdout(&verified).contains(&line), "{}", stdout(&verified));
+    }
 
     let weights = fixtures.join("fixture-bert/model.safetensors");
     let mut bytes = std::fs::read(&weights).unwrap();
@@ -107,12 +112,7 @@ fn the_real_minilm_imports_against_the_catalog_checksums_and_understands_product
 
     let similar = tradewind(&data)
         .env_remove("TRADEWIND_CATALOG")
-        .args([
-            "models",
-            "similar",
-            "all-minilm-l6-v2",
-            "red leather handbag",
-        ])
+        .args(["models", "run", "all-minilm-l6-v2", "red leather handbag"])
         .args(["women's crimson leather purse", "stainless steel knife set"])
         .output()
         .unwrap();
@@ -126,5 +126,74 @@ fn the_real_minilm_imports_against_the_catalog_checksums_and_understands_product
         "purse {} vs knife set {}",
         scores[0],
         scores[1]
+    );
+}
+
+#[test]
+fn every_fixture_model_runs_through_the_engine_with_its_load_cost_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join("fixtures");
+    let data = dir.path().join("data");
+    assert!(
+        run(&data, &["dev", "fixtures", fixtures.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let photo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/demo/photos/rendered-red-tote.jpg"
+    );
+    let cases: &[(&str, &[&str])] = &[
+        ("fixture-bert", &["red mug", "blue cup", "steel knife"]),
+        ("fixture-opus-mt-en-de", &["red leather bag", "a small mug"]),
+        ("fixture-madlad-q4k", &["--to", "de", "red leather bag"]),
+        ("fixture-bert-sentiment", &["the mug is small"]),
+        (
+            "fixture-clip",
+            &["--image", photo, "red bag", "blue bottle"],
+        ),
+        ("fixture-blip-q8_0", &["--image", photo]),
+        ("fixture-qwen2-q8_0", &["rewrite: red leather bag"]),
+    ];
+    for (id, inputs) in cases {
+        let output = tradewind(&data)
+            .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+            .args(["models", "run", id, "--max-tokens", "6", "--json"])
+            .args(*inputs)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{id}: {}", stderr(&output));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["load"]["key"]["id"], *id);
+        assert_eq!(report["load"]["cache_hit"], false);
+        assert!(report["load"]["weight_bytes"].as_u64().unwrap() > 0, "{id}");
+        assert!(!report["output"]["results"].is_null(), "{id}: {report}");
+    }
+
+    // A photo model without a photo, and a damaged photo, are clear errors.
+    let no_photo = tradewind(&data)
+        .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+        .args(["models", "run", "fixture-clip", "red bag"])
+        .output()
+        .unwrap();
+    assert_eq!(no_photo.status.code(), Some(1));
+    assert!(
+        stderr(&no_photo).contains("needs a photo (--image FILE)"),
+        "{}",
+        stderr(&no_photo)
+    );
+    let not_a_photo = dir.path().join("notes.jpg");
+    std::fs::write(&not_a_photo, "not a jpeg").unwrap();
+    let damaged = tradewind(&data)
+        .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+        .args(["models", "run", "fixture-blip-q8_0", "--image"])
+        .arg(&not_a_photo)
+        .output()
+        .unwrap();
+    assert_eq!(damaged.status.code(), Some(1));
+    assert!(
+        stderr(&damaged).contains("notes.jpg: not a photo"),
+        "{}",
+        stderr(&damaged)
     );
 }

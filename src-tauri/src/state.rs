@@ -12,11 +12,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(data_dir: Option<PathBuf>) -> AppState {
-        let engine = Engine::open(EngineConfig {
+        AppState::with_config(EngineConfig {
             data_dir,
             ..EngineConfig::default()
         })
-        .map_err(CommandError::from);
+    }
+
+    pub fn with_config(config: EngineConfig) -> AppState {
+        let engine = Engine::open(config).map_err(CommandError::from);
         if let Err(error) = &engine {
             tracing::error!(%error, "the engine did not open");
         }

@@ -8,8 +8,9 @@ use tradewind::input::{require_file, require_folder};
 use tradewind::jobs::{JobId, JobState};
 use tradewind::listings::shopify_csv;
 use tradewind::ml::device::DeviceChoice;
-use tradewind::ml::embed::cosine;
+use tradewind::ml::loaded::ModelInput;
 use tradewind::ml::store::Presence;
+use tradewind::ml::weights::Precision;
 use tradewind::{Engine, EngineConfig, Error, JobSpec};
 
 use super::progress::ProgressDisplay;
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let config = EngineConfig {
         data_dir: cli.data_dir.clone(),
         busy_timeout: cli.busy_timeout_ms.map(Duration::from_millis),
+        catalog: None,
     };
     let json = cli.json;
     // Inputs are checked before the data folder is opened, so a typo writes nothing.
@@ -31,8 +33,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let id = engine.create_job(&JobSpec::LoadDemo)?;
             run_job(&engine, id, json).await
         }
-        Command::Doctor => {
+        Command::Doctor { load } => {
             let engine = Engine::open(config)?;
+            for id in &load {
+                engine.load_model(id, None, None)?;
+            }
             let report = engine.doctor()?;
             print::doctor(&report, json);
             Ok(if report.integrity_problems.is_empty() {
@@ -40,6 +45,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Settings {
+            precision,
+            threads,
+            memory_mb,
+        } => {
+            let engine = Engine::open(config)?;
+            let mut settings = engine.compute_settings()?;
+            if let Some(name) = precision {
+                settings.translation_precision = parse_precision(name)?;
+            }
+            settings.threads = threads.unwrap_or(settings.threads);
+            settings.model_memory_mb = memory_mb.unwrap_or(settings.model_memory_mb);
+            let settings = engine.set_compute_settings(&settings)?;
+            print::compute_settings(&settings, json);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Import(import) => {
             let spec = match import {
@@ -146,19 +167,26 @@ async fn models(
                 indicatif::HumanBytes(freed)
             );
         }
-        ModelsCommand::Similar {
+        ModelsCommand::Run {
             id,
-            text,
-            others,
+            inputs,
+            image,
+            to,
             device,
+            precision,
+            max_tokens,
         } => {
-            let embedder = engine.sentence_embedder(&id, DeviceChoice::parse(&device)?)?;
-            let mut texts = vec![text.as_str()];
-            texts.extend(others.iter().map(String::as_str));
-            let vectors = embedder.embed(&texts)?;
-            for (other, vector) in others.iter().zip(&vectors[1..]) {
-                println!("{:.3}  {other}", cosine(&vectors[0], vector));
-            }
+            let device = device.map(|name| DeviceChoice::parse(&name)).transpose()?;
+            let precision = precision.map(parse_precision).transpose()?;
+            let (model, report) = engine.load_model(&id, device, precision)?;
+            let input = ModelInput {
+                texts: inputs,
+                image,
+                target_language: to,
+                max_tokens,
+            };
+            let output = model.run(&input).map_err(Error::from)?;
+            print::model_output(&input, &report, &output, json);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -218,4 +246,12 @@ fn generate_orders(
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_precision(name: String) -> Result<Precision, Error> {
+    Precision::parse(&name).ok_or_else(|| Error::InvalidSetting {
+        setting: "precision",
+        value: name,
+        allowed: "f32, q8_0".into(),
+    })
 }

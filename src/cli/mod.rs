@@ -32,7 +32,23 @@ enum Command {
     /// Load the demo shop (products, two years of orders, photos) and print what it loaded.
     Demo,
     /// Check the installation: version, data folder, database health, CPU, devices, models.
-    Doctor,
+    Doctor {
+        /// Load these models first and report their load time and memory.
+        #[arg(long = "load", value_name = "ID")]
+        load: Vec<String>,
+    },
+    /// Show the compute settings, or change them.
+    Settings {
+        /// f32 or q8_0 matrices for Marian translators.
+        #[arg(long)]
+        precision: Option<String>,
+        /// Compute threads from the next start (0: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// How much memory loaded models may hold, in MB, from the next start.
+        #[arg(long)]
+        memory_mb: Option<u64>,
+    },
     /// Import a shop export.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -62,14 +78,28 @@ enum ModelsCommand {
     Import { id: String, folder: PathBuf },
     /// Delete Tradewind's copy of a model.
     Rm { id: String },
-    /// How close in meaning the first text is to each of the others (an embedding model).
-    Similar {
+    /// Run a model: translate texts, rate reviews, compare texts' meaning (the first
+    /// against the others), tag or caption a photo, answer a prompt. Prints what the
+    /// load cost.
+    Run {
         id: String,
-        text: String,
-        others: Vec<String>,
-        /// cpu, metal or cuda; the CPU when the chosen one is missing.
-        #[arg(long, default_value = "cpu")]
-        device: String,
+        /// Texts; for a photo-tagging model, the candidate labels.
+        inputs: Vec<String>,
+        /// The photo, for tagging and captioning models.
+        #[arg(long, value_name = "FILE")]
+        image: Option<PathBuf>,
+        /// The language to translate into, for many-language translators (e.g. de).
+        #[arg(long, value_name = "LANG")]
+        to: Option<String>,
+        /// cpu, metal or cuda (default: the setting); the CPU when the chosen one is missing.
+        #[arg(long)]
+        device: Option<String>,
+        /// f32 or q8_0, for Marian translators (default: the setting, q8_0).
+        #[arg(long)]
+        precision: Option<String>,
+        /// The longest output, in tokens.
+        #[arg(long, default_value_t = 64)]
+        max_tokens: usize,
     },
 }
 

@@ -4,6 +4,7 @@ use serde::Serialize;
 use tradewind::ModelStatus;
 use tradewind::doctor::DoctorReport;
 use tradewind::jobs::{JobRecord, JobState};
+use tradewind::ml::loaded::{LoadReport, ModelInput, ModelOutput};
 use tradewind::ml::store::{Presence, Trust, VerifiedFile};
 use tradewind::overview::Overview;
 
@@ -94,6 +95,25 @@ pub fn doctor(report: &DoctorReport, as_json: bool) {
         yes(kernels.neon),
         kernels.threads
     );
+    println!(
+        "compute      {} matrices for Marian; loaded models may hold {}",
+        report.translation_precision,
+        indicatif::HumanBytes(report.model_memory_budget_bytes)
+    );
+    for loaded in &report.loaded_models {
+        println!(
+            "loaded       {} on {} ({}): {} ms, {} of weights{}",
+            loaded.key.id,
+            loaded.key.device,
+            loaded.key.precision,
+            loaded.load_ms,
+            indicatif::HumanBytes(loaded.weight_bytes),
+            loaded
+                .resident_growth_bytes
+                .map(|bytes| format!(", +{} resident", indicatif::HumanBytes(bytes)))
+                .unwrap_or_default()
+        );
+    }
     if report.models.is_empty() {
         println!("models       none yet");
     } else {
@@ -188,4 +208,77 @@ pub fn verified(id: &str, files: &[VerifiedFile], as_json: bool) {
             &file.sha256[..16]
         );
     }
+}
+
+pub fn model_output(input: &ModelInput, report: &LoadReport, output: &ModelOutput, as_json: bool) {
+    if as_json {
+        #[derive(Serialize)]
+        struct Ran<'a> {
+            load: &'a LoadReport,
+            output: &'a ModelOutput,
+        }
+        json(&Ran {
+            load: report,
+            output,
+        });
+        return;
+    }
+    let resident = report
+        .resident_growth_bytes
+        .map(|bytes| format!(", +{} resident", indicatif::HumanBytes(bytes)))
+        .unwrap_or_default();
+    eprintln!(
+        "{} on {} ({}): loaded in {} ms, {} of weights{resident}",
+        report.key.id,
+        report.key.device,
+        report.key.precision,
+        report.load_ms,
+        indicatif::HumanBytes(report.weight_bytes)
+    );
+    match output {
+        ModelOutput::Translations(translations) => {
+            for translation in translations {
+                println!("{}", translation.text);
+            }
+        }
+        ModelOutput::Similarities(scores) => {
+            for (score, text) in scores.iter().zip(input.texts.iter().skip(1)) {
+                println!("{score:.3}  {text}");
+            }
+        }
+        ModelOutput::Sentiments(sentiments) => {
+            for (sentiment, text) in sentiments.iter().zip(&input.texts) {
+                println!("{:.1} stars ({})  {text}", sentiment.stars, sentiment.label);
+            }
+        }
+        ModelOutput::Tags(tags) => {
+            for (label, probability) in tags {
+                println!("{probability:.3}  {label}");
+            }
+        }
+        ModelOutput::Caption(caption) => println!("{caption}"),
+        ModelOutput::Generation(generation) => println!("{}", generation.text),
+    }
+}
+
+pub fn compute_settings(settings: &tradewind::ComputeSettings, as_json: bool) {
+    if as_json {
+        return json(settings);
+    }
+    let threads = match settings.threads {
+        0 => "one per core".to_string(),
+        count => count.to_string(),
+    };
+    println!(
+        "precision    {} (Marian translators)",
+        settings.translation_precision.name()
+    );
+    println!(
+        "threads      {threads} from the next start ({} now)",
+        settings.threads_in_use
+    );
+    println!(
+        "memory       {} MB for loaded models, from the next start",
+        settings.model_memory_mb
+    );
 }

@@ -1,85 +1,23 @@
 //! Sentence embeddings with a BERT encoder (all-MiniLM-L6-v2 and kin): mean pooling
 //! over the real tokens, then L2 normalisation, as sentence-transformers does.
 
-use std::path::Path;
-
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
-use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+use candle_core::{DType, Device};
 
 use super::MlError;
-use super::store::VerifiedFile;
-
-/// Longest input in tokens; product titles and descriptions' first sentences fit.
-const MAX_TOKENS: usize = 256;
+use super::bert_encoder::BertEncoder;
+use super::weights::ModelFiles;
 
 pub struct SentenceEmbedder {
     id: String,
-    model: BertModel,
-    tokenizer: Tokenizer,
-    device: Device,
-}
-
-fn path_of<'a>(id: &str, files: &'a [VerifiedFile], name: &str) -> Result<&'a Path, MlError> {
-    files
-        .iter()
-        .find(|file| file.name == name)
-        .map(|file| file.path.as_path())
-        .ok_or_else(|| MlError::Load {
-            id: id.to_string(),
-            path: name.into(),
-            detail: format!("the catalog lists no '{name}'"),
-        })
+    encoder: BertEncoder,
 }
 
 impl SentenceEmbedder {
     /// Loads from verified files (config.json, tokenizer.json, model.safetensors).
-    pub fn load(
-        id: &str,
-        files: &[VerifiedFile],
-        device: &Device,
-    ) -> Result<SentenceEmbedder, MlError> {
-        let failed = |path: &Path, detail: String| MlError::Load {
-            id: id.to_string(),
-            path: path.to_path_buf(),
-            detail,
-        };
-        let config_path = path_of(id, files, "config.json")?;
-        let config_text = std::fs::read_to_string(config_path)
-            .map_err(|error| failed(config_path, error.to_string()))?;
-        let config: Config = serde_json::from_str(&config_text)
-            .map_err(|error| failed(config_path, error.to_string()))?;
-
-        let tokenizer_path = path_of(id, files, "tokenizer.json")?;
-        let mut tokenizer = Tokenizer::from_file(tokenizer_path)
-            .map_err(|error| failed(tokenizer_path, error.to_string()))?;
-        // The shipped tokenizer pads every input to a fixed 128 tokens; batch by the longest instead.
-        let pad_id = tokenizer.token_to_id("[PAD]").unwrap_or(0);
-        tokenizer.with_padding(Some(PaddingParams {
-            strategy: PaddingStrategy::BatchLongest,
-            pad_id,
-            pad_token: "[PAD]".into(),
-            ..PaddingParams::default()
-        }));
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: MAX_TOKENS.min(config.max_position_embeddings),
-                ..TruncationParams::default()
-            }))
-            .map_err(|error| failed(tokenizer_path, error.to_string()))?;
-
-        let weights_path = path_of(id, files, "model.safetensors")?;
-        let tensors = candle_core::safetensors::load(weights_path, device)
-            .map_err(|error| failed(weights_path, error.to_string()))?;
-        let weights = VarBuilder::from_tensors(tensors, DType::F32, device);
-        let model = BertModel::load(weights, &config)
-            .map_err(|error| failed(weights_path, error.to_string()))?;
+    pub fn load(files: &ModelFiles, device: &Device) -> Result<SentenceEmbedder, MlError> {
         Ok(SentenceEmbedder {
-            id: id.to_string(),
-            model,
-            tokenizer,
-            device: device.clone(),
+            id: files.id.to_string(),
+            encoder: BertEncoder::load(files, device)?,
         })
     }
 
@@ -92,34 +30,16 @@ impl SentenceEmbedder {
             id: self.id.clone(),
             detail,
         };
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|error| run(error.to_string()))?;
-        let rows = |pick: fn(&tokenizers::Encoding) -> &[u32]| -> Result<Tensor, MlError> {
-            let rows: Vec<Tensor> = encodings
-                .iter()
-                .map(|encoding| Tensor::new(pick(encoding), &self.device))
-                .collect::<Result<_, _>>()
-                .map_err(|error| run(error.to_string()))?;
-            Tensor::stack(&rows, 0).map_err(|error| run(error.to_string()))
-        };
-        let ids = rows(|encoding| encoding.get_ids())?;
-        let mask = rows(|encoding| encoding.get_attention_mask())?;
-        let pooled = (|| -> candle_core::Result<Tensor> {
-            let type_ids = ids.zeros_like()?;
-            let hidden = self.model.forward(&ids, &type_ids, Some(&mask))?;
+        let (hidden, mask) = self.encoder.encode(texts).map_err(run)?;
+        (|| -> candle_core::Result<Vec<Vec<f32>>> {
             let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
             let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
             let counts = mask.sum(1)?;
             let mean = summed.broadcast_div(&counts)?;
             let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?;
-            mean.broadcast_div(&norms)
+            mean.broadcast_div(&norms)?.to_vec2::<f32>()
         })()
-        .map_err(|error| run(error.to_string()))?;
-        pooled
-            .to_vec2::<f32>()
-            .map_err(|error| run(error.to_string()))
+        .map_err(|error| run(error.to_string()))
     }
 }
 
@@ -133,9 +53,9 @@ mod tests {
     use super::*;
     use crate::ml::fixtures::{BERT_ID, verified_fixture};
 
-    fn fixture_embedder(dir: &Path) -> SentenceEmbedder {
+    fn fixture_embedder(dir: &std::path::Path) -> SentenceEmbedder {
         let files = verified_fixture(dir, BERT_ID, 7).unwrap();
-        SentenceEmbedder::load(BERT_ID, &files, &Device::Cpu).unwrap()
+        SentenceEmbedder::load(&ModelFiles::new(BERT_ID, &files), &Device::Cpu).unwrap()
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Default for DecodeOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Translation {
     pub text: String,
     /// Tokens the decoder produced (for tokens/s).
@@ -754,7 +754,9 @@ mod tests {
             assert_eq!(tokens.len(), 12);
             assert_eq!(
                 *tokens,
-                stock.greedy(std::slice::from_ref(source), 12, true).unwrap()[0]
+                stock
+                    .greedy(std::slice::from_ref(source), 12, true)
+                    .unwrap()[0]
             );
         }
     }

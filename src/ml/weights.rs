@@ -93,6 +93,27 @@ impl<'a> ModelFiles<'a> {
     }
 }
 
+/// Pads each batch to its longest text with `pad_token` and cuts texts longer than
+/// `max_length` tokens.
+pub fn pad_batches_and_truncate(
+    tokenizer: &mut tokenizers::Tokenizer,
+    pad_token: &str,
+    max_length: usize,
+) -> Result<(), tokenizers::Error> {
+    let pad_id = tokenizer.token_to_id(pad_token).unwrap_or(0);
+    tokenizer.with_padding(Some(tokenizers::PaddingParams {
+        strategy: tokenizers::PaddingStrategy::BatchLongest,
+        pad_id,
+        pad_token: pad_token.into(),
+        ..tokenizers::PaddingParams::default()
+    }));
+    tokenizer.with_truncation(Some(tokenizers::TruncationParams {
+        max_length,
+        ..tokenizers::TruncationParams::default()
+    }))?;
+    Ok(())
+}
+
 /// How a model's matrix weights are held in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,6 +4,7 @@
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
+  ComputeSettings,
   DeviceChoice,
   DeviceStatus,
   DoctorReport,
@@ -12,6 +13,7 @@ import type {
   JobSpec,
   Language,
   ListingSummary,
+  ModelRun,
   ModelStatus,
   OrdersSummary,
   Overview,
@@ -64,6 +66,11 @@ export const api = {
   removeModel: (id: string) => call<number>("remove_model", { id }),
   deviceStatus: () => call<DeviceStatus>("device_status"),
   setDevice: (choice: DeviceChoice) => call<DeviceStatus>("set_device", { choice }),
+  /** Loads the model unless it is in memory, and runs it on `texts` (and a photo). */
+  runModel: (id: string, texts: string[], image: string | null, targetLanguage: string | null) =>
+    call<ModelRun>("run_model", { id, texts, image, targetLanguage }),
+  computeSettings: () => call<ComputeSettings>("compute_settings"),
+  setComputeSettings: (settings: ComputeSettings) => call<ComputeSettings>("set_compute_settings", { settings }),
 
   /** Starts a job; progress and the final outcome arrive on `onEvent`. */
   startJob: (spec: JobSpec, onEvent: (event: JobEvent) => void) =>

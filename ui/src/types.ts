@@ -103,6 +103,9 @@ export interface DoctorReport {
   devices: string[];
   kernels: { avx2: boolean; f16c: boolean; neon: boolean; quantized_kernels: string; threads: number };
   models: string[];
+  loaded_models: LoadReport[];
+  model_memory_budget_bytes: number;
+  translation_precision: Precision;
   counts: Overview;
   jobs: { total: number; running: number; interrupted: number; failed: number };
 }
@@ -133,10 +136,41 @@ export type Presence =
   | { state: "present"; location: string }
   | { state: "damaged"; detail: string };
 
+export interface LoadReport {
+  key: { id: string; device: string; precision: string };
+  load_ms: number;
+  weight_bytes: number;
+  resident_growth_bytes: number | null;
+  cache_hit: boolean;
+}
+
 export interface ModelStatus {
   model: ModelEntry;
   presence: Presence;
   disk_bytes: number;
+  loaded: LoadReport | null;
+}
+
+export type ModelOutput =
+  | { kind: "translations"; results: { text: string; tokens: number }[] }
+  | { kind: "similarities"; results: number[] }
+  | { kind: "sentiments"; results: { label: string; stars: number; probabilities: number[] }[] }
+  | { kind: "tags"; results: [string, number][] }
+  | { kind: "caption"; results: string }
+  | { kind: "generation"; results: { text: string; tokens: number } };
+
+export interface ModelRun {
+  load: LoadReport;
+  output: ModelOutput;
+}
+
+export type Precision = "f32" | "q8_0";
+
+export interface ComputeSettings {
+  translation_precision: Precision;
+  threads: number;
+  model_memory_mb: number;
+  threads_in_use: number;
 }
 
 export interface VerifiedFile {

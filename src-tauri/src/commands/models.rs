@@ -1,12 +1,31 @@
-//! The Models view: the catalog with each model's state, verification, removal, and
-//! the compute device. Importing a model is a job (`start_job` with `import_model`).
+//! The Models view: the catalog with each model's state, verification, removal, trying
+//! a model, and the compute settings. Importing a model is a job (`start_job` with
+//! `import_model`).
+
+use std::path::PathBuf;
 
 use tauri::State;
 use tradewind::ml::device::DeviceChoice;
+use tradewind::ml::loaded::ModelInput;
 use tradewind::ml::store::VerifiedFile;
-use tradewind::{DeviceStatus, ModelStatus};
+use tradewind::{ComputeSettings, DeviceStatus, Engine, ModelRun, ModelStatus};
 
 use crate::{AppState, CommandError};
+
+/// Runs engine work that reads large files or computes off the async workers.
+async fn blocking<T: Send + 'static>(
+    state: State<'_, AppState>,
+    work: impl FnOnce(Engine) -> Result<T, tradewind::Error> + Send + 'static,
+) -> Result<T, CommandError> {
+    let engine = state.engine()?.clone();
+    tauri::async_runtime::spawn_blocking(move || work(engine))
+        .await
+        .map_err(|error| CommandError {
+            kind: "internal",
+            message: error.to_string(),
+        })?
+        .map_err(CommandError::from)
+}
 
 #[tauri::command]
 pub async fn models(state: State<'_, AppState>) -> Result<Vec<ModelStatus>, CommandError> {
@@ -19,14 +38,38 @@ pub async fn verify_model(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<Vec<VerifiedFile>, CommandError> {
-    let engine = state.engine()?.clone();
-    tauri::async_runtime::spawn_blocking(move || engine.verify_model(&id))
-        .await
-        .map_err(|error| CommandError {
-            kind: "internal",
-            message: error.to_string(),
-        })?
-        .map_err(CommandError::from)
+    blocking(state, move |engine| engine.verify_model(&id)).await
+}
+
+/// Loads the model if it is not in memory, and runs it on the seller's input.
+#[tauri::command]
+pub async fn run_model(
+    state: State<'_, AppState>,
+    id: String,
+    texts: Vec<String>,
+    image: Option<PathBuf>,
+    target_language: Option<String>,
+) -> Result<ModelRun, CommandError> {
+    let input = ModelInput {
+        texts,
+        image,
+        target_language,
+        max_tokens: 64,
+    };
+    blocking(state, move |engine| engine.run_model(&id, &input)).await
+}
+
+#[tauri::command]
+pub async fn compute_settings(state: State<'_, AppState>) -> Result<ComputeSettings, CommandError> {
+    Ok(state.engine()?.compute_settings()?)
+}
+
+#[tauri::command]
+pub async fn set_compute_settings(
+    state: State<'_, AppState>,
+    settings: ComputeSettings,
+) -> Result<ComputeSettings, CommandError> {
+    Ok(state.engine()?.set_compute_settings(&settings)?)
 }
 
 /// Returns the bytes freed.

@@ -23,6 +23,10 @@ fn fixture() -> Fixture {
 
 fn fixture_in(data: tempfile::TempDir) -> Fixture {
     let state = AppState::open(Some(data.path().to_path_buf()));
+    fixture_with(state, data)
+}
+
+fn fixture_with(state: AppState, data: tempfile::TempDir) -> Fixture {
     let app = app(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .unwrap();
@@ -167,4 +171,56 @@ fn the_model_catalog_and_an_unavailable_device_reach_the_ui() {
     }
     let error = invoke(&fixture, "set_device", json!({ "choice": "tpu" })).unwrap_err();
     assert_eq!(error["kind"], "invalid_setting");
+}
+
+#[test]
+fn a_fixture_model_runs_from_the_ui_once_loaded_and_compute_settings_round_trip() {
+    let data = tempfile::tempdir().unwrap();
+    let catalog =
+        tradewind::ml::fixtures::write_fixtures(&data.path().join("fixtures"), 7).unwrap();
+    let state = AppState::with_config(tradewind::EngineConfig {
+        data_dir: Some(data.path().join("data")),
+        catalog: Some(catalog.path),
+        ..tradewind::EngineConfig::default()
+    });
+    let fixture = fixture_with(state, data);
+
+    let args = json!({ "id": "fixture-opus-mt-en-de", "texts": ["red mug"], "image": null, "targetLanguage": null });
+    let first = invoke(&fixture, "run_model", args.clone()).unwrap();
+    assert_eq!(first["load"]["cache_hit"], false);
+    assert_eq!(first["output"]["kind"], "translations");
+    let again = invoke(&fixture, "run_model", args).unwrap();
+    assert_eq!(again["load"]["cache_hit"], true);
+    let models = invoke(&fixture, "models", json!({})).unwrap();
+    let marian = models
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|status| status["model"]["id"] == "fixture-opus-mt-en-de")
+        .unwrap();
+    assert_eq!(marian["loaded"]["key"]["precision"], "q8_0");
+
+    let error = invoke(
+        &fixture,
+        "run_model",
+        json!({ "id": "fixture-clip", "texts": ["red"], "image": null, "targetLanguage": null }),
+    )
+    .unwrap_err();
+    assert!(
+        error["message"].as_str().unwrap().contains("needs a photo"),
+        "{error}"
+    );
+
+    let mut settings = invoke(&fixture, "compute_settings", json!({})).unwrap();
+    assert_eq!(settings["translation_precision"], "q8_0");
+    settings["translation_precision"] = json!("f32");
+    settings["threads"] = json!(1);
+    let saved = invoke(
+        &fixture,
+        "set_compute_settings",
+        json!({ "settings": settings }),
+    )
+    .unwrap();
+    assert_eq!(saved["translation_precision"], "f32");
+    assert_eq!(saved["threads"], 1);
 }

@@ -122,15 +122,7 @@ impl Session {
     }
 
     async fn text(&self, id: &str) -> String {
-        let selector = Session::css(id);
-        let element = self
-            .client
-            .wait()
-            .at_most(TIMEOUT)
-            .for_element(Locator::Css(&selector))
-            .await
-            .unwrap_or_else(|error| panic!("no {selector}: {error}"));
-        element.text().await.unwrap()
+        self.element(id).await.text().await.unwrap()
     }
 
     /// Waits until the element's text satisfies `check`, which `invoke` being
@@ -153,7 +145,7 @@ impl Session {
         }
     }
 
-    async fn click(&self, id: &str) {
+    async fn element(&self, id: &str) -> fantoccini::elements::Element {
         let selector = Session::css(id);
         self.client
             .wait()
@@ -161,9 +153,14 @@ impl Session {
             .for_element(Locator::Css(&selector))
             .await
             .unwrap_or_else(|error| panic!("no {selector}: {error}"))
-            .click()
-            .await
-            .unwrap();
+    }
+
+    async fn click(&self, id: &str) {
+        self.element(id).await.click().await.unwrap();
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        self.element(id).await.send_keys(text).await.unwrap();
     }
 
     async fn count(&self, id: &str) -> usize {
@@ -291,6 +288,31 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         })
         .await;
     session.screenshot("models-en").await;
+
+    // Trying a translator loads it once; the table then shows it in memory.
+    let translator = tradewind::ml::fixtures::MARIAN_EN_DE_ID;
+    session.click(&format!("try-open-{translator}")).await;
+    // WebKitWebDriver types a new line only as the Enter key.
+    let enter = char::from(fantoccini::key::Key::Enter);
+    session
+        .type_into("try-input", &format!("red leather bag{enter}a small mug"))
+        .await;
+    session.click("try-run").await;
+    session
+        .wait_text("try-load", |text| text.starts_with("Loaded in"))
+        .await;
+    let lines = session
+        .client
+        .find_all(Locator::Css("[data-testid=\"try-output\"] li"))
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 2, "one translation per line typed");
+    session
+        .wait_text(&format!("model-loaded-{translator}"), |text| {
+            text.starts_with("In memory")
+        })
+        .await;
+    session.screenshot("models-try-en").await;
 
     session.open_view("settings").await;
     assert_eq!(

@@ -23,6 +23,15 @@ const fixture: ModelStatus = {
   },
   presence: { state: "present", location: "/fixtures/fixture-bert" },
   disk_bytes: 0,
+  loaded: null,
+};
+
+const cpuOnly = { choice: "cpu", using: "cpu", fallback: null, compiled: ["cpu"] };
+const doctor = {
+  data_dir: "/data",
+  cpu: { arch: "x86_64", avx2: true, fma: true, f16c: true, neon: false },
+  devices: ["cpu"],
+  kernels: { avx2: true, f16c: true, neon: false, quantized_kernels: "avx2", threads: 2 },
 };
 
 let root: HTMLElement;
@@ -40,14 +49,9 @@ beforeEach(() => {
       case "verify_model":
         return [{ name: "model.safetensors", path: "/x", size: 86_000, sha256: "ab".repeat(32), trust: "catalog" }];
       case "device_status":
-        return { choice: "cpu", using: "cpu", fallback: null, compiled: ["cpu"] };
+        return cpuOnly;
       case "doctor":
-        return {
-          data_dir: "/data",
-          cpu: { arch: "x86_64", avx2: true, fma: true, f16c: true, neon: false },
-          devices: ["cpu"],
-          kernels: { avx2: true, f16c: true, neon: false, quantized_kernels: "avx2", threads: 2 },
-        };
+        return doctor;
       default:
         return null;
     }
@@ -75,5 +79,57 @@ describe("the Models view", () => {
     expect(byTestId("model-status-fixture-bert")!.textContent).toContain("1 files verified");
     expect((byTestId("device-cuda") as HTMLInputElement).disabled).toBe(true);
     expect((byTestId("device-cpu") as HTMLInputElement).checked).toBe(true);
+  });
+});
+
+describe("trying a model", () => {
+  it("runs the seller's lines through the model and shows the load cost, then the model as in memory", async () => {
+    let loaded = false;
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      switch (cmd) {
+        case "models":
+          return [
+            {
+              ...fixture,
+              loaded: loaded
+                ? { key: { id: "fixture-bert", device: "cpu", precision: "f32" }, load_ms: 12, weight_bytes: 86_000, resident_growth_bytes: null, cache_hit: false }
+                : null,
+            },
+          ];
+        case "run_model":
+          loaded = true;
+          return {
+            load: { key: { id: "fixture-bert", device: "cpu", precision: "f32" }, load_ms: 12, weight_bytes: 86_000, resident_growth_bytes: null, cache_hit: false },
+            output: { kind: "similarities", results: [0.91, 0.12] },
+          };
+        case "device_status":
+          return cpuOnly;
+        case "doctor":
+          return doctor;
+        default:
+          return null;
+      }
+    });
+    await act(() => render(<Models />, root));
+    await act(settle);
+    expect(byTestId("model-loaded-fixture-bert")).toBeNull();
+    await act(() => byTestId("try-open-fixture-bert")!.click());
+    const input = byTestId("try-input") as HTMLTextAreaElement;
+    await act(() => {
+      input.value = "red bag\ncrimson purse\n\nknife set";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await act(() => byTestId("try-run")!.click());
+    await act(settle);
+    expect(calls).toContainEqual([
+      "run_model",
+      { id: "fixture-bert", texts: ["red bag", "crimson purse", "knife set"], image: null, targetLanguage: null },
+    ]);
+    expect(byTestId("try-load")!.textContent).toContain("Loaded in 12 ms");
+    const lines = [...byTestId("try-output")!.querySelectorAll("li")].map((item) => item.textContent);
+    expect(lines).toEqual(["0.910  crimson purse", "0.120  knife set"]);
+    await act(settle);
+    expect(byTestId("model-loaded-fixture-bert")!.textContent).toContain("loaded in 12 ms");
   });
 });

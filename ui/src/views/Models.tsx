@@ -5,6 +5,7 @@ import { t, type MessageKey } from "../i18n";
 import { activeJob, dataVersion, report, runJob } from "../state";
 import type { DeviceChoice, DeviceStatus, ModelStatus } from "../types";
 import { useLoad } from "../useLoad";
+import { TryModel } from "./TryModel";
 
 const devices: DeviceChoice[] = ["cpu", "metal", "cuda"];
 
@@ -53,8 +54,9 @@ function DevicePicker() {
 
 function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: string) => void; verified?: string }) {
   const { status } = props;
-  const { model, presence } = status;
+  const { model, presence, loaded } = status;
   const busy = activeJob.value?.state === "running";
+  const [trying, setTrying] = useState(false);
   async function importFolder() {
     try {
       const folder = await api.pickFolder();
@@ -82,6 +84,7 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
     }
   }
   return (
+    <>
     <tr data-testid={`model-${model.id}`}>
       <td>
         <strong>{model.name}</strong>
@@ -95,6 +98,11 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
       <td data-testid={`model-status-${model.id}`} title={presence.state === "damaged" ? presence.detail : undefined}>
         {t(`models.status.${presence.state}` as MessageKey)}
         {props.verified && <div class="note">{props.verified}</div>}
+        {loaded && (
+          <div class="note" data-testid={`model-loaded-${model.id}`}>
+            {t("models.inMemory", { ms: loaded.load_ms, size: formatBytes(loaded.weight_bytes) })}
+          </div>
+        )}
       </td>
       <td class="actions">
         {presence.state !== "present" && (
@@ -116,6 +124,11 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
             {t("models.verify")}
           </button>
         )}
+        {presence.state === "present" && (
+          <button type="button" data-testid={`try-open-${model.id}`} onClick={() => setTrying(!trying)}>
+            {t("models.try")}
+          </button>
+        )}
         {status.disk_bytes > 0 && (
           <button type="button" onClick={() => void remove()}>
             {t("models.delete")}
@@ -123,6 +136,14 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
         )}
       </td>
     </tr>
+    {trying && (
+      <tr>
+        <td colSpan={8}>
+          <TryModel model={model} onRan={() => (dataVersion.value += 1)} />
+        </td>
+      </tr>
+    )}
+    </>
   );
 }
 

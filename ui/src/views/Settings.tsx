@@ -3,7 +3,7 @@ import { api } from "../api";
 import { formatBytes } from "../format";
 import { language, t, type MessageKey } from "../i18n";
 import { activeJob, changeLanguage, report as reportProblem, resumeJob } from "../state";
-import type { JobRecord, Language } from "../types";
+import type { ComputeSettings, JobRecord, Language, Precision } from "../types";
 import { useLoad } from "../useLoad";
 
 const languages: { code: Language; name: string }[] = [
@@ -29,6 +29,66 @@ function JobRow(props: { job: JobRecord }) {
         )}
       </td>
     </tr>
+  );
+}
+
+const precisions: Precision[] = ["q8_0", "f32"];
+
+function Computing() {
+  const initial = useLoad(api.computeSettings);
+  const [draft, setDraft] = useState<ComputeSettings | null>(null);
+  const current = draft ?? initial;
+  if (!current) return null;
+  const change = (part: Partial<ComputeSettings>) => setDraft({ ...current, ...part });
+  async function save() {
+    if (!current) return;
+    try {
+      setDraft(await api.setComputeSettings(current));
+    } catch (error) {
+      reportProblem(error);
+    }
+  }
+  return (
+    <fieldset class="language" data-testid="compute-settings">
+      <legend>{t("settings.compute")}</legend>
+      <span>{t("settings.precision")}</span>
+      {precisions.map((precision) => (
+        <label key={precision}>
+          <input
+            type="radio"
+            name="precision"
+            data-testid={`precision-${precision}`}
+            checked={current.translation_precision === precision}
+            onChange={() => change({ translation_precision: precision })}
+          />
+          {precision}
+        </label>
+      ))}
+      <label>
+        {t("settings.threads")}{" "}
+        <input
+          type="number"
+          min={0}
+          data-testid="threads"
+          value={current.threads}
+          onInput={(event) => change({ threads: Number(event.currentTarget.value) })}
+        />
+      </label>
+      <label>
+        {t("settings.memory")}{" "}
+        <input
+          type="number"
+          min={256}
+          data-testid="memory-mb"
+          value={current.model_memory_mb}
+          onInput={(event) => change({ model_memory_mb: Number(event.currentTarget.value) })}
+        />
+      </label>
+      <button type="button" data-testid="save-compute" onClick={() => void save()}>
+        {t("settings.save")}
+      </button>
+      <p class="note">{t("settings.computeNote", { n: current.threads_in_use })}</p>
+    </fieldset>
   );
 }
 
@@ -68,6 +128,7 @@ export function Settings() {
           </label>
         ))}
       </fieldset>
+      <Computing />
       {doctor && (
         <dl class="facts">
           <dt>{t("settings.version")}</dt>

@@ -1,0 +1,123 @@
+//! Alt-text captions with a quantized BLIP (candle-transformers' `quantized_blip`):
+//! a ViT encodes the photo, a BERT-style decoder writes the caption greedily.
+
+use std::sync::Mutex;
+
+use candle_core::{D, Device, Module, Tensor};
+use candle_transformers::models::blip;
+use candle_transformers::models::quantized_blip::{BlipForConditionalGeneration, VarBuilder};
+use image::DynamicImage;
+use tokenizers::Tokenizer;
+
+use super::MlError;
+use super::clip::normalised_pixels;
+use super::weights::ModelFiles;
+
+/// BLIP's decoder starts at `[DEC]` and stops at `[SEP]` (their ids in BLIP's tokenizer).
+const DEFAULT_START: u32 = 30522;
+const DEFAULT_STOP: u32 = 102;
+
+pub struct Captioner {
+    id: String,
+    model: Mutex<BlipForConditionalGeneration>,
+    tokenizer: Tokenizer,
+    image_size: usize,
+    start: u32,
+    stop: u32,
+    device: Device,
+}
+
+impl Captioner {
+    /// Loads from verified files: one `.gguf` and `tokenizer.json`, with `config.json`
+    /// if the catalog lists one (else BLIP-large's configuration, as lmz/candle-blip
+    /// ships none).
+    pub fn load(files: &ModelFiles, device: &Device) -> Result<Captioner, MlError> {
+        let config: blip::Config = if files.files.iter().any(|file| file.name == "config.json") {
+            files.json("config.json")?
+        } else {
+            blip::Config::image_captioning_large()
+        };
+        let tokenizer = files.tokenizer(files.path("tokenizer.json")?)?;
+        let weights_path = files.ending_with(".gguf")?;
+        let weights = VarBuilder::from_gguf(weights_path, device)
+            .map_err(|error| files.failed(weights_path, error))?;
+        let model = BlipForConditionalGeneration::new(&config, weights)
+            .map_err(|error| files.failed(weights_path, error))?;
+        Ok(Captioner {
+            id: files.id.to_string(),
+            model: Mutex::new(model),
+            start: tokenizer.token_to_id("[DEC]").unwrap_or(DEFAULT_START),
+            stop: tokenizer.token_to_id("[SEP]").unwrap_or(DEFAULT_STOP),
+            tokenizer,
+            image_size: config.vision_config.image_size,
+            device: device.clone(),
+        })
+    }
+
+    fn run_error(&self, detail: impl ToString) -> MlError {
+        MlError::Run {
+            id: self.id.clone(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// A caption of at most `max_tokens` tokens.
+    pub fn caption(&self, image: &DynamicImage, max_tokens: usize) -> Result<String, MlError> {
+        let mut model = self
+            .model
+            .lock()
+            .map_err(|_| self.run_error("an earlier caption failed midway"))?;
+        let tokens = (|| -> candle_core::Result<Vec<u32>> {
+            let pixels = normalised_pixels(image, self.image_size, &self.device)?;
+            let image_embeds = model.vision_model().forward(&pixels.unsqueeze(0)?)?;
+            let mut tokens = vec![self.start];
+            for step in 0..max_tokens {
+                let context = if step == 0 { tokens.len() } else { 1 };
+                let input =
+                    Tensor::new(&tokens[tokens.len() - context..], &self.device)?.unsqueeze(0)?;
+                let logits = model
+                    .text_decoder()
+                    .forward(&input, &image_embeds)?
+                    .squeeze(0)?;
+                let last = logits.get(logits.dim(0)? - 1)?;
+                let token = last.argmax(D::Minus1)?.to_scalar::<u32>()?;
+                if token == self.stop {
+                    break;
+                }
+                tokens.push(token);
+            }
+            model.reset_kv_cache();
+            Ok(tokens[1..].to_vec())
+        })()
+        .map_err(|error| {
+            model.reset_kv_cache();
+            self.run_error(error)
+        })?;
+        self.tokenizer
+            .decode(&tokens, true)
+            .map_err(|error| self.run_error(error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::fixtures::{BLIP_ID, verified_fixture};
+
+    #[test]
+    fn captions_are_bounded_and_the_same_for_the_same_photo() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), BLIP_ID, 7).unwrap();
+        let captioner = Captioner::load(&ModelFiles::new(BLIP_ID, &files), &Device::Cpu).unwrap();
+        let photo = DynamicImage::ImageRgb8(image::RgbImage::from_fn(48, 40, |x, y| {
+            image::Rgb([(x * 5) as u8, (y * 6) as u8, 90])
+        }));
+        let first = captioner.caption(&photo, 6).unwrap();
+        assert!(first.split_whitespace().count() <= 6, "{first}");
+        assert_eq!(
+            captioner.caption(&photo, 6).unwrap(),
+            first,
+            "the cache was reset"
+        );
+    }
+}
