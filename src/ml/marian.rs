@@ -347,12 +347,10 @@ impl MarianTranslator {
                 ),
             )
         })?;
-        let source_tokenizer =
-            files.tokenizer(files.by_role("source-tokenizer", "source-tokenizer.json")?)?;
-        let target_tokenizer =
-            files.tokenizer(files.by_role("target-tokenizer", "target-tokenizer.json")?)?;
+        let source_tokenizer = Self::tokenizer(files, "source")?;
+        let target_tokenizer = Self::tokenizer(files, "target")?;
         let weights = Self::weights(files, device, precision, quantized_cache)?;
-        let weights_path = files.path("model.safetensors")?;
+        let weights_path = files.path(Self::weights_name(files))?;
         let built = Self::build(
             &config,
             activation,
@@ -369,27 +367,50 @@ impl MarianTranslator {
         })
     }
 
+    /// A side's tokenizer: converted from `<side>.spm` and `vocab.json` as opus-mt
+    /// ships them, else a tokenizer.json (role `<side>-tokenizer`).
+    fn tokenizer(files: &ModelFiles, side: &str) -> Result<Tokenizer, MlError> {
+        let spm = format!("{side}.spm");
+        if files.has(&spm) {
+            let spm = files.path(&spm)?;
+            return super::sentencepiece::marian_tokenizer(spm, files.path("vocab.json")?)
+                .map_err(|error| files.failed(spm, error));
+        }
+        let role = format!("{side}-tokenizer");
+        files.tokenizer(files.by_role(&role, &format!("{role}.json"))?)
+    }
+
+    /// model.safetensors where the catalog has it, else the PyTorch checkpoint.
+    fn weights_name(files: &ModelFiles) -> &'static str {
+        if files.has("pytorch_model.bin") && !files.has("model.safetensors") {
+            "pytorch_model.bin"
+        } else {
+            "model.safetensors"
+        }
+    }
+
     fn weights(
         files: &ModelFiles,
         device: &Device,
         precision: Precision,
         quantized_cache: Option<&Path>,
     ) -> Result<Weights, MlError> {
+        let name = Self::weights_name(files);
         let (Precision::Q8_0, Some(cache)) = (precision, quantized_cache) else {
             return Ok(files
-                .safetensors("model.safetensors", device)?
+                .safetensors(name, device)?
                 .quantized_on_load(precision));
         };
         let source_sha = files
             .files
             .iter()
-            .find(|file| file.name == "model.safetensors")
+            .find(|file| file.name == name)
             .map(|file| file.sha256.clone())
             .unwrap_or_default();
         if cached_source_sha(cache).as_deref() != Some(source_sha.as_str()) {
             write_gguf(
                 cache,
-                &files.tensors("model.safetensors", device)?,
+                &files.tensors(name, device)?,
                 GgmlDType::Q8_0,
                 |name| {
                     name.ends_with("_proj.weight")
@@ -694,7 +715,7 @@ fn cached_source_sha(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::fixtures::{MARIAN_EN_DE_ID, verified_fixture};
+    use crate::ml::fixtures::{MARIAN_EN_DE_ID, MARIAN_EN_FR_ID, verified_fixture};
     use crate::ml::marian_baseline::StockMarian;
     use crate::ml::store::VerifiedFile;
 
@@ -832,6 +853,37 @@ mod tests {
             .filter(|(q8, f32)| q8.text == f32.text)
             .count();
         assert!(same * 2 >= TEXTS.len(), "{outputs:?} vs {f32_outputs:?}");
+    }
+
+    #[test]
+    fn sentencepiece_files_tokenize_as_the_converted_tokenizers_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let converted = fixture(dir.path());
+        let shipped = verified_fixture(dir.path(), MARIAN_EN_FR_ID, 7).unwrap();
+        assert!(shipped.iter().any(|file| file.name == "source.spm"));
+        let from_spm = MarianTranslator::load(
+            &ModelFiles::new(MARIAN_EN_FR_ID, &shipped),
+            &Device::Cpu,
+            Precision::F32,
+            None,
+        )
+        .unwrap();
+        let texts = ["red leather handbag, for women!", "the small mug"];
+        let expected = load(&converted, Precision::F32, None)
+            .source_ids(&texts)
+            .unwrap();
+        assert_eq!(from_spm.source_ids(&texts).unwrap(), expected);
+        // SentencePiece folds runs of spaces, as the real models were trained.
+        assert_eq!(
+            from_spm.source_ids(&["the   small  mug"]).unwrap()[0],
+            expected[1]
+        );
+        let translated = from_spm.translate(&texts, &fixed_length(2)).unwrap();
+        assert!(
+            translated
+                .iter()
+                .all(|translation| translation.tokens == 12)
+        );
     }
 
     #[test]

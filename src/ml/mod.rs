@@ -16,6 +16,7 @@ pub mod loaded;
 pub mod madlad;
 pub mod marian;
 pub mod marian_baseline;
+pub mod sentencepiece;
 pub mod sentiment;
 pub mod store;
 pub mod weights;

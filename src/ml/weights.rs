@@ -76,8 +76,22 @@ impl<'a> ModelFiles<'a> {
         tokenizers::Tokenizer::from_file(path).map_err(|error| self.failed(path, error))
     }
 
+    pub fn has(&self, name: &str) -> bool {
+        self.files.iter().any(|file| file.name == name)
+    }
+
+    /// The tensors of a safetensors file, or of a PyTorch checkpoint (`*.bin`).
     pub fn tensors(&self, name: &str, device: &Device) -> Result<HashMap<String, Tensor>, MlError> {
         let path = self.path(name)?;
+        if name.ends_with(".bin") {
+            let tensors =
+                candle_core::pickle::read_all(path).map_err(|error| self.failed(path, error))?;
+            return tensors
+                .into_iter()
+                .map(|(name, tensor)| Ok((name, tensor.to_device(device)?)))
+                .collect::<candle_core::Result<_>>()
+                .map_err(|error| self.failed(path, error));
+        }
         candle_core::safetensors::load(path, device).map_err(|error| self.failed(path, error))
     }
 
