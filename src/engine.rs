@@ -294,10 +294,7 @@ impl Engine {
     /// The model catalog in force: the configured one, else `TRADEWIND_CATALOG`, else
     /// the built-in one.
     pub fn catalog(&self) -> Result<Catalog, Error> {
-        Ok(match &self.catalog_path {
-            Some(path) => Catalog::load(path)?,
-            None => Catalog::from_env()?,
-        })
+        catalog_at(self.catalog_path.as_deref())
     }
 
     pub fn model_store(&self) -> ModelStore {
@@ -557,56 +554,73 @@ impl Engine {
     fn work(&self, spec: JobSpec) -> Work {
         let demo_dir = self.data_dir.join("demo");
         let models = self.model_store();
-        Box::new(move |context| match spec {
-            JobSpec::LoadDemo => demo::load(&demo_dir, context)
-                .map(|loaded| format!("Loaded the demo shop: {loaded}")),
-            JobSpec::ImportListings { path } => {
-                listings::import_shopify_products(&path, &source_name(&path), context).map(
-                    |imported| {
-                        format!(
-                            "Imported {} listings ({} variants, {} images) from {}",
-                            imported.listings,
-                            imported.variants,
-                            imported.images,
-                            path.display()
-                        )
-                    },
-                )
-            }
-            JobSpec::ImportOrders { path } => {
-                analytics::import_shopify_orders(&path, &source_name(&path), context).map(
-                    |imported| {
-                        format!(
-                            "Imported {} orders ({} line items) from {}",
-                            imported.orders,
-                            imported.lines,
-                            path.display()
-                        )
-                    },
-                )
-            }
-            JobSpec::ImportPhotos { folder } => {
-                photos::import_folder(&folder, &source_name(&folder), context).map(|imported| {
-                    format!(
-                        "Imported {} photos from {}",
-                        imported.photos,
-                        folder.display()
+        // Read when the job runs, so a job resumed later sees the catalog then in force.
+        let catalog_path = self.catalog_path.clone();
+        Box::new(move |context| {
+            let catalog = catalog_at(catalog_path.as_deref());
+            match spec {
+                JobSpec::LoadDemo => demo::load(&demo_dir, context)
+                    .map(|loaded| format!("Loaded the demo shop: {loaded}")),
+                JobSpec::ImportListings { path } => {
+                    listings::import_shopify_products(&path, &source_name(&path), context).map(
+                        |imported| {
+                            format!(
+                                "Imported {} listings ({} variants, {} images) from {}",
+                                imported.listings,
+                                imported.variants,
+                                imported.images,
+                                path.display()
+                            )
+                        },
                     )
-                })
+                }
+                JobSpec::ImportOrders { path } => {
+                    analytics::import_shopify_orders(&path, &source_name(&path), context).map(
+                        |imported| {
+                            format!(
+                                "Imported {} orders ({} line items) from {}",
+                                imported.orders,
+                                imported.lines,
+                                path.display()
+                            )
+                        },
+                    )
+                }
+                JobSpec::ImportPhotos { folder } => {
+                    photos::import_folder(&folder, &source_name(&folder), context).map(|imported| {
+                        format!(
+                            "Imported {} photos from {}",
+                            imported.photos,
+                            folder.display()
+                        )
+                    })
+                }
+                JobSpec::ImportModel { id, folder } => {
+                    import_model_job(&models, &catalog?, &id, &folder, context)
+                }
+                JobSpec::DownloadModel { id } => {
+                    download_model_job(&models, &catalog?, &id, context)
+                }
             }
-            JobSpec::ImportModel { id, folder } => import_model_job(&models, &id, &folder, context),
-            JobSpec::DownloadModel { id } => download_model_job(&models, &id, context),
         })
     }
 }
 
+/// The catalog at `path`, else `TRADEWIND_CATALOG`'s, else the built-in one.
+fn catalog_at(path: Option<&Path>) -> Result<Catalog, Error> {
+    Ok(match path {
+        Some(path) => Catalog::load(path)?,
+        None => Catalog::from_env()?,
+    })
+}
+
 fn import_model_job(
     models: &ModelStore,
+    catalog: &Catalog,
     id: &str,
     folder: &Path,
     context: &mut crate::jobs::JobContext,
 ) -> Result<String, Error> {
-    let catalog = Catalog::from_env()?;
     let model = catalog.get(id)?;
     context.begin_stage("model", crate::jobs::Unit::Bytes, None, 0);
     let imported = models.import(model, folder, &mut |done, total| {
@@ -619,10 +633,10 @@ fn import_model_job(
 /// from the bytes already on disk.
 fn download_model_job(
     models: &ModelStore,
+    catalog: &Catalog,
     id: &str,
     context: &mut crate::jobs::JobContext,
 ) -> Result<String, Error> {
-    let catalog = Catalog::from_env()?;
     let model = catalog.get(id)?;
     let endpoint = std::env::var("TRADEWIND_HF_ENDPOINT").ok();
     let downloader = crate::ml::download::Downloader::new(endpoint.as_deref())?;

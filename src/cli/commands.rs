@@ -7,6 +7,7 @@ use tradewind::files::write_atomically_with;
 use tradewind::input::{require_file, require_folder};
 use tradewind::jobs::{JobId, JobState};
 use tradewind::listings::shopify_csv;
+use tradewind::ml::archive::ArchiveKind;
 use tradewind::ml::device::DeviceChoice;
 use tradewind::ml::loaded::ModelInput;
 use tradewind::ml::store::Presence;
@@ -115,7 +116,9 @@ async fn models(
     config: EngineConfig,
     json: bool,
 ) -> Result<ExitCode, Error> {
-    if let ModelsCommand::Import { folder, .. } = &command {
+    if let ModelsCommand::Import { folder, .. } = &command
+        && ArchiveKind::of(folder).is_none()
+    {
         require_folder(folder)?;
     }
     let engine = Engine::open(config)?;

@@ -74,8 +74,13 @@ enum ModelsCommand {
     /// Download a model from the Hugging Face Hub (TRADEWIND_HF_ENDPOINT or HF_ENDPOINT for a
     /// mirror), resuming what an earlier attempt left, and verify it.
     Pull { id: String },
-    /// Copy a model from a folder (a USB stick, an unpacked download), verifying it first.
-    Import { id: String, folder: PathBuf },
+    /// Copy a model from a folder or a .zip/.tar/.tar.gz (a USB stick, a download made
+    /// elsewhere), verifying every file first.
+    Import {
+        id: String,
+        #[arg(value_name = "FOLDER_OR_ARCHIVE")]
+        folder: PathBuf,
+    },
     /// Delete Tradewind's copy of a model.
     Rm { id: String },
     /// Run a model: translate texts, rate reviews, compare texts' meaning (the first

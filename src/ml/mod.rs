@@ -2,6 +2,7 @@
 //! devices, and one loader per architecture over candle. Model code does no I/O beyond
 //! reading the files it is given; where files come from lives in `store`.
 
+pub mod archive;
 mod bert_encoder;
 pub mod caption;
 pub mod catalog;

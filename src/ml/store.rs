@@ -17,6 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::MlError;
+use super::archive::{self, ArchiveKind};
 use super::catalog::{Catalog, ModelEntry, ModelFile};
 use crate::input::InputError;
 use crate::store::Store;
@@ -228,6 +229,9 @@ impl ModelStore {
         folder: &Path,
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<Vec<VerifiedFile>, MlError> {
+        if let Some(kind) = ArchiveKind::of(folder) {
+            return self.import_archive(model, folder, kind, progress);
+        }
         crate::input::require_folder(folder)?;
         let sources: Vec<(&ModelFile, PathBuf)> = model
             .files
@@ -267,25 +271,94 @@ impl ModelStore {
                 continue;
             }
             let mut on_chunk = |copied: u64| progress(done + copied, total);
-            copy_hashing(
-                &source,
-                &target,
-                &mut on_chunk,
-                |temporary, sha256, size| {
-                    self.check_against_catalog(model, file, &source, sha256, size)?;
-                    temporary.persist(&target).map_err(|error| {
-                        MlError::from(InputError::Write {
-                            path: target.clone(),
-                            source: error.error,
-                        })
-                    })?;
-                    Ok(())
-                },
-            )?;
-            let placed = self.verify_file(model, file, &target)?;
+            let mut input = File::open(&source).map_err(|error| InputError::io(&source, error))?;
+            let placed =
+                self.place_checked(model, file, &mut input, &source, &target, &mut on_chunk)?;
             done += placed.size;
             verified.push(placed);
         }
+        Ok(verified)
+    }
+
+    /// Copies `input` to `target` if it is the file the catalog names.
+    fn place_checked(
+        &self,
+        model: &ModelEntry,
+        file: &ModelFile,
+        input: &mut dyn Read,
+        source: &Path,
+        target: &Path,
+        on_chunk: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<VerifiedFile, MlError> {
+        copy_hashing(
+            input,
+            source,
+            target,
+            on_chunk,
+            |temporary, sha256, size| {
+                self.check_against_catalog(model, file, source, sha256, size)?;
+                temporary.persist(target).map_err(|error| {
+                    MlError::from(InputError::Write {
+                        path: target.to_path_buf(),
+                        source: error.error,
+                    })
+                })?;
+                Ok(())
+            },
+        )?;
+        self.verify_file(model, file, target)
+    }
+
+    /// Imports from an archive, streaming each file out of it through the same checks.
+    fn import_archive(
+        &self,
+        model: &ModelEntry,
+        archive: &Path,
+        kind: ArchiveKind,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Vec<VerifiedFile>, MlError> {
+        let wanted: Vec<&str> = model.files.iter().map(|file| file.name.as_str()).collect();
+        let sizes = archive::sizes(archive, kind, &wanted)?;
+        if let Some(missing) = model
+            .files
+            .iter()
+            .find(|file| !sizes.iter().any(|(name, _)| *name == file.name))
+        {
+            return Err(MlError::MissingFile {
+                id: model.id.clone(),
+                folder: archive.to_path_buf(),
+                file: missing.name.clone(),
+            });
+        }
+        let total: u64 = sizes.iter().map(|(_, size)| size).sum();
+        let destination = self.own_dir(model);
+        std::fs::create_dir_all(&destination).map_err(|source| InputError::Write {
+            path: destination.clone(),
+            source,
+        })?;
+        let mut done = 0u64;
+        let mut verified = Vec::new();
+        archive::each_wanted(archive, kind, &wanted, &mut |name, input, _| {
+            let Some(file) = model.files.iter().find(|file| file.name == name) else {
+                return Ok(());
+            };
+            let target = destination.join(name);
+            if target.is_file()
+                && let Ok(already) = self.verify_file(model, file, &target)
+            {
+                done += already.size;
+                verified.push(already);
+                return Ok(());
+            }
+            let source = archive.join(name);
+            let mut on_chunk = |copied: u64| progress(done + copied, total);
+            let placed = self.place_checked(model, file, input, &source, &target, &mut on_chunk)?;
+            done += placed.size;
+            verified.push(placed);
+            Ok(())
+        })?;
+        // In the catalog's order, as a folder import returns them.
+        verified.sort_by_key(|placed| wanted.iter().position(|name| *name == placed.name));
         Ok(verified)
     }
 
@@ -465,7 +538,11 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Copies `source` into a temporary file beside `target`, hashing as it goes, and hands
 /// the temporary file to `place` with its checksum and size; dropped unplaced, it
 /// vanishes. `on_chunk(bytes copied)` returning false stops the copy.
+/// Streams `input` (read from `source`, named in errors) into a temporary file beside
+/// `target` while hashing it; `place` decides, from the checksum and size, whether
+/// it takes `target`'s place.
 fn copy_hashing(
+    input: &mut dyn Read,
     source: &Path,
     target: &Path,
     on_chunk: &mut dyn FnMut(u64) -> bool,
@@ -481,7 +558,6 @@ fn copy_hashing(
         .suffix(".partial")
         .tempfile_in(folder)
         .map_err(write_error)?;
-    let mut input = File::open(source).map_err(|error| InputError::io(source, error))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut size = 0u64;
@@ -662,6 +738,129 @@ mod tests {
         assert_eq!(
             fixture.store.presence(&fixture.catalog, &model),
             Presence::NotPresent
+        );
+    }
+
+    /// The fixture BERT packed as a seller might have it: in a folder inside the archive.
+    fn pack(fixture: &Fixture, archive: &Path, damaged: bool) {
+        let entry = |name: &str| {
+            let mut bytes = std::fs::read(fixture.model_file(name)).unwrap();
+            if damaged && name == "model.safetensors" {
+                let middle = bytes.len() / 2;
+                bytes[middle] ^= 0x01;
+            }
+            bytes
+        };
+        let names = ["config.json", "tokenizer.json", "model.safetensors"];
+        let file = std::fs::File::create(archive).unwrap();
+        if archive
+            .extension()
+            .is_some_and(|extension| extension == "zip")
+        {
+            let mut zip = zip::ZipWriter::new(file);
+            for name in names {
+                zip.start_file(
+                    format!("all-minilm/{name}"),
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .unwrap();
+                zip.write_all(&entry(name)).unwrap();
+            }
+            zip.finish().unwrap();
+        } else {
+            let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+            let mut tar = tar::Builder::new(gz);
+            for name in names {
+                let bytes = entry(name);
+                let mut header = tar::Header::new_gnu();
+                header.set_size(bytes.len() as u64);
+                header.set_mode(0o644);
+                header.set_cksum();
+                tar.append_data(&mut header, format!("model/{name}"), bytes.as_slice())
+                    .unwrap();
+            }
+            tar.into_inner().unwrap().finish().unwrap();
+        }
+    }
+
+    #[test]
+    fn a_zip_or_tar_gz_imports_without_unpacking_and_a_damaged_one_places_nothing() {
+        for archive_name in ["model.zip", "model.tar.gz"] {
+            let fixture = fixture();
+            let mut model = fixture.catalog.get(BERT_ID).unwrap().clone();
+            model.local_dir = None;
+            let own = fixture.store.root().join(BERT_ID);
+
+            let damaged = fixture.dir.path().join(format!("damaged-{archive_name}"));
+            pack(&fixture, &damaged, true);
+            let error = fixture
+                .store
+                .import(&model, &damaged, &mut |_, _| true)
+                .unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("model.safetensors: its sha256 is"),
+                "{error}"
+            );
+            assert!(!own.join("model.safetensors").exists(), "{archive_name}");
+            let leftovers = std::fs::read_dir(&own).unwrap().filter_map(Result::ok);
+            assert!(
+                leftovers
+                    .into_iter()
+                    .all(|entry| !entry.file_name().to_string_lossy().ends_with(".partial")),
+                "{archive_name}"
+            );
+
+            let archive = fixture.dir.path().join(archive_name);
+            pack(&fixture, &archive, false);
+            let files = fixture
+                .store
+                .import(&model, &archive, &mut |done, total| done <= total)
+                .unwrap();
+            let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+            assert_eq!(
+                names,
+                ["config.json", "tokenizer.json", "model.safetensors"]
+            );
+            assert!(
+                files
+                    .iter()
+                    .all(|file| file.path.starts_with(&own) && file.trust == Trust::Catalog)
+            );
+
+            // An archive without one of the files says which.
+            let mut extra = model.clone();
+            extra.files.push(ModelFile {
+                name: "vocab.txt".into(),
+                size: None,
+                sha256: None,
+                repo: None,
+                revision: None,
+                role: None,
+            });
+            let error = fixture
+                .store
+                .import(&extra, &archive, &mut |_, _| true)
+                .unwrap_err();
+            assert!(
+                error.to_string().contains("no file named 'vocab.txt'"),
+                "{error}"
+            );
+        }
+        let fixture = fixture();
+        let not_an_archive = fixture.dir.path().join("model.zip");
+        std::fs::write(&not_an_archive, "hello").unwrap();
+        let model = fixture.catalog.get(BERT_ID).unwrap();
+        let error = fixture
+            .store
+            .import(model, &not_an_archive, &mut |_, _| true)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("model.zip: not a readable archive"),
+            "{error}"
         );
     }
 

@@ -57,9 +57,9 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
   const { model, presence, loaded } = status;
   const busy = activeJob.value?.state === "running";
   const [trying, setTrying] = useState(false);
-  async function importFolder() {
+  async function importFrom(pick: () => Promise<string | null>) {
     try {
-      const folder = await api.pickFolder();
+      const folder = await pick();
       if (folder) await runJob({ kind: "import_model", id: model.id, folder });
     } catch (error) {
       report(error);
@@ -114,8 +114,15 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
             >
               {t("models.download")}
             </button>
-            <button type="button" disabled={busy} onClick={() => void importFolder()}>
+            <button type="button" disabled={busy} onClick={() => void importFrom(api.pickFolder)}>
               {t("models.import")}
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void importFrom(() => api.pickFile(t("models.archives"), ["zip", "tar", "gz", "tgz"]))}
+            >
+              {t("models.importArchive")}
             </button>
           </>
         )}
