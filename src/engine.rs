@@ -16,6 +16,8 @@ use crate::ml::catalog::{Architecture, Task};
 use crate::ml::catalog::{Catalog, ModelEntry};
 use crate::ml::device::{self, DeviceChoice};
 use crate::ml::loaded::{LoadReport, LoadedModel, LoadedModels, ModelKey};
+use crate::ml::marian::{DecodeOptions, Translation};
+use crate::ml::route::{self, EngineChoice, Route};
 use crate::ml::store::{ModelStore, Presence, VerifiedFile};
 use crate::ml::weights::{ModelFiles, Precision};
 use crate::ml::{
@@ -102,6 +104,8 @@ const THREADS_SETTING: &str = "threads";
 const MEMORY_SETTING: &str = "model_memory_mb";
 /// Loaded models may hold this much when the seller has not said (see `model_memory_mb`).
 const DEFAULT_MODEL_MEMORY_MB: u64 = 4096;
+/// The longest MADLAD output per segment, in tokens.
+const MADLAD_MAX_TOKENS: usize = 256;
 
 /// The compute device setting and what it gives on this computer.
 #[derive(Debug, Clone, Serialize)]
@@ -504,6 +508,57 @@ impl Engine {
         Ok((loaded, report))
     }
 
+    /// Translates `texts` from `source` into `target` along the best route the catalog
+    /// offers (`prefer` decides between Marian pairs and MADLAD), loading what it needs.
+    pub fn translate(
+        &self,
+        texts: &[&str],
+        source: &str,
+        target: &str,
+        prefer: EngineChoice,
+    ) -> Result<(Route, Vec<Translation>), Error> {
+        let catalog = self.catalog()?;
+        let route = route::plan(&catalog, source, target, prefer).ok_or_else(|| {
+            Error::Ml(MlError::Run {
+                id: format!("{source}→{target}"),
+                detail: "no model in the catalog translates this pair, even through English".into(),
+            })
+        })?;
+        let mut current: Vec<String> = texts.iter().map(|text| text.to_string()).collect();
+        let mut tokens = vec![0; texts.len()];
+        for id in route.models() {
+            let (model, _) = self.load_model(id, None, None)?;
+            let inputs: Vec<&str> = current.iter().map(String::as_str).collect();
+            let translations = match &*model {
+                LoadedModel::Marian(translator) => {
+                    translator.translate(&inputs, &DecodeOptions::default())?
+                }
+                LoadedModel::Madlad(translator) => {
+                    translator.translate(&inputs, target, MADLAD_MAX_TOKENS)?
+                }
+                _ => {
+                    return Err(Error::Ml(MlError::Run {
+                        id: id.to_string(),
+                        detail: "this model does not translate".into(),
+                    }));
+                }
+            };
+            for (total, translation) in tokens.iter_mut().zip(&translations) {
+                *total += translation.tokens;
+            }
+            current = translations
+                .into_iter()
+                .map(|translation| translation.text)
+                .collect();
+        }
+        let translations = current
+            .into_iter()
+            .zip(tokens)
+            .map(|(text, tokens)| Translation { text, tokens })
+            .collect();
+        Ok((route, translations))
+    }
+
     /// Models in memory now, most recently used first, with what loading them cost.
     pub fn loaded_models(&self) -> Vec<LoadReport> {
         self.loaded.reports()
@@ -748,6 +803,39 @@ mod tests {
         assert!(
             engine.loaded_models().is_empty(),
             "a deleted model is unloaded"
+        );
+    }
+
+    #[test]
+    fn translation_goes_direct_through_english_or_through_madlad() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine_on_fixtures(dir.path());
+        let texts = ["red leather bag", "small mug"];
+        let (route, direct) = engine
+            .translate(&texts, "en", "de", EngineChoice::Marian)
+            .unwrap();
+        assert_eq!(route.models(), ["fixture-opus-mt-en-de"]);
+        assert_eq!(direct.len(), 2);
+        let (route, pivoted) = engine
+            .translate(&texts, "de", "fr", EngineChoice::Marian)
+            .unwrap();
+        assert_eq!(
+            route.models(),
+            ["fixture-opus-mt-de-en", "fixture-opus-mt-en-fr"]
+        );
+        assert!(pivoted.iter().all(|translation| translation.tokens > 0));
+        let (route, _) = engine
+            .translate(&texts, "en", "ja", EngineChoice::Marian)
+            .unwrap();
+        assert_eq!(route.models(), ["fixture-madlad-q4k"]);
+        let error = engine
+            .translate(&texts, "en", "xx", EngineChoice::Marian)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("no model in the catalog translates"),
+            "{error}"
         );
     }
 

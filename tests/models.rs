@@ -29,8 +29,8 @@ fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
     let catalog = tradewind::ml::catalog::Catalog::load(&fixtures.join("catalog.toml")).unwrap();
     assert_eq!(
         catalog.models.len(),
-        8,
-        "one fixture per architecture and task"
+        9,
+        "one fixture per architecture and task, three Marian pairs"
     );
     for model in &catalog.models {
         let line = format!("{}: verified", model.id);

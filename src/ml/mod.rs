@@ -17,6 +17,7 @@ pub mod loaded;
 pub mod madlad;
 pub mod marian;
 pub mod marian_baseline;
+pub mod route;
 pub mod sentencepiece;
 pub mod sentiment;
 pub mod store;

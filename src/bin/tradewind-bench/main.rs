@@ -4,6 +4,7 @@
 //! memory is its own. Run with `--release`.
 
 mod measure;
+mod models;
 mod translate;
 
 use clap::{Parser, Subcommand};
@@ -25,12 +26,19 @@ enum Command {
     /// One measurement (what `translate` runs in its children).
     #[command(hide = true)]
     TranslateRun(translate::RunOptions),
+    /// Load time and a forward pass of every loader at the real models' widths, f32 vs q8_0.
+    Models(models::Options),
+    /// One measurement (what `models` runs in its children).
+    #[command(hide = true)]
+    ModelsRun(models::RunOptions),
 }
 
 fn main() -> std::process::ExitCode {
     let outcome = match Bench::parse().command {
         Command::Translate(options) => translate::compare(&options),
         Command::TranslateRun(options) => translate::run(&options),
+        Command::Models(options) => models::compare(&options),
+        Command::ModelsRun(options) => models::run(&options),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

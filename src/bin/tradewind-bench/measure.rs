@@ -43,6 +43,15 @@ pub fn peak_rss_mb() -> f64 {
 
 /// Runs this executable with `args` on `threads` threads and parses its report.
 pub fn in_child(args: &[String], threads: usize) -> BenchResult<Measurement> {
+    in_child_json(args, threads)
+}
+
+/// Runs this executable with `args` on `threads` threads and parses the JSON on the
+/// last line it prints.
+pub fn in_child_json<T: serde::de::DeserializeOwned>(
+    args: &[String],
+    threads: usize,
+) -> BenchResult<T> {
     let output = Command::new(std::env::current_exe()?)
         .args(args)
         .env("RAYON_NUM_THREADS", threads.to_string())

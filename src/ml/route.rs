@@ -1,0 +1,140 @@
+//! Which models translate one language into another: a direct opus-mt pair, two
+//! pairs through English, or MADLAD-400 for everything else.
+
+use serde::Serialize;
+
+use super::catalog::{Architecture, Catalog, ModelEntry, Task};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Route {
+    /// One Marian model.
+    Direct { model: String },
+    /// Source → English, then English → target.
+    Pivot { first: String, second: String },
+    /// A many-language model, told the target language.
+    Many { model: String },
+}
+
+impl Route {
+    /// The models the route runs, in order.
+    pub fn models(&self) -> Vec<&str> {
+        match self {
+            Route::Direct { model } | Route::Many { model } => vec![model],
+            Route::Pivot { first, second } => vec![first, second],
+        }
+    }
+}
+
+/// Which family of models to prefer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineChoice {
+    Marian,
+    Madlad,
+}
+
+fn marian_pair<'a>(catalog: &'a Catalog, source: &str, target: &str) -> Option<&'a ModelEntry> {
+    catalog.models.iter().find(|model| {
+        model.task == Task::Translate
+            && model.architecture == Architecture::Marian
+            && model.languages.len() == 2
+            && model.languages[0] == source
+            && model.languages[1] == target
+    })
+}
+
+fn many_languages<'a>(catalog: &'a Catalog, target: &str) -> Option<&'a ModelEntry> {
+    catalog.models.iter().find(|model| {
+        model.task == Task::Translate
+            && model.architecture == Architecture::QuantizedT5
+            && (model.languages.iter().any(|language| language == target)
+                || model
+                    .languages
+                    .iter()
+                    .any(|language| language.starts_with("400+")))
+    })
+}
+
+/// The best route from `source` to `target` with the preferred family: Marian
+/// direct, then Marian through English, then MADLAD; MADLAD first when preferred.
+pub fn plan(catalog: &Catalog, source: &str, target: &str, prefer: EngineChoice) -> Option<Route> {
+    let many = || {
+        many_languages(catalog, target).map(|model| Route::Many {
+            model: model.id.clone(),
+        })
+    };
+    let marian = || {
+        if let Some(model) = marian_pair(catalog, source, target) {
+            return Some(Route::Direct {
+                model: model.id.clone(),
+            });
+        }
+        if source != "en" && target != "en" {
+            let first = marian_pair(catalog, source, "en")?;
+            let second = marian_pair(catalog, "en", target)?;
+            return Some(Route::Pivot {
+                first: first.id.clone(),
+                second: second.id.clone(),
+            });
+        }
+        None
+    };
+    match prefer {
+        EngineChoice::Marian => marian().or_else(many),
+        EngineChoice::Madlad => many().or_else(marian),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_catalog_routes_every_seller_language_from_english_and_back() {
+        let catalog = Catalog::builtin().unwrap();
+        let route = |source, target| plan(&catalog, source, target, EngineChoice::Marian).unwrap();
+        assert_eq!(
+            route("en", "de"),
+            Route::Direct {
+                model: "opus-mt-en-de".into()
+            }
+        );
+        assert_eq!(
+            route("de", "fr"),
+            Route::Pivot {
+                first: "opus-mt-de-en".into(),
+                second: "opus-mt-en-fr".into()
+            }
+        );
+        // No Helsinki-NLP en→ja or en→pl: MADLAD.
+        assert_eq!(
+            route("en", "ja"),
+            Route::Many {
+                model: "madlad400-3b-mt-q4k".into()
+            }
+        );
+        assert_eq!(
+            route("en", "pl"),
+            Route::Many {
+                model: "madlad400-3b-mt-q4k".into()
+            }
+        );
+        for language in ["de", "fr", "es", "it", "nl", "sv", "pl", "ja", "zh"] {
+            assert!(
+                matches!(route(language, "en"), Route::Direct { .. }),
+                "{language}→en"
+            );
+        }
+        assert_eq!(
+            plan(&catalog, "en", "de", EngineChoice::Madlad).unwrap(),
+            Route::Many {
+                model: "madlad400-3b-mt-q4k".into()
+            }
+        );
+        assert_eq!(
+            route("de", "fr").models(),
+            ["opus-mt-de-en", "opus-mt-en-fr"]
+        );
+    }
+}
