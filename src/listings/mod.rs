@@ -1,7 +1,11 @@
 //! Product listings: reading the shops' product exports and keeping them in the store.
 
+pub mod html;
 mod import;
+pub mod memory;
+pub mod protect;
 mod query;
+pub mod segments;
 pub mod shopify_csv;
 
 pub use import::{ImportedListings, import_shopify_products};
