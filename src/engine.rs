@@ -11,6 +11,8 @@ use crate::doctor::{self, DoctorReport, JobCounts};
 use crate::jobs::{
     JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, PreparedJob, Work,
 };
+use crate::listings::memory::TranslationMemory;
+use crate::listings::translation::{self, StoredTranslation};
 use crate::listings::{self, ListingSummary};
 use crate::ml::catalog::{Architecture, Task};
 use crate::ml::catalog::{Catalog, ModelEntry};
@@ -46,11 +48,28 @@ pub struct EngineConfig {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobSpec {
     LoadDemo,
-    ImportListings { path: PathBuf },
-    ImportOrders { path: PathBuf },
-    ImportPhotos { folder: PathBuf },
-    ImportModel { id: String, folder: PathBuf },
-    DownloadModel { id: String },
+    ImportListings {
+        path: PathBuf,
+    },
+    ImportOrders {
+        path: PathBuf,
+    },
+    ImportPhotos {
+        folder: PathBuf,
+    },
+    ImportModel {
+        id: String,
+        folder: PathBuf,
+    },
+    DownloadModel {
+        id: String,
+    },
+    /// Every imported listing from `source` into each of `locales`.
+    TranslateListings {
+        source: String,
+        locales: Vec<String>,
+        prefer: EngineChoice,
+    },
 }
 
 impl JobSpec {
@@ -62,6 +81,7 @@ impl JobSpec {
             JobSpec::ImportPhotos { .. } => "import_photos",
             JobSpec::ImportModel { .. } => "import_model",
             JobSpec::DownloadModel { .. } => "download_model",
+            JobSpec::TranslateListings { .. } => "translate_listings",
         }
     }
 }
@@ -508,26 +528,53 @@ impl Engine {
         Ok((loaded, report))
     }
 
-    /// Translates `texts` from `source` into `target` along the best route the catalog
-    /// offers (`prefer` decides between Marian pairs and MADLAD), loading what it needs.
-    pub fn translate(
+    /// The route from `source` to `target` the catalog offers, `prefer` deciding
+    /// between Marian pairs and MADLAD.
+    pub fn translation_route(
         &self,
-        texts: &[&str],
         source: &str,
         target: &str,
         prefer: EngineChoice,
-    ) -> Result<(Route, Vec<Translation>), Error> {
-        let catalog = self.catalog()?;
-        let route = route::plan(&catalog, source, target, prefer).ok_or_else(|| {
-            Error::Ml(MlError::Run {
-                id: format!("{source}→{target}"),
-                detail: "no model in the catalog translates this pair, even through English".into(),
+    ) -> Result<Route, Error> {
+        route::plan(&self.catalog()?, source, target, prefer).ok_or_else(|| {
+            Error::Ml(MlError::NoRoute {
+                from: source.to_string(),
+                to: target.to_string(),
             })
-        })?;
-        let mut current: Vec<String> = texts.iter().map(|text| text.to_string()).collect();
+        })
+    }
+
+    /// The models of a route with their revisions, e.g. "opus-mt-en-de@refs/pr/4": what
+    /// a translation memory entry belongs to.
+    pub fn route_label(&self, route: &Route) -> Result<String, Error> {
+        let catalog = self.catalog()?;
+        let labels: Vec<String> = route
+            .models()
+            .into_iter()
+            .map(|id| Ok(format!("{id}@{}", catalog.get(id)?.revision)))
+            .collect::<Result<_, MlError>>()?;
+        Ok(labels.join("+"))
+    }
+
+    /// Runs `texts` through the models of `route` into `target`, loading what it needs.
+    pub fn run_route(
+        &self,
+        route: &Route,
+        texts: &[String],
+        target: &str,
+    ) -> Result<Vec<Translation>, MlError> {
+        let mut current: Vec<String> = texts.to_vec();
         let mut tokens = vec![0; texts.len()];
         for id in route.models() {
-            let (model, _) = self.load_model(id, None, None)?;
+            let (model, _) = self
+                .load_model(id, None, None)
+                .map_err(|error| match error {
+                    Error::Ml(error) => error,
+                    other => MlError::Run {
+                        id: id.to_string(),
+                        detail: other.to_string(),
+                    },
+                })?;
             let inputs: Vec<&str> = current.iter().map(String::as_str).collect();
             let translations = match &*model {
                 LoadedModel::Marian(translator) => {
@@ -537,10 +584,10 @@ impl Engine {
                     translator.translate(&inputs, target, MADLAD_MAX_TOKENS)?
                 }
                 _ => {
-                    return Err(Error::Ml(MlError::Run {
+                    return Err(MlError::Run {
                         id: id.to_string(),
                         detail: "this model does not translate".into(),
-                    }));
+                    });
                 }
             };
             for (total, translation) in tokens.iter_mut().zip(&translations) {
@@ -551,12 +598,30 @@ impl Engine {
                 .map(|translation| translation.text)
                 .collect();
         }
-        let translations = current
+        Ok(current
             .into_iter()
             .zip(tokens)
             .map(|(text, tokens)| Translation { text, tokens })
-            .collect();
+            .collect())
+    }
+
+    /// Translates `texts` from `source` into `target` along the best route.
+    pub fn translate(
+        &self,
+        texts: &[&str],
+        source: &str,
+        target: &str,
+        prefer: EngineChoice,
+    ) -> Result<(Route, Vec<Translation>), Error> {
+        let route = self.translation_route(source, target, prefer)?;
+        let texts: Vec<String> = texts.iter().map(|text| text.to_string()).collect();
+        let translations = self.run_route(&route, &texts, target)?;
         Ok((route, translations))
+    }
+
+    /// Every stored listing translation, for review and export.
+    pub fn listing_translations(&self) -> Result<Vec<StoredTranslation>, Error> {
+        Ok(translation::stored(&self.store)?)
     }
 
     /// Models in memory now, most recently used first, with what loading them cost.
@@ -611,6 +676,7 @@ impl Engine {
         let models = self.model_store();
         // Read when the job runs, so a job resumed later sees the catalog then in force.
         let catalog_path = self.catalog_path.clone();
+        let engine = self.clone();
         Box::new(move |context| {
             let catalog = catalog_at(catalog_path.as_deref());
             match spec {
@@ -656,6 +722,11 @@ impl Engine {
                 JobSpec::DownloadModel { id } => {
                     download_model_job(&models, &catalog?, &id, context)
                 }
+                JobSpec::TranslateListings {
+                    source,
+                    locales,
+                    prefer,
+                } => translate_listings_job(&engine, &source, &locales, prefer, context),
             }
         })
     }
@@ -682,6 +753,47 @@ fn import_model_job(
         context.report(done, Some(total))
     });
     model_job_outcome("Imported", id, imported)
+}
+
+/// Translates every listing into every locale along the routes the catalog offers.
+fn translate_listings_job(
+    engine: &Engine,
+    source: &str,
+    locales: &[String],
+    prefer: EngineChoice,
+    context: &mut crate::jobs::JobContext,
+) -> Result<String, Error> {
+    let mut models = Vec::new();
+    for locale in locales {
+        let route = engine.translation_route(source, locale, prefer)?;
+        let label = engine.route_label(&route)?;
+        let engine = engine.clone();
+        let target = locale.clone();
+        let model: Box<translation::ModelFn> = Box::new(move |texts: &[String]| {
+            Ok(engine
+                .run_route(&route, texts, &target)?
+                .into_iter()
+                .map(|translation| translation.text)
+                .collect())
+        });
+        models.push((label, model));
+    }
+    let memory = TranslationMemory::new(engine.store.clone());
+    let request = translation::Request {
+        source_lang: source,
+        locales,
+        models: &mut models,
+    };
+    let done = translation::translate_listings(request, &memory, context)?;
+    Ok(format!(
+        "Translated {} fields into {} ({} sentences from the translation memory, {} by the models; {} fields unchanged; {} to review)",
+        done.fields,
+        locales.join(", "),
+        done.from_memory,
+        done.from_model,
+        done.unchanged,
+        done.flagged
+    ))
 }
 
 /// Downloads what is missing of model `id`; cancelled or interrupted, it resumes
@@ -834,9 +946,87 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .contains("no model in the catalog translates"),
+                .contains("no model in the catalog translates en into xx"),
             "{error}"
         );
+    }
+
+    fn run(engine: &Engine, id: JobId, observer: JobObserver) -> JobRecord {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(engine.run_job(id, observer))
+            .unwrap()
+    }
+
+    #[test]
+    fn listings_translate_as_a_job_that_resumes_without_redoing_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine_on_fixtures(dir.path());
+        let demo = engine.create_job(&JobSpec::LoadDemo).unwrap();
+        run(&engine, demo, std::sync::Arc::new(|_| {}));
+        let spec = JobSpec::TranslateListings {
+            source: "en".into(),
+            locales: vec!["de".into(), "fr".into()],
+            prefer: EngineChoice::Marian,
+        };
+
+        // Cancel after a few listings have been committed.
+        let job = engine.create_job(&spec).unwrap();
+        let canceller = engine.clone();
+        let cancelled = run(
+            &engine,
+            job,
+            std::sync::Arc::new(move |event| {
+                if let crate::jobs::JobEvent::Progress { job_id, progress } = event
+                    && progress.done >= 3
+                {
+                    canceller.cancel_job(job_id);
+                }
+            }),
+        );
+        assert_eq!(cancelled.state, JobState::Cancelled);
+        let partial = engine.listing_translations().unwrap().len();
+        assert!(
+            partial > 0,
+            "some listings were translated before the cancel"
+        );
+
+        let resumed = run(&engine, job, std::sync::Arc::new(|_| {}));
+        assert_eq!(resumed.state, JobState::Succeeded, "{:?}", resumed.message);
+        let stored = engine.listing_translations().unwrap();
+        let mut keys: Vec<(i64, &str, &str)> = stored
+            .iter()
+            .map(|row| (row.listing_id, row.field.as_str(), row.locale.as_str()))
+            .collect();
+        let all = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), all);
+        // The resumed run translated only what the cancelled one had not stored.
+        let message = resumed.message.unwrap_or_default();
+        let resumed_fields: usize = message
+            .strip_prefix("Translated ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|count| count.parse().ok())
+            .unwrap();
+        assert_eq!(resumed_fields, all - partial, "{message}");
+        assert!(
+            stored
+                .iter()
+                .any(|row| row.locale == "fr" && row.field == "body_html")
+        );
+        assert!(stored.iter().any(|row| row.field.starts_with("image_alt:")));
+        // Markup survives whatever the model wrote.
+        let body = stored.iter().find(|row| row.field == "body_html").unwrap();
+        assert_eq!(
+            body.source.matches("<li>").count(),
+            body.translated.matches("<li>").count()
+        );
+
+        // Nothing changed: a second job translates nothing.
+        let again = engine.create_job(&spec).unwrap();
+        let record = run(&engine, again, std::sync::Arc::new(|_| {}));
+        assert!(record.message.unwrap().starts_with("Translated 0 fields"));
+        assert_eq!(engine.listing_translations().unwrap().len(), all);
     }
 
     #[test]

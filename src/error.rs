@@ -61,3 +61,22 @@ fn store_kind(error: &StoreError) -> &'static str {
         _ => "database",
     }
 }
+
+impl From<crate::listings::translation::TranslationError> for Error {
+    fn from(error: crate::listings::translation::TranslationError) -> Error {
+        use crate::listings::segments::SegmentError;
+        use crate::listings::translation::TranslationError;
+        match error {
+            TranslationError::Job(error) => Error::Job(error),
+            TranslationError::Store(error)
+            | TranslationError::Segment(SegmentError::Store(error)) => Error::Store(error),
+            TranslationError::Segment(SegmentError::Model(error)) => Error::Ml(error),
+            TranslationError::Segment(SegmentError::Html(error)) => {
+                Error::Input(InputError::Unreadable {
+                    path: "body_html".into(),
+                    detail: error.to_string(),
+                })
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{run, stderr, stdout, tradewind};
+use common::{fixtures_and_data, run, stderr, stdout, tradewind};
 
 #[test]
 fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
@@ -132,13 +132,7 @@ fn the_real_minilm_imports_against_the_catalog_checksums_and_understands_product
 #[test]
 fn every_fixture_model_runs_through_the_engine_with_its_load_cost_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = dir.path().join("fixtures");
-    let data = dir.path().join("data");
-    assert!(
-        run(&data, &["dev", "fixtures", fixtures.to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (fixtures, data) = fixtures_and_data(dir.path());
     let photo = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/assets/demo/photos/rendered-red-tote.jpg"

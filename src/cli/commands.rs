@@ -10,6 +10,7 @@ use tradewind::listings::shopify_csv;
 use tradewind::ml::archive::ArchiveKind;
 use tradewind::ml::device::DeviceChoice;
 use tradewind::ml::loaded::ModelInput;
+use tradewind::ml::route::EngineChoice;
 use tradewind::ml::store::Presence;
 use tradewind::ml::weights::Precision;
 use tradewind::{Engine, EngineConfig, Error, JobSpec};
@@ -81,6 +82,49 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let engine = Engine::open(config)?;
             let id = engine.create_job(&spec)?;
             run_job(&engine, id, json).await
+        }
+        Command::Translate {
+            file,
+            to,
+            from,
+            engine: choice,
+        } => {
+            if let Some(file) = &file {
+                require_file(file)?;
+            }
+            let prefer = match choice.as_str() {
+                "marian" => EngineChoice::Marian,
+                "madlad" => EngineChoice::Madlad,
+                other => {
+                    return Err(Error::InvalidSetting {
+                        setting: "engine",
+                        value: other.to_string(),
+                        allowed: "marian, madlad".into(),
+                    });
+                }
+            };
+            let engine = Engine::open(config)?;
+            for locale in &to {
+                engine.translation_route(&from, locale, prefer)?;
+            }
+            if let Some(path) = file {
+                let id = engine.create_job(&JobSpec::ImportListings { path })?;
+                let imported = run_job(&engine, id, json).await?;
+                if imported != ExitCode::SUCCESS {
+                    return Ok(imported);
+                }
+            }
+            let id = engine.create_job(&JobSpec::TranslateListings {
+                source: from,
+                locales: to,
+                prefer,
+            })?;
+            run_job(&engine, id, json).await
+        }
+        Command::Translations => {
+            let engine = Engine::open(config)?;
+            print::translations(&engine.listing_translations()?, json);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { action } => {
             let engine = Engine::open(config)?;

@@ -52,6 +52,23 @@ enum Command {
     /// Import a shop export.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Translate the imported listings (first importing FILE, a Shopify product CSV, if
+    /// given) into other languages, as a resumable job. Sentences translated before come
+    /// from the translation memory; brands, SKUs, measures and markup are kept.
+    Translate {
+        file: Option<PathBuf>,
+        /// The target languages, e.g. de,fr,es,ja.
+        #[arg(long, value_delimiter = ',', required = true)]
+        to: Vec<String>,
+        /// The listings' language.
+        #[arg(long, default_value = "en")]
+        from: String,
+        /// marian (opus-mt pairs, through English where needed) or madlad (one model for all).
+        #[arg(long, default_value = "marian")]
+        engine: String,
+    },
+    /// The stored translations of the listings, with what a reviewer should look at.
+    Translations,
     /// List jobs, or resume one that was interrupted, cancelled or failed.
     Jobs {
         #[command(subcommand)]

@@ -282,3 +282,23 @@ pub fn compute_settings(settings: &tradewind::ComputeSettings, as_json: bool) {
         settings.model_memory_mb
     );
 }
+
+pub fn translations(rows: &[tradewind::listings::translation::StoredTranslation], as_json: bool) {
+    if as_json {
+        return json(&rows);
+    }
+    if rows.is_empty() {
+        println!("No translations yet: `tradewind translate --to de,fr` makes them.");
+        return;
+    }
+    for row in rows {
+        let review = match row.flags.as_array() {
+            Some(flags) if !flags.is_empty() => format!("  [{} to review]", flags.len()),
+            _ => String::new(),
+        };
+        println!(
+            "{} {} [{}] {}: {}{review}",
+            row.handle, row.field, row.locale, row.status, row.translated
+        );
+    }
+}

@@ -7,6 +7,7 @@ pub mod protect;
 mod query;
 pub mod segments;
 pub mod shopify_csv;
+pub mod translation;
 
 pub use import::{ImportedListings, import_shopify_products};
 pub use query::{ListingSummary, list};

@@ -33,6 +33,8 @@ pub enum MlError {
     Run { id: String, detail: String },
     #[error("downloading {url} failed: {detail}")]
     Download { url: String, detail: String },
+    #[error("no model in the catalog translates {from} into {to}, even through English")]
+    NoRoute { from: String, to: String },
     #[error("stopped before the end")]
     Stopped,
     #[error("'{0}' is not a compute device; choose cpu, metal or cuda")]

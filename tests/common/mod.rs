@@ -24,6 +24,16 @@ pub fn run(data_dir: &Path, args: &[&str]) -> Output {
         .expect("the tradewind binary runs")
 }
 
+/// Writes the fixture models and their catalog into `dir/fixtures`; returns that
+/// folder and a data folder beside it.
+pub fn fixtures_and_data(dir: &Path) -> (PathBuf, PathBuf) {
+    let fixtures = dir.join("fixtures");
+    let data = dir.join("data");
+    let written = run(&data, &["dev", "fixtures", fixtures.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    (fixtures, data)
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

@@ -86,7 +86,8 @@ export type JobSpec =
   | { kind: "download_model"; id: string }
   | { kind: "import_listings"; path: string }
   | { kind: "import_orders"; path: string }
-  | { kind: "import_photos"; folder: string };
+  | { kind: "import_photos"; folder: string }
+  | { kind: "translate_listings"; source: string; locales: string[]; prefer: "marian" | "madlad" };
 
 export interface DoctorReport {
   version: string;

@@ -1,0 +1,263 @@
+//! Translating the imported listings into other languages as a job: listing by
+//! listing, each listing's fields and its translations committed together with the
+//! job's position, so a cancelled or interrupted job resumes without translating or
+//! storing anything twice. A field whose source has not changed since it was last
+//! translated, or that the seller edited or approved, is left alone.
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use super::memory::{MemoryKey, TranslationMemory};
+use super::protect::Protector;
+use super::segments::{FieldTranslation, SegmentError, SegmentTranslator};
+use crate::jobs::{JobContext, JobError, Unit};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TranslationError {
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Job(#[from] JobError),
+}
+
+/// One translatable field of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// title, body_html, seo_title, seo_description, tags, image_alt:<position>
+    pub name: String,
+    pub text: String,
+    pub html: bool,
+}
+
+/// A listing's fields worth translating (the non-empty ones); codes such as the
+/// handle, SKUs, prices, the product category and URLs are not among them.
+pub fn fields(store: &Store, listing_id: i64) -> Result<(String, Vec<Field>), StoreError> {
+    let conn = store.connect()?;
+    let (vendor, title, body, seo_title, seo_description, tags): (String, String, String, String, String, String) = conn
+        .query_row(
+            "SELECT vendor, title, body_html, seo_title, seo_description, tags FROM listings WHERE id = ?1",
+            [listing_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+        )
+        .map_err(|error| store.error(error))?;
+    let mut found = vec![
+        Field {
+            name: "title".into(),
+            text: title,
+            html: false,
+        },
+        Field {
+            name: "body_html".into(),
+            text: body,
+            html: true,
+        },
+        Field {
+            name: "seo_title".into(),
+            text: seo_title,
+            html: false,
+        },
+        Field {
+            name: "seo_description".into(),
+            text: seo_description,
+            html: false,
+        },
+        Field {
+            name: "tags".into(),
+            text: tags,
+            html: false,
+        },
+    ];
+    let mut images = conn
+        .prepare(
+            "SELECT position, alt_text FROM listing_images WHERE listing_id = ?1 ORDER BY position",
+        )
+        .map_err(|error| store.error(error))?;
+    let alts = images
+        .query_map([listing_id], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|error| store.error(error))?;
+    found.extend(alts.into_iter().map(|(position, alt)| Field {
+        name: format!("image_alt:{position}"),
+        text: alt,
+        html: false,
+    }));
+    found.retain(|field| !field.text.trim().is_empty());
+    Ok((vendor, found))
+}
+
+/// A model as the job holds it: owned, for one locale.
+pub type ModelFn = dyn FnMut(&[String]) -> Result<Vec<String>, crate::ml::MlError>;
+
+/// What the job asks for: which languages, from which, with which models.
+pub struct Request<'a> {
+    pub source_lang: &'a str,
+    pub locales: &'a [String],
+    /// For each locale: the model label (models and revisions) and the model itself.
+    pub models: &'a mut [(String, Box<ModelFn>)],
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Checkpoint {
+    /// Listings (by id) done in the current locale.
+    after_id: i64,
+    done: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TranslatedListings {
+    pub fields: u64,
+    pub unchanged: u64,
+    pub from_memory: usize,
+    pub from_model: usize,
+    pub flagged: u64,
+}
+
+/// Tags are a comma-separated list: each tag is its own segment.
+fn translate_field(
+    translator: &mut SegmentTranslator,
+    field: &Field,
+) -> Result<FieldTranslation, SegmentError> {
+    if field.html {
+        return translator.translate_html(&field.text);
+    }
+    if field.name == "tags" {
+        let tags: Vec<&str> = field
+            .text
+            .split(',')
+            .map(str::trim)
+            .filter(|tag| !tag.is_empty())
+            .collect();
+        let translated = translator.translate(&tags)?;
+        return Ok(FieldTranslation {
+            text: translated
+                .iter()
+                .map(|tag| tag.text.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            flags: translated.into_iter().flat_map(|tag| tag.flags).collect(),
+        });
+    }
+    Ok(translator.translate(&[field.text.as_str()])?.remove(0))
+}
+
+/// The job: every listing into every locale.
+pub fn translate_listings(
+    request: Request,
+    memory: &TranslationMemory,
+    context: &mut JobContext,
+) -> Result<TranslatedListings, TranslationError> {
+    let store = context.store().clone();
+    let mut conn = store.connect()?;
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM listings ORDER BY id")
+        .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
+        .map_err(|error| store.error(error))?;
+    let mut outcome = TranslatedListings::default();
+    for (locale, (engine, model)) in request.locales.iter().zip(request.models.iter_mut()) {
+        let stage = format!("translate:{locale}");
+        let mut checkpoint: Checkpoint = context.saved(&stage)?.unwrap_or_default();
+        context.begin_stage(&stage, Unit::Items, Some(ids.len() as u64), checkpoint.done);
+        let key = MemoryKey {
+            source_lang: request.source_lang.to_string(),
+            target_lang: locale.clone(),
+            engine: engine.clone(),
+            glossary_version: 0,
+        };
+        let resume_after = checkpoint.after_id;
+        for &id in ids.iter().filter(|&&id| id > resume_after) {
+            let (vendor, fields) = fields(&store, id)?;
+            let protector = Protector::new(&[vendor], &[]);
+            let mut results = Vec::new();
+            {
+                let mut translator =
+                    SegmentTranslator::new(memory, key.clone(), &protector, &mut **model);
+                for field in &fields {
+                    let existing: Option<(String, String)> = conn
+                        .query_row(
+                            "SELECT source, status FROM listing_translations WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
+                            rusqlite::params![id, field.name, locale],
+                            |row| Ok((row.get(0)?, row.get(1)?)),
+                        )
+                        .optional()
+                        .map_err(|error| store.error(error))?;
+                    let keep = existing.is_some_and(|(source, status)| {
+                        source == field.text || status != "machine"
+                    });
+                    if keep {
+                        outcome.unchanged += 1;
+                        continue;
+                    }
+                    results.push((field, translate_field(&mut translator, field)?));
+                }
+                outcome.from_memory += translator.counts.from_memory;
+                outcome.from_model += translator.counts.from_model;
+            }
+            let tx = conn.transaction().map_err(|error| store.error(error))?;
+            for (field, translated) in &results {
+                let flags =
+                    serde_json::to_string(&translated.flags).unwrap_or_else(|_| "[]".into());
+                tx.execute(
+                    "INSERT INTO listing_translations (listing_id, field, locale, source, translated, status, flags, engine, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'machine', ?6, ?7, ?8)
+                     ON CONFLICT (listing_id, field, locale) DO UPDATE SET source = excluded.source,
+                         translated = excluded.translated, status = 'machine', flags = excluded.flags,
+                         engine = excluded.engine, updated_at = excluded.updated_at",
+                    rusqlite::params![id, field.name, locale, field.text, translated.text, flags, engine.as_str(), chrono::Utc::now().to_rfc3339()],
+                )
+                .map_err(|error| store.error(error))?;
+                outcome.fields += 1;
+                outcome.flagged += u64::from(!translated.flags.is_empty());
+            }
+            checkpoint.after_id = id;
+            checkpoint.done += 1;
+            context.commit(tx, checkpoint.done, &checkpoint)?;
+        }
+    }
+    Ok(outcome)
+}
+
+/// A stored translation, for review and export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredTranslation {
+    pub listing_id: i64,
+    pub handle: String,
+    pub field: String,
+    pub locale: String,
+    pub source: String,
+    pub translated: String,
+    pub status: String,
+    pub flags: serde_json::Value,
+}
+
+/// Every stored translation, by listing, field and locale.
+pub fn stored(store: &Store) -> Result<Vec<StoredTranslation>, StoreError> {
+    let conn = store.connect()?;
+    let mut statement = conn
+        .prepare(
+            "SELECT t.listing_id, l.handle, t.field, t.locale, t.source, t.translated, t.status, t.flags
+             FROM listing_translations t JOIN listings l ON l.id = t.listing_id
+             ORDER BY t.listing_id, t.locale, t.field",
+        )
+        .map_err(|error| store.error(error))?;
+    statement
+        .query_map([], |row| {
+            let flags: String = row.get(7)?;
+            Ok(StoredTranslation {
+                listing_id: row.get(0)?,
+                handle: row.get(1)?,
+                field: row.get(2)?,
+                locale: row.get(3)?,
+                source: row.get(4)?,
+                translated: row.get(5)?,
+                status: row.get(6)?,
+                flags: serde_json::from_str(&flags).unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|error| store.error(error))
+}

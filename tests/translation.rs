@@ -1,0 +1,58 @@
+//! Translating the demo catalogue through the real binary with the fixture models.
+
+#![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
+
+mod common;
+
+use common::{fixtures_and_data, stderr, stdout, tradewind};
+
+#[test]
+fn the_demo_catalogue_translates_then_a_second_run_finds_nothing_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fixtures, data) = fixtures_and_data(dir.path());
+    let products = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/products.csv");
+    let translate = |args: &[&str]| {
+        tradewind(&data)
+            .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+            .arg("translate")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let unknown = translate(&[products, "--to", "de,xx"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("no model in the catalog translates en into xx"),
+        "{}",
+        stderr(&unknown)
+    );
+
+    let first = translate(&[products, "--to", "de,fr"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("Imported 30 listings"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(stdout(&first).contains("into de, fr"), "{}", stdout(&first));
+
+    let second = translate(&["--to", "de,fr"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        stdout(&second).contains("Translated 0 fields"),
+        "{}",
+        stdout(&second)
+    );
+
+    let listed = tradewind(&data)
+        .args(["translations", "--json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    assert!(
+        rows.iter()
+            .any(|row| row["locale"] == "de" && row["field"] == "title")
+    );
+    assert!(rows.iter().all(|row| row["status"] == "machine"));
+}
