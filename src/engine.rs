@@ -11,6 +11,7 @@ use crate::doctor::{self, DoctorReport, JobCounts};
 use crate::jobs::{
     JobError, JobId, JobObserver, JobRecord, JobRunner, JobState, PreparedJob, Work,
 };
+use crate::listings::export::{CopyReport, ExportError};
 use crate::listings::memory::TranslationMemory;
 use crate::listings::translation::{self, StoredTranslation};
 use crate::listings::{self, ListingSummary};
@@ -619,6 +620,22 @@ impl Engine {
         Ok((route, translations))
     }
 
+    /// Writes a copy of the seller's product CSV `original` with the cells translated
+    /// into `locale` in place and every other byte as it was.
+    pub fn export_translated_copy(
+        &self,
+        original: &Path,
+        locale: &str,
+        out: &Path,
+    ) -> Result<CopyReport, Error> {
+        listings::export::translated_copy(&self.store, original, locale, out).map_err(|error| {
+            match error {
+                ExportError::Input(error) => Error::Input(error),
+                ExportError::Store(error) => Error::Store(error),
+            }
+        })
+    }
+
     /// Every stored listing translation, for review and export.
     pub fn listing_translations(&self) -> Result<Vec<StoredTranslation>, Error> {
         Ok(translation::stored(&self.store)?)
@@ -959,7 +976,7 @@ mod tests {
     }
 
     #[test]
-    fn listings_translate_as_a_job_that_resumes_without_redoing_anything() {
+    fn listings_translate_as_a_job_that_resumes_without_redoing_anything_and_export_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let engine = engine_on_fixtures(dir.path());
         let demo = engine.create_job(&JobSpec::LoadDemo).unwrap();
@@ -1020,6 +1037,38 @@ mod tests {
         assert_eq!(
             body.source.matches("<li>").count(),
             body.translated.matches("<li>").count()
+        );
+
+        // The seller's file back, per language: translated cells in place, all else as it was.
+        let original = dir.path().join("products.csv");
+        std::fs::write(&original, crate::demo::PRODUCTS_CSV).unwrap();
+        let copy = dir.path().join("products.de.csv");
+        let report = engine
+            .export_translated_copy(&original, "de", &copy)
+            .unwrap();
+        assert_eq!(report.stale, 0);
+        let german: Vec<&StoredTranslation> =
+            stored.iter().filter(|row| row.locale == "de").collect();
+        assert_eq!(report.replaced as usize, german.len());
+        let (before, after) = (crate::demo::PRODUCTS_CSV, std::fs::read(&copy).unwrap());
+        let (old, new) = (
+            crate::listings::csv_copy::records(before, b','),
+            crate::listings::csv_copy::records(&after, b','),
+        );
+        assert_eq!(old.len(), new.len());
+        let mut changed = 0;
+        for (old_record, new_record) in old.iter().zip(&new) {
+            for (old_cell, new_cell) in old_record.cells.iter().zip(&new_record.cells) {
+                if before[old_cell.clone()] != after[new_cell.clone()] {
+                    changed += 1;
+                }
+            }
+        }
+        assert_eq!(changed, german.len(), "only the translated cells differ");
+        let title = german.iter().find(|row| row.field == "title").unwrap();
+        assert!(
+            new.iter()
+                .any(|record| record.values.contains(&title.translated))
         );
 
         // Nothing changed: a second job translates nothing.

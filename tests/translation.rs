@@ -28,8 +28,30 @@ fn the_demo_catalogue_translates_then_a_second_run_finds_nothing_to_do() {
         stderr(&unknown)
     );
 
-    let first = translate(&[products, "--to", "de,fr"]);
+    let out = dir.path().join("out");
+    let first = translate(&[products, "--to", "de,fr", "--out", out.to_str().unwrap()]);
     assert!(first.status.success(), "{}", stderr(&first));
+    let original = std::fs::read(products).unwrap();
+    let header_end = original.iter().position(|&byte| byte == b'\n').unwrap();
+    for locale in ["de", "fr"] {
+        let copy = std::fs::read(out.join(format!("products.{locale}.csv"))).unwrap();
+        assert_ne!(copy, original, "{locale}");
+        assert_eq!(
+            copy[..header_end],
+            original[..header_end],
+            "the header is untouched"
+        );
+        assert!(
+            stdout(&first).contains(&format!("products.{locale}.csv (")),
+            "{}",
+            stdout(&first)
+        );
+    }
+    assert!(
+        !stdout(&first).contains("left as they were"),
+        "{}",
+        stdout(&first)
+    );
     assert!(
         stdout(&first).contains("Imported 30 listings"),
         "{}",

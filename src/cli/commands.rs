@@ -88,9 +88,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             to,
             from,
             engine: choice,
+            out,
         } => {
             if let Some(file) = &file {
                 require_file(file)?;
+            }
+            if let Some(out) = &out {
+                std::fs::create_dir_all(out).map_err(|source| {
+                    tradewind::input::InputError::Write {
+                        path: out.clone(),
+                        source,
+                    }
+                })?;
             }
             let prefer = match choice.as_str() {
                 "marian" => EngineChoice::Marian,
@@ -107,8 +116,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             for locale in &to {
                 engine.translation_route(&from, locale, prefer)?;
             }
-            if let Some(path) = file {
-                let id = engine.create_job(&JobSpec::ImportListings { path })?;
+            if let Some(path) = &file {
+                let id = engine.create_job(&JobSpec::ImportListings { path: path.clone() })?;
                 let imported = run_job(&engine, id, json).await?;
                 if imported != ExitCode::SUCCESS {
                     return Ok(imported);
@@ -116,10 +125,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let id = engine.create_job(&JobSpec::TranslateListings {
                 source: from,
-                locales: to,
+                locales: to.clone(),
                 prefer,
             })?;
-            run_job(&engine, id, json).await
+            let translated = run_job(&engine, id, json).await?;
+            if let (Some(file), Some(out), ExitCode::SUCCESS) = (&file, &out, translated) {
+                let stem = file
+                    .file_stem()
+                    .map_or("listings".into(), |stem| stem.to_string_lossy());
+                for locale in &to {
+                    let copy = out.join(format!("{stem}.{locale}.csv"));
+                    let report = engine.export_translated_copy(file, locale, &copy)?;
+                    println!(
+                        "Wrote {} ({} cells translated{})",
+                        copy.display(),
+                        report.replaced,
+                        match report.stale {
+                            0 => String::new(),
+                            stale => format!(", {stale} left as they were: the file changed since"),
+                        }
+                    );
+                }
+            }
+            Ok(translated)
         }
         Command::Translations => {
             let engine = Engine::open(config)?;

@@ -66,6 +66,10 @@ enum Command {
         /// marian (opus-mt pairs, through English where needed) or madlad (one model for all).
         #[arg(long, default_value = "marian")]
         engine: String,
+        /// Write here a copy of FILE per language (NAME.LANG.csv) with the translated
+        /// cells in place and every other byte as it was.
+        #[arg(long, value_name = "DIR", requires = "file")]
+        out: Option<PathBuf>,
     },
     /// The stored translations of the listings, with what a reviewer should look at.
     Translations,

@@ -1,5 +1,7 @@
 //! Product listings: reading the shops' product exports and keeping them in the store.
 
+pub mod csv_copy;
+pub mod export;
 pub mod html;
 mod import;
 pub mod memory;

@@ -1,0 +1,145 @@
+//! Translations back into the file the seller gave: a copy of the Shopify product
+//! CSV per language, with the translated cells replaced and every other byte as it
+//! was, ready for the shop's own import.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::csv_copy::{records, replace_cells};
+use crate::input::InputError;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CopyReport {
+    /// Cells replaced by their translation.
+    pub replaced: u64,
+    /// Cells whose text in the file is not what was translated (the file changed
+    /// since): left as they are.
+    pub stale: u64,
+}
+
+/// Which column holds which field, by the legacy export's header names.
+const FIELD_COLUMNS: &[(&str, &str)] = &[
+    ("Title", "title"),
+    ("Body (HTML)", "body_html"),
+    ("SEO Title", "seo_title"),
+    ("SEO Description", "seo_description"),
+    ("Tags", "tags"),
+];
+
+/// (handle, field) → (the source translated, the translation).
+type TranslationsByCell = HashMap<(String, String), (String, String)>;
+
+/// The stored translations into `locale`.
+fn translations(store: &Store, locale: &str) -> Result<TranslationsByCell, StoreError> {
+    let conn = store.connect()?;
+    let mut statement = conn
+        .prepare(
+            "SELECT l.handle, t.field, t.source, t.translated
+             FROM listing_translations t JOIN listings l ON l.id = t.listing_id WHERE t.locale = ?1",
+        )
+        .map_err(|error| store.error(error))?;
+    statement
+        .query_map([locale], |row| {
+            Ok(((row.get(0)?, row.get(1)?), (row.get(2)?, row.get(3)?)))
+        })
+        .and_then(Iterator::collect)
+        .map_err(|error| store.error(error))
+}
+
+/// Writes to `out` (atomically) a copy of `original` with the translated cells into
+/// `locale` in place.
+pub fn translated_copy(
+    store: &Store,
+    original: &Path,
+    locale: &str,
+    out: &Path,
+) -> Result<CopyReport, ExportError> {
+    let bytes = std::fs::read(original).map_err(|error| InputError::io(original, error))?;
+    let all = records(&bytes, b',');
+    let Some((header, rows)) = all.split_first() else {
+        return Err(InputError::Unreadable {
+            path: original.to_path_buf(),
+            detail: "the file is empty".into(),
+        }
+        .into());
+    };
+    let column = |name: &str| {
+        header
+            .values
+            .iter()
+            .position(|value| value.trim_start_matches('\u{feff}').trim() == name)
+    };
+    let handle_column = column("Handle").ok_or_else(|| InputError::MissingColumn {
+        path: original.to_path_buf(),
+        column: "Handle".into(),
+        format: "Shopify product CSV",
+    })?;
+    let fields: Vec<(usize, &str)> = FIELD_COLUMNS
+        .iter()
+        .filter_map(|(name, field)| column(name).map(|index| (index, *field)))
+        .collect();
+    let alt_columns = column("Image Alt Text").zip(column("Image Position"));
+    let translated = translations(store, locale)?;
+
+    let mut report = CopyReport::default();
+    let mut replacements = Vec::new();
+    let mut previous_handle = "";
+    let mut offer = |handle: &str,
+                     field: String,
+                     record: &super::csv_copy::RawRecord,
+                     index: usize,
+                     report: &mut CopyReport| {
+        let (Some(range), Some(value)) = (record.cells.get(index), record.values.get(index)) else {
+            return;
+        };
+        if value.trim().is_empty() {
+            return;
+        }
+        match translated.get(&(handle.to_string(), field)) {
+            Some((source, target)) if source == value => {
+                replacements.push((range.clone(), target.clone()));
+                report.replaced += 1;
+            }
+            Some(_) => report.stale += 1,
+            None => {}
+        }
+    };
+    for record in rows {
+        let Some(handle) = record.values.get(handle_column) else {
+            continue;
+        };
+        if handle != previous_handle {
+            for (index, field) in &fields {
+                offer(handle, field.to_string(), record, *index, &mut report);
+            }
+        }
+        if let Some((alt, position)) = alt_columns
+            && let Some(position) = record
+                .values
+                .get(position)
+                .filter(|value| !value.trim().is_empty())
+        {
+            offer(
+                handle,
+                format!("image_alt:{}", position.trim()),
+                record,
+                alt,
+                &mut report,
+            );
+        }
+        previous_handle = handle;
+    }
+    crate::files::write_atomically(out, &replace_cells(&bytes, replacements))?;
+    Ok(report)
+}
