@@ -636,6 +636,25 @@ impl Engine {
         })
     }
 
+    /// The seller's review of one translated field: their edit, or an approval.
+    pub fn review_translation(
+        &self,
+        listing_id: i64,
+        field: &str,
+        locale: &str,
+        text: Option<&str>,
+        review: translation::Review,
+    ) -> Result<(), Error> {
+        if translation::review(&self.store, listing_id, field, locale, text, review)? {
+            Ok(())
+        } else {
+            Err(Error::Input(crate::input::InputError::Unreadable {
+                path: format!("listing {listing_id}").into(),
+                detail: format!("there is no {locale} translation of its {field}"),
+            }))
+        }
+    }
+
     /// Every stored listing translation, for review and export.
     pub fn listing_translations(&self) -> Result<Vec<StoredTranslation>, Error> {
         Ok(translation::stored(&self.store)?)
@@ -1071,11 +1090,40 @@ mod tests {
                 .any(|record| record.values.contains(&title.translated))
         );
 
+        // The seller's edit survives a new run; an approval keeps the text.
+        let edited = german.iter().find(|row| row.field == "title").unwrap();
+        engine
+            .review_translation(
+                edited.listing_id,
+                "title",
+                "de",
+                Some("Mein Titel"),
+                translation::Review::Edited,
+            )
+            .unwrap();
+        assert!(
+            engine
+                .review_translation(0, "title", "de", None, translation::Review::Approved)
+                .is_err()
+        );
+
         // Nothing changed: a second job translates nothing.
         let again = engine.create_job(&spec).unwrap();
         let record = run(&engine, again, std::sync::Arc::new(|_| {}));
         assert!(record.message.unwrap().starts_with("Translated 0 fields"));
         assert_eq!(engine.listing_translations().unwrap().len(), all);
+        let kept = engine
+            .listing_translations()
+            .unwrap()
+            .into_iter()
+            .find(|row| {
+                row.listing_id == edited.listing_id && row.field == "title" && row.locale == "de"
+            })
+            .unwrap();
+        assert_eq!(
+            (kept.translated.as_str(), kept.status.as_str()),
+            ("Mein Titel", "edited")
+        );
     }
 
     #[test]

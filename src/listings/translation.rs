@@ -261,3 +261,47 @@ pub fn stored(store: &Store) -> Result<Vec<StoredTranslation>, StoreError> {
         .and_then(Iterator::collect)
         .map_err(|error| store.error(error))
 }
+
+/// What the seller does with a translated field in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Review {
+    /// Their own text replaces the machine's; the machine will not overwrite it.
+    Edited,
+    /// The text is right as it is.
+    Approved,
+}
+
+/// Applies a review to one stored field: `text` replaces the translation (for an
+/// edit). Returns whether there was such a field.
+pub fn review(
+    store: &Store,
+    listing_id: i64,
+    field: &str,
+    locale: &str,
+    text: Option<&str>,
+    review: Review,
+) -> Result<bool, StoreError> {
+    let conn = store.connect()?;
+    let status = match review {
+        Review::Edited => "edited",
+        Review::Approved => "approved",
+    };
+    let changed = conn
+        .execute(
+            "UPDATE listing_translations
+             SET translated = coalesce(?4, translated), status = ?5, updated_at = ?6,
+                 flags = CASE WHEN ?4 IS NULL THEN flags ELSE '[]' END
+             WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
+            rusqlite::params![
+                listing_id,
+                field,
+                locale,
+                text,
+                status,
+                chrono::Utc::now().to_rfc3339()
+            ],
+        )
+        .map_err(|error| store.error(error))?;
+    Ok(changed == 1)
+}

@@ -15,6 +15,8 @@ import type {
   ListingSummary,
   ModelRun,
   ModelStatus,
+  Review,
+  StoredTranslation,
   OrdersSummary,
   Overview,
   PhotoView,
@@ -70,6 +72,10 @@ export const api = {
   runModel: (id: string, texts: string[], image: string | null, targetLanguage: string | null) =>
     call<ModelRun>("run_model", { id, texts, image, targetLanguage }),
   computeSettings: () => call<ComputeSettings>("compute_settings"),
+  listingTranslations: () => call<StoredTranslation[]>("listing_translations"),
+  /** An edit (`text` replaces the translation) or an approval (`text` null). */
+  reviewTranslation: (listingId: number, field: string, locale: string, text: string | null, review: Review) =>
+    call<void>("review_translation", { listingId, field, locale, text, review }),
   setComputeSettings: (settings: ComputeSettings) => call<ComputeSettings>("set_compute_settings", { settings }),
 
   /** Starts a job; progress and the final outcome arrive on `onEvent`. */

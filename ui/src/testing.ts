@@ -1,6 +1,8 @@
 // Helpers for component tests: a mocked backend with a small shop in it.
 
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { render } from "preact";
+import { afterEach, beforeEach } from "vitest";
 import type { JobEvent, OrdersSummary, Overview } from "./types";
 
 export const emptyOverview: Overview = {
@@ -33,6 +35,7 @@ export function mockBackend(overrides: Partial<Overview> = {}): Backend {
       case "listings":
       case "photos":
       case "jobs":
+      case "listing_translations":
         return [];
       case "orders_summary":
         return emptySummary;
@@ -70,4 +73,35 @@ export function mockBackend(overrides: Partial<Overview> = {}): Backend {
 /** Lets pending promises and effects run. */
 export async function settle(): Promise<void> {
   for (let round = 0; round < 5; round += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A component test's surroundings: a fresh mount point and a mocked backend per test
+ * (answering with `answer`, recording every call), torn down after it.
+ */
+export function componentHarness(answer: (cmd: string, args: unknown) => unknown) {
+  const harness = {
+    root: document.createElement("div"),
+    calls: [] as [string, unknown][],
+    byTestId: (id: string) => harness.root.querySelector<HTMLElement>(`[data-testid="${id}"]`),
+    /** Replaces the backend's answers for the rest of the test. */
+    answer(next: (cmd: string, args: unknown) => unknown) {
+      mockIPC((cmd, args) => {
+        harness.calls.push([cmd, args]);
+        return next(cmd, args);
+      });
+    },
+  };
+  beforeEach(() => {
+    harness.root = document.createElement("div");
+    document.body.append(harness.root);
+    harness.calls.length = 0;
+    harness.answer(answer);
+  });
+  afterEach(() => {
+    render(null, harness.root);
+    harness.root.remove();
+    clearMocks();
+  });
+  return harness;
 }

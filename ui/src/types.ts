@@ -190,3 +190,19 @@ export interface DeviceStatus {
   fallback: string | null;
   compiled: string[];
 }
+
+export type TranslationStatus = "machine" | "edited" | "approved";
+
+export interface StoredTranslation {
+  listing_id: number;
+  handle: string;
+  field: string;
+  locale: string;
+  source: string;
+  translated: string;
+  status: TranslationStatus;
+  /** What a reviewer should look at (lost brand names, codes, glossary terms…). */
+  flags: unknown[];
+}
+
+export type Review = "edited" | "approved";

@@ -4,6 +4,7 @@ mod jobs;
 mod models;
 mod shop;
 mod system;
+mod translations;
 
 use tauri::Runtime;
 use tauri::ipc::Invoke;
@@ -26,6 +27,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         models::run_model,
         models::compute_settings,
         models::set_compute_settings,
+        translations::listing_translations,
+        translations::review_translation,
         system::doctor,
         system::save_doctor_report,
         system::language,

@@ -26,6 +26,19 @@ fn fixture_in(data: tempfile::TempDir) -> Fixture {
     fixture_with(state, data)
 }
 
+/// The app on the fixture models' catalog, with a data folder of its own.
+fn fixture_on_fixture_models() -> Fixture {
+    let data = tempfile::tempdir().unwrap();
+    let catalog =
+        tradewind::ml::fixtures::write_fixtures(&data.path().join("fixtures"), 7).unwrap();
+    let state = AppState::with_config(tradewind::EngineConfig {
+        data_dir: Some(data.path().join("data")),
+        catalog: Some(catalog.path),
+        ..tradewind::EngineConfig::default()
+    });
+    fixture_with(state, data)
+}
+
 fn fixture_with(state: AppState, data: tempfile::TempDir) -> Fixture {
     let app = app(mock_builder(), state)
         .build(mock_context(noop_assets()))
@@ -80,29 +93,38 @@ fn an_unknown_language_comes_back_as_a_command_error() {
     );
 }
 
+/// Starts a job as the UI does and waits until it succeeded; returns its id.
+fn run_job_to_end(fixture: &Fixture, spec: Value) -> Value {
+    let id = invoke(
+        fixture,
+        "start_job",
+        json!({ "spec": spec, "onEvent": "__CHANNEL__:7" }),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let jobs = invoke(fixture, "jobs", json!({})).unwrap();
+        let job = jobs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|job| job["id"] == id)
+            .unwrap()
+            .clone();
+        if job["state"] == "succeeded" {
+            return id;
+        }
+        assert!(job["state"] != "failed", "{job}");
+        assert!(Instant::now() < deadline, "the job did not finish: {job}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn the_demo_loads_through_a_job_started_from_the_ui() {
     let fixture = fixture();
-    let id = invoke(
-        &fixture,
-        "start_job",
-        json!({ "spec": { "kind": "load_demo" }, "onEvent": "__CHANNEL__:7" }),
-    )
-    .unwrap();
+    let id = run_job_to_end(&fixture, json!({ "kind": "load_demo" }));
     assert_eq!(id, 1);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let jobs = invoke(&fixture, "jobs", json!({})).unwrap();
-        if jobs[0]["state"] == "succeeded" {
-            break;
-        }
-        assert!(jobs[0]["state"] != "failed", "{jobs}");
-        assert!(
-            Instant::now() < deadline,
-            "the demo did not load within a minute"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
     let overview = invoke(&fixture, "overview", json!({})).unwrap();
     assert_eq!(
         (overview["listings"].as_u64(), overview["photos"].as_u64()),
@@ -175,15 +197,7 @@ fn the_model_catalog_and_an_unavailable_device_reach_the_ui() {
 
 #[test]
 fn a_fixture_model_runs_from_the_ui_once_loaded_and_compute_settings_round_trip() {
-    let data = tempfile::tempdir().unwrap();
-    let catalog =
-        tradewind::ml::fixtures::write_fixtures(&data.path().join("fixtures"), 7).unwrap();
-    let state = AppState::with_config(tradewind::EngineConfig {
-        data_dir: Some(data.path().join("data")),
-        catalog: Some(catalog.path),
-        ..tradewind::EngineConfig::default()
-    });
-    let fixture = fixture_with(state, data);
+    let fixture = fixture_on_fixture_models();
 
     let args = json!({ "id": "fixture-opus-mt-en-de", "texts": ["red mug"], "image": null, "targetLanguage": null });
     let first = invoke(&fixture, "run_model", args.clone()).unwrap();
@@ -223,4 +237,33 @@ fn a_fixture_model_runs_from_the_ui_once_loaded_and_compute_settings_round_trip(
     .unwrap();
     assert_eq!(saved["translation_precision"], "f32");
     assert_eq!(saved["threads"], 1);
+}
+
+#[test]
+fn listings_translate_as_a_job_from_the_ui_and_a_review_is_kept() {
+    let fixture = fixture_on_fixture_models();
+    run_job_to_end(&fixture, json!({ "kind": "load_demo" }));
+    run_job_to_end(
+        &fixture,
+        json!({ "kind": "translate_listings", "source": "en", "locales": ["de"], "prefer": "marian" }),
+    );
+    let rows = invoke(&fixture, "listing_translations", json!({})).unwrap();
+    let first = &rows.as_array().unwrap()[0];
+    let args = json!({
+        "listingId": first["listing_id"], "field": first["field"], "locale": "de",
+        "text": "Von Hand", "review": "edited"
+    });
+    invoke(&fixture, "review_translation", args).unwrap();
+    let rows = invoke(&fixture, "listing_translations", json!({})).unwrap();
+    assert_eq!(rows[0]["translated"], "Von Hand");
+    assert_eq!(rows[0]["status"], "edited");
+    let missing = json!({ "listingId": 0, "field": "title", "locale": "de", "text": null, "review": "approved" });
+    let error = invoke(&fixture, "review_translation", missing).unwrap_err();
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("no de translation"),
+        "{error}"
+    );
 }

@@ -13,7 +13,7 @@ export function JobProgress() {
   if (!job) return null;
   const progress = job.progress;
   const running = job.state === "running";
-  const stage = progress?.stage ? t(`job.stage.${progress.stage}` as MessageKey) : "";
+  const stage = progress?.stage ? stageLabel(progress.stage) : "";
   return (
     <section class={`job job-${job.state}`} data-testid="job-progress" aria-live="polite">
       <div class="job-title">
@@ -51,4 +51,10 @@ export function JobProgress() {
       </div>
     </section>
   );
+}
+
+/** A stage's name, with what follows a colon as its detail ("translate:de"). */
+function stageLabel(stage: string): string {
+  const [name, detail = ""] = stage.split(":");
+  return t(`job.stage.${name}` as MessageKey, { detail });
 }

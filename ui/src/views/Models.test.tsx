@@ -1,8 +1,7 @@
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { render } from "preact";
 import { act } from "preact/test-utils";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { settle } from "../testing";
+import { describe, expect, it } from "vitest";
+import { componentHarness, settle } from "../testing";
 import type { ModelStatus } from "../types";
 import { Models } from "./Models";
 
@@ -34,48 +33,32 @@ const doctor = {
   kernels: { avx2: true, f16c: true, neon: false, quantized_kernels: "avx2", threads: 2 },
 };
 
-let root: HTMLElement;
-const calls: [string, unknown][] = [];
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.append(root);
-  calls.length = 0;
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    switch (cmd) {
-      case "models":
-        return [fixture, { ...fixture, model: { ...fixture.model, id: "absent", name: "Absent" }, presence: { state: "not_present" } }];
-      case "verify_model":
-        return [{ name: "model.safetensors", path: "/x", size: 86_000, sha256: "ab".repeat(32), trust: "catalog" }];
-      case "device_status":
-        return cpuOnly;
-      case "doctor":
-        return doctor;
-      default:
-        return null;
-    }
-  });
+const ui = componentHarness((cmd) => {
+  switch (cmd) {
+    case "models":
+      return [fixture, { ...fixture, model: { ...fixture.model, id: "absent", name: "Absent" }, presence: { state: "not_present" } }];
+    case "verify_model":
+      return [{ name: "model.safetensors", path: "/x", size: 86_000, sha256: "ab".repeat(32), trust: "catalog" }];
+    case "device_status":
+      return cpuOnly;
+    case "doctor":
+      return doctor;
+    default:
+      return null;
+  }
 });
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  clearMocks();
-});
-
-const byTestId = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+const byTestId = ui.byTestId;
 
 describe("the Models view", () => {
   it("shows each model's state, verifies a present one, and offers only compiled devices", async () => {
-    await act(() => render(<Models />, root));
+    await act(() => render(<Models />, ui.root));
     await act(settle);
     expect(byTestId("model-status-fixture-bert")!.textContent).toBe("Ready");
     expect(byTestId("model-status-absent")!.textContent).toBe("Not on this computer");
     expect(byTestId("verify-absent")).toBeNull();
     await act(() => byTestId("verify-fixture-bert")!.click());
     await act(settle);
-    expect(calls).toContainEqual(["verify_model", { id: "fixture-bert" }]);
+    expect(ui.calls).toContainEqual(["verify_model", { id: "fixture-bert" }]);
     expect(byTestId("model-status-fixture-bert")!.textContent).toContain("1 files verified");
     expect((byTestId("device-cuda") as HTMLInputElement).disabled).toBe(true);
     expect((byTestId("device-cpu") as HTMLInputElement).checked).toBe(true);
@@ -85,8 +68,7 @@ describe("the Models view", () => {
 describe("trying a model", () => {
   it("runs the seller's lines through the model and shows the load cost, then the model as in memory", async () => {
     let loaded = false;
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
+    ui.answer((cmd) => {
       switch (cmd) {
         case "models":
           return [
@@ -111,7 +93,7 @@ describe("trying a model", () => {
           return null;
       }
     });
-    await act(() => render(<Models />, root));
+    await act(() => render(<Models />, ui.root));
     await act(settle);
     expect(byTestId("model-loaded-fixture-bert")).toBeNull();
     await act(() => byTestId("try-open-fixture-bert")!.click());
@@ -122,7 +104,7 @@ describe("trying a model", () => {
     });
     await act(() => byTestId("try-run")!.click());
     await act(settle);
-    expect(calls).toContainEqual([
+    expect(ui.calls).toContainEqual([
       "run_model",
       { id: "fixture-bert", texts: ["red bag", "crimson purse", "knife set"], image: null, targetLanguage: null },
     ]);

@@ -1,0 +1,29 @@
+//! Reviewing listing translations: the stored translations, and the seller's edits and
+//! approvals. Translating runs as a job (`start_job` with `translate_listings`).
+
+use tauri::State;
+use tradewind::listings::translation::{Review, StoredTranslation};
+
+use crate::{AppState, CommandError};
+
+#[tauri::command]
+pub async fn listing_translations(
+    state: State<'_, AppState>,
+) -> Result<Vec<StoredTranslation>, CommandError> {
+    Ok(state.engine()?.listing_translations()?)
+}
+
+/// `text` replaces the translation for an edit; an approval keeps it.
+#[tauri::command]
+pub async fn review_translation(
+    state: State<'_, AppState>,
+    listing_id: i64,
+    field: String,
+    locale: String,
+    text: Option<String>,
+    review: Review,
+) -> Result<(), CommandError> {
+    Ok(state
+        .engine()?
+        .review_translation(listing_id, &field, &locale, text.as_deref(), review)?)
+}

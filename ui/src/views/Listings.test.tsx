@@ -1,0 +1,93 @@
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { beforeEach, describe, expect, it } from "vitest";
+import { overview } from "../state";
+import { componentHarness, emptyOverview, settle } from "../testing";
+import type { ListingSummary, StoredTranslation } from "../types";
+import { Listings } from "./Listings";
+
+const listing: ListingSummary = {
+  id: 1, handle: "kumo-mug", title: "Kumo Mug", vendor: "Kumo", product_type: "Mug", status: "active",
+  variants: 2, images: 1, min_price_cents: 1800, max_price_cents: 1800,
+};
+
+const hostile = '<p>Nice mug</p><script>window.hacked = true</script><img src="x" onerror="window.hacked = true">';
+
+const rows: StoredTranslation[] = [
+  { listing_id: 1, handle: "kumo-mug", field: "title", locale: "de", source: "Kumo Mug", translated: "Kumo Becher", status: "machine", flags: [] },
+  { listing_id: 1, handle: "kumo-mug", field: "body_html", locale: "de", source: hostile, translated: hostile, status: "machine", flags: [{ kind: "missing" }] },
+];
+
+const ui = componentHarness((cmd) => {
+  switch (cmd) {
+    case "listings":
+      return [listing, { ...listing, id: 2, handle: "tote", title: "Tote" }];
+    case "listing_translations":
+      return rows;
+    default:
+      return null;
+  }
+});
+const byTestId = ui.byTestId;
+
+beforeEach(() => {
+  overview.value = { ...emptyOverview, listings: 1, variants: 2, images: 1 };
+});
+
+describe("reviewing translations", () => {
+  it("shows a listing side by side with its HTML inert, and sends edits and approvals", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    expect(byTestId("badge-de")!.textContent).toBe("de ⚠1");
+    await act(() => byTestId("open-listing")!.click());
+    expect(byTestId("review-panel")).not.toBeNull();
+
+    // The description is rendered only inside sandboxed frames, never into the app's DOM.
+    const frames = [...ui.root.querySelectorAll<HTMLIFrameElement>('[data-testid="safe-html"]')];
+    expect(frames.length).toBe(2);
+    for (const frame of frames) {
+      expect(frame.getAttribute("sandbox")).toBe("");
+      expect(frame.getAttribute("srcdoc")).toContain("<script>");
+    }
+    expect(ui.root.querySelector("script")).toBeNull();
+    expect(ui.root.querySelector("img[onerror]")).toBeNull();
+    expect((window as unknown as { hacked?: boolean }).hacked).toBeUndefined();
+    expect(byTestId("review-flags")!.textContent).toBe("1 points to review");
+
+    const title = byTestId("review-title")!;
+    const text = title.querySelector<HTMLTextAreaElement>('[data-testid="review-text"]')!;
+    await act(() => {
+      text.value = "Kumo Tasse";
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await act(() => title.querySelector<HTMLElement>('[data-testid="review-save"]')!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual([
+      "review_translation",
+      { listingId: 1, field: "title", locale: "de", text: "Kumo Tasse", review: "edited" },
+    ]);
+    await act(() => byTestId("review-body_html")!.querySelector<HTMLElement>('[data-testid="review-approve"]')!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual([
+      "review_translation",
+      { listingId: 1, field: "body_html", locale: "de", text: null, review: "approved" },
+    ]);
+  });
+
+  it("filters to listings with points to review and starts a translation job for the chosen languages", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    expect((byTestId("translate-start") as HTMLButtonElement).disabled).toBe(true);
+    await act(() => byTestId("translate-de")!.click());
+    await act(() => byTestId("translate-ja")!.click());
+    await act(() => byTestId("translate-start")!.click());
+    await act(settle);
+    const started = ui.calls.find(([cmd]) => cmd === "start_job");
+    expect((started![1] as { spec: unknown }).spec).toEqual({
+      kind: "translate_listings", source: "en", locales: ["de", "ja"], prefer: "marian",
+    });
+    expect(ui.root.querySelectorAll('[data-testid="listing-row"]').length).toBe(2);
+    await act(() => byTestId("flagged-only")!.click());
+    expect(ui.root.querySelectorAll('[data-testid="listing-row"]').length).toBe(1);
+  });
+});

@@ -1,0 +1,93 @@
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import { SafeHtml } from "../components/SafeHtml";
+import { t, type MessageKey } from "../i18n";
+import { dataVersion, report } from "../state";
+import type { ListingSummary, Review, StoredTranslation } from "../types";
+
+function FieldReview(props: { row: StoredTranslation }) {
+  const { row } = props;
+  const [text, setText] = useState(row.translated);
+  const html = row.field === "body_html";
+  async function save(review: Review) {
+    try {
+      await api.reviewTranslation(row.listing_id, row.field, row.locale, review === "edited" ? text : null, review);
+      dataVersion.value += 1;
+    } catch (error) {
+      report(error);
+    }
+  }
+  const fieldName = row.field.startsWith("image_alt:") ? t("review.field.image_alt") : t(`review.field.${row.field}` as MessageKey);
+  return (
+    <tr data-testid={`review-${row.field}`}>
+      <th>
+        {fieldName}
+        <div class="note">{t(`review.status.${row.status}` as MessageKey)}</div>
+        {row.flags.length > 0 && (
+          <div class="note warning" data-testid="review-flags">
+            {t("review.flags", { n: row.flags.length })}
+          </div>
+        )}
+      </th>
+      <td>
+        {html && <SafeHtml html={row.source} label={t("review.source")} />}
+        <pre class="source">{row.source}</pre>
+      </td>
+      <td>
+        {html && <SafeHtml html={text} label={t("review.translation")} />}
+        <textarea
+          data-testid="review-text"
+          rows={html ? 8 : 2}
+          value={text}
+          onInput={(event) => setText(event.currentTarget.value)}
+        />
+        <div class="actions">
+          <button type="button" data-testid="review-save" disabled={text === row.translated} onClick={() => void save("edited")}>
+            {t("review.save")}
+          </button>
+          <button type="button" data-testid="review-approve" onClick={() => void save("approved")}>
+            {t("review.approve")}
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** One listing side by side: source | translation, per field, for one language. */
+export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTranslation[]; onClose: () => void }) {
+  const locales = [...new Set(props.rows.map((row) => row.locale))].sort();
+  const [locale, setLocale] = useState(locales[0] ?? "");
+  const shown = props.rows.filter((row) => row.locale === locale);
+  return (
+    <section class="review" data-testid="review-panel">
+      <header class="view-header">
+        <h2>{props.listing.title}</h2>
+        <select data-testid="review-locale" value={locale} onChange={(event) => setLocale(event.currentTarget.value)}>
+          {locales.map((code) => (
+            <option key={code} value={code}>
+              {code}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={props.onClose}>
+          {t("review.close")}
+        </button>
+      </header>
+      <table class="grid review-grid">
+        <thead>
+          <tr>
+            <th />
+            <th>{t("review.source")}</th>
+            <th>{t("review.translation")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((row) => (
+            <FieldReview key={`${row.locale}-${row.field}`} row={row} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
