@@ -655,6 +655,36 @@ impl Engine {
         }
     }
 
+    /// The stored translations that break `marketplace`'s length limits.
+    pub fn marketplace_violations(
+        &self,
+        marketplace: &str,
+    ) -> Result<Vec<(StoredTranslation, Vec<listings::rules::Violation>)>, Error> {
+        let rules = listings::rules::rules().map_err(|detail| {
+            Error::Input(crate::input::InputError::Unreadable {
+                path: "assets/marketplace-rules.toml".into(),
+                detail,
+            })
+        })?;
+        let known = listings::rules::marketplaces(&rules);
+        if !known.iter().any(|name| name == marketplace) {
+            return Err(Error::InvalidSetting {
+                setting: "marketplace",
+                value: marketplace.to_string(),
+                allowed: known.join(", "),
+            });
+        }
+        Ok(self
+            .listing_translations()?
+            .into_iter()
+            .filter_map(|row| {
+                let found =
+                    listings::rules::check(&rules, marketplace, &row.field, &row.translated);
+                (!found.is_empty()).then_some((row, found))
+            })
+            .collect())
+    }
+
     /// Every stored listing translation, for review and export.
     pub fn listing_translations(&self) -> Result<Vec<StoredTranslation>, Error> {
         Ok(translation::stored(&self.store)?)

@@ -67,6 +67,28 @@ fn the_demo_catalogue_translates_then_a_second_run_finds_nothing_to_do() {
         stdout(&second)
     );
 
+    let over = tradewind(&data)
+        .args(["translations", "--marketplace", "ebay", "--json"])
+        .output()
+        .unwrap();
+    let over: Vec<serde_json::Value> = serde_json::from_slice(&over.stdout).unwrap();
+    // The fixture models write long nonsense: some titles are over eBay's 80.
+    assert!(
+        over.iter()
+            .any(|pair| pair[1][0]["limit"] == "80 characters"),
+        "{over:?}"
+    );
+    let unknown = tradewind(&data)
+        .args(["translations", "--marketplace", "wish"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("amazon, ebay, etsy, shopify"),
+        "{}",
+        stderr(&unknown)
+    );
+
     let listed = tradewind(&data)
         .args(["translations", "--json"])
         .output()

@@ -89,6 +89,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             from,
             engine: choice,
             out,
+            marketplace,
         } => {
             if let Some(file) = &file {
                 require_file(file)?;
@@ -115,6 +116,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let engine = Engine::open(config)?;
             for locale in &to {
                 engine.translation_route(&from, locale, prefer)?;
+            }
+            if let Some(marketplace) = &marketplace {
+                engine.marketplace_violations(marketplace)?;
             }
             if let Some(path) = &file {
                 let id = engine.create_job(&JobSpec::ImportListings { path: path.clone() })?;
@@ -147,11 +151,19 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     );
                 }
             }
+            if let (Some(marketplace), ExitCode::SUCCESS) = (&marketplace, translated) {
+                print::violations(&engine.marketplace_violations(marketplace)?, json);
+            }
             Ok(translated)
         }
-        Command::Translations => {
+        Command::Translations { marketplace } => {
             let engine = Engine::open(config)?;
-            print::translations(&engine.listing_translations()?, json);
+            match marketplace {
+                Some(marketplace) => {
+                    print::violations(&engine.marketplace_violations(&marketplace)?, json)
+                }
+                None => print::translations(&engine.listing_translations()?, json),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { action } => {

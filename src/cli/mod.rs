@@ -70,9 +70,16 @@ enum Command {
         /// cells in place and every other byte as it was.
         #[arg(long, value_name = "DIR", requires = "file")]
         out: Option<PathBuf>,
+        /// Report translations over this marketplace's length limits (amazon, ebay, etsy, shopify).
+        #[arg(long)]
+        marketplace: Option<String>,
     },
     /// The stored translations of the listings, with what a reviewer should look at.
-    Translations,
+    Translations {
+        /// Only those over this marketplace's length limits (amazon, ebay, etsy, shopify).
+        #[arg(long)]
+        marketplace: Option<String>,
+    },
     /// List jobs, or resume one that was interrupted, cancelled or failed.
     Jobs {
         #[command(subcommand)]

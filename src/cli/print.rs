@@ -302,3 +302,38 @@ pub fn translations(rows: &[tradewind::listings::translation::StoredTranslation]
         );
     }
 }
+
+pub fn violations(
+    rows: &[(
+        tradewind::listings::translation::StoredTranslation,
+        Vec<tradewind::listings::rules::Violation>,
+    )],
+    as_json: bool,
+) {
+    if as_json {
+        return json(&rows);
+    }
+    if rows.is_empty() {
+        println!("Every translation fits the marketplace's limits.");
+        return;
+    }
+    for (row, violations) in rows {
+        for violation in violations {
+            let kind = if violation.guidance {
+                "guidance"
+            } else {
+                "limit"
+            };
+            println!(
+                "{} {} [{}]: {} over the {} {kind} of {} ({})",
+                row.handle,
+                row.field,
+                row.locale,
+                violation.actual,
+                violation.marketplace,
+                violation.limit,
+                violation.source
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod import;
 pub mod memory;
 pub mod protect;
 mod query;
+pub mod rules;
 pub mod segments;
 pub mod shopify_csv;
 pub mod translation;
