@@ -100,3 +100,54 @@ fn the_demo_catalogue_translates_then_a_second_run_finds_nothing_to_do() {
     );
     assert!(rows.iter().all(|row| row["status"] == "machine"));
 }
+
+#[test]
+fn a_utf16_tab_separated_export_comes_back_in_its_own_encoding_and_separator() {
+    use tradewind::input::{TextEncoding, decode, encode};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (fixtures, data) = fixtures_and_data(dir.path());
+    // The demo catalogue as Excel saves "Unicode text": UTF-16 with tabs.
+    let demo = decode(
+        std::path::Path::new("products.csv"),
+        tradewind::demo::PRODUCTS_CSV,
+    )
+    .unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(demo.text.as_bytes());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .from_writer(Vec::new());
+    for record in reader.records() {
+        writer.write_record(&record.unwrap()).unwrap();
+    }
+    let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let products = dir.path().join("products.txt");
+    std::fs::write(&products, encode(&text, TextEncoding::Utf16Le)).unwrap();
+
+    let out = dir.path().join("out");
+    let translated = tradewind(&data)
+        .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+        .arg("translate")
+        .arg(&products)
+        .args(["--to", "de", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(translated.status.success(), "{}", stderr(&translated));
+    assert!(
+        stdout(&translated).contains("Imported 30 listings"),
+        "{}",
+        stdout(&translated)
+    );
+
+    let copy = std::fs::read(out.join("products.de.csv")).unwrap();
+    let copy = decode(&out, &copy).unwrap();
+    assert_eq!(
+        (copy.encoding, copy.delimiter),
+        (TextEncoding::Utf16Le, b'\t')
+    );
+    let header = |text: &str| text.lines().next().unwrap().to_string();
+    assert_eq!(header(&copy.text), header(&text));
+    assert_ne!(copy.text, text);
+}

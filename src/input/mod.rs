@@ -2,11 +2,16 @@
 //! row and column where it can, plus a header-by-name view of CSV exports (shops
 //! add, drop and reorder columns between export versions).
 
+mod text;
+
 use std::collections::HashMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
+
+pub use text::{DecodedText, TextEncoding, decode, encode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -110,17 +115,49 @@ pub fn require_folder(path: &Path) -> Result<(), InputError> {
 }
 
 /// A CSV export opened with its header row read: cells are found by column name.
-pub struct CsvExport {
+pub struct CsvExport<R = File> {
     pub path: PathBuf,
-    pub reader: csv::Reader<File>,
+    pub reader: csv::Reader<R>,
+    /// The cell separator.
+    pub delimiter: u8,
     columns: HashMap<String, usize>,
     format: &'static str,
 }
 
-impl CsvExport {
-    pub fn open(path: &Path, format: &'static str) -> Result<CsvExport, InputError> {
+impl CsvExport<File> {
+    /// A UTF-8, comma-separated export, read as it is on disk (so a position in it is
+    /// a byte offset in the file).
+    pub fn open(path: &Path, format: &'static str) -> Result<CsvExport<File>, InputError> {
         let file = File::open(path).map_err(|error| InputError::io(path, error))?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(file);
+        CsvExport::with_reader(
+            path,
+            format,
+            b',',
+            csv::ReaderBuilder::new().from_reader(file),
+        )
+    }
+}
+
+impl CsvExport<std::io::Cursor<Vec<u8>>> {
+    /// A spreadsheet file in any of the encodings and separators sellers' tools write
+    /// (see `text`), decoded whole.
+    pub fn open_text(path: &Path, format: &'static str) -> Result<Self, InputError> {
+        let bytes = std::fs::read(path).map_err(|error| InputError::io(path, error))?;
+        let decoded = decode(path, &bytes)?;
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(decoded.delimiter)
+            .from_reader(std::io::Cursor::new(decoded.text.into_bytes()));
+        CsvExport::with_reader(path, format, decoded.delimiter, reader)
+    }
+}
+
+impl<R: Read> CsvExport<R> {
+    fn with_reader(
+        path: &Path,
+        format: &'static str,
+        delimiter: u8,
+        mut reader: csv::Reader<R>,
+    ) -> Result<CsvExport<R>, InputError> {
         let header = reader
             .headers()
             .map_err(|error| InputError::csv(path, error))?;
@@ -132,6 +169,7 @@ impl CsvExport {
         Ok(CsvExport {
             path: path.to_path_buf(),
             reader,
+            delimiter,
             columns,
             format,
         })

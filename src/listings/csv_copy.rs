@@ -91,7 +91,8 @@ pub fn records(bytes: &[u8], delimiter: u8) -> Vec<RawRecord> {
     records
 }
 
-/// A cell as CSV writes it: always quoted, inner quotes doubled.
+/// A cell as CSV writes it: always quoted, inner quotes doubled (so a separator in
+/// it, whichever the file uses, stays inside the cell).
 fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('"', "\"\""))
 }

@@ -65,8 +65,10 @@ pub fn translated_copy(
     locale: &str,
     out: &Path,
 ) -> Result<CopyReport, ExportError> {
-    let bytes = std::fs::read(original).map_err(|error| InputError::io(original, error))?;
-    let all = records(&bytes, b',');
+    let raw = std::fs::read(original).map_err(|error| InputError::io(original, error))?;
+    let decoded = crate::input::decode(original, &raw)?;
+    let bytes = decoded.text.as_bytes();
+    let all = records(bytes, decoded.delimiter);
     let Some((header, rows)) = all.split_first() else {
         return Err(InputError::Unreadable {
             path: original.to_path_buf(),
@@ -140,6 +142,7 @@ pub fn translated_copy(
         }
         previous_handle = handle;
     }
-    crate::files::write_atomically(out, &replace_cells(&bytes, replacements))?;
+    let replaced = String::from_utf8_lossy(&replace_cells(bytes, replacements)).into_owned();
+    crate::files::write_atomically(out, &crate::input::encode(&replaced, decoded.encoding))?;
     Ok(report)
 }

@@ -8,6 +8,9 @@ use csv::StringRecord;
 use crate::analytics::money::parse_cents;
 use crate::input::{Column, CsvExport, InputError, cell};
 
+/// A product export decoded whole (any encoding and separator).
+type TextExport = CsvExport<std::io::Cursor<Vec<u8>>>;
+
 pub const FORMAT: &str = "Shopify product CSV";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +63,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn find(export: &CsvExport) -> Result<Columns, InputError> {
+    fn find(export: &TextExport) -> Result<Columns, InputError> {
         let option = |n: usize, what: &str| export.optional(&[&format!("Option{n} {what}")]);
         Ok(Columns {
             handle: export.required("Handle")?,
@@ -85,7 +88,7 @@ impl Columns {
 
 /// Reads every product of the file, in the file's order.
 pub fn read(path: &Path) -> Result<Vec<ParsedListing>, InputError> {
-    let mut export = CsvExport::open(path, FORMAT)?;
+    let mut export = CsvExport::open_text(path, FORMAT)?;
     let columns = Columns::find(&export)?;
     let mut listings: Vec<ParsedListing> = Vec::new();
     let mut option_names: [String; 3] = Default::default();
@@ -151,7 +154,7 @@ pub fn read(path: &Path) -> Result<Vec<ParsedListing>, InputError> {
 }
 
 fn read_variant(
-    export: &CsvExport,
+    export: &TextExport,
     record: &StringRecord,
     columns: &Columns,
     option_names: &[String; 3],
@@ -175,9 +178,16 @@ fn read_variant(
         .map(|(name, value)| format!("{name}: {value}"))
         .collect::<Vec<_>>()
         .join(" / ");
+    // Semicolon-separated files come from spreadsheets set to a European locale,
+    // which write the decimal mark as a comma ("12,50").
+    let price = if export.delimiter == b';' && !price.contains('.') {
+        price.replacen(',', ".", 1)
+    } else {
+        price.to_string()
+    };
     let price_cents = match (&columns.price, price.is_empty()) {
         (Some(column), false) => {
-            Some(parse_cents(price).map_err(|reason| export.invalid(record, column, reason))?)
+            Some(parse_cents(&price).map_err(|reason| export.invalid(record, column, reason))?)
         }
         _ => None,
     };
@@ -189,7 +199,7 @@ fn read_variant(
 }
 
 fn read_image(
-    export: &CsvExport,
+    export: &TextExport,
     record: &StringRecord,
     columns: &Columns,
 ) -> Result<Option<ParsedImage>, InputError> {
@@ -265,6 +275,52 @@ mod tests {
     fn a_product_without_a_title_is_refused() {
         let error = parse("mug,,,,,,,,MUG-1,1,,,\r\n").unwrap_err().to_string();
         assert!(error.contains("needs its title"), "{error}");
+    }
+
+    /// The demo catalogue rewritten with another separator and encoding.
+    fn demo_as(
+        dir: &Path,
+        delimiter: u8,
+        encoding: crate::input::TextEncoding,
+    ) -> std::path::PathBuf {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(
+            crate::demo::PRODUCTS_CSV
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap(),
+        );
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(Vec::new());
+        for record in reader.records() {
+            writer.write_record(&record.unwrap()).unwrap();
+        }
+        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        let path = dir.join("products-converted.csv");
+        std::fs::write(&path, crate::input::encode(&text, encoding)).unwrap();
+        path
+    }
+
+    #[test]
+    fn utf16_tab_separated_and_windows_1252_semicolon_files_read_like_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let original =
+            read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/products.csv")).unwrap();
+        let utf16 = demo_as(dir.path(), b'\t', crate::input::TextEncoding::Utf16Le);
+        assert_eq!(read(&utf16).unwrap(), original);
+
+        // Windows-1252 has no emoji: a small file of its own.
+        let path = dir.path().join("excel.csv");
+        let text = "Handle;Title;Body (HTML);Vendor;Variant SKU;Variant Price\r\ncafe-mug;Caf\u{e9} mug;<p>Cr\u{e8}me \u{20ac} 5</p>;K\u{f6}ln;CM-1;12,50\r\n";
+        std::fs::write(
+            &path,
+            crate::input::encode(text, crate::input::TextEncoding::Windows1252),
+        )
+        .unwrap();
+        let listings = read(&path).unwrap();
+        assert_eq!(listings[0].title, "Caf\u{e9} mug");
+        assert_eq!(listings[0].body_html, "<p>Cr\u{e8}me \u{20ac} 5</p>");
+        assert_eq!(listings[0].vendor, "K\u{f6}ln");
+        assert_eq!(listings[0].variants[0].price_cents, Some(1250));
     }
 
     #[test]
