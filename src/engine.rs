@@ -685,6 +685,19 @@ impl Engine {
             .collect())
     }
 
+    /// Adds or replaces the entries of a glossary CSV (source, language, target).
+    pub fn import_glossary(&self, path: &Path) -> Result<usize, Error> {
+        listings::glossary::import(&self.store, path).map_err(glossary_error)
+    }
+
+    pub fn export_glossary(&self, path: &Path) -> Result<usize, Error> {
+        listings::glossary::export(&self.store, path).map_err(glossary_error)
+    }
+
+    pub fn glossary(&self) -> Result<Vec<listings::glossary::Entry>, Error> {
+        Ok(listings::glossary::entries(&self.store)?)
+    }
+
     /// Every stored listing translation, for review and export.
     pub fn listing_translations(&self) -> Result<Vec<StoredTranslation>, Error> {
         Ok(translation::stored(&self.store)?)
@@ -795,6 +808,13 @@ impl Engine {
                 } => translate_listings_job(&engine, &source, &locales, prefer, context),
             }
         })
+    }
+}
+
+fn glossary_error(error: listings::glossary::GlossaryError) -> Error {
+    match error {
+        listings::glossary::GlossaryError::Input(error) => Error::Input(error),
+        listings::glossary::GlossaryError::Store(error) => Error::Store(error),
     }
 }
 
@@ -1136,6 +1156,32 @@ mod tests {
                 .review_translation(0, "title", "de", None, translation::Review::Approved)
                 .is_err()
         );
+
+        // A glossary makes its term come out as the seller wants, and retranslates.
+        let glossary = dir.path().join("glossary.csv");
+        std::fs::write(
+            &glossary,
+            "source,language,target\nAtlas Trail,de,Atlas-Pfad\n",
+        )
+        .unwrap();
+        assert_eq!(engine.import_glossary(&glossary).unwrap(), 1);
+        let regloss = engine.create_job(&spec).unwrap();
+        run(&engine, regloss, std::sync::Arc::new(|_| {}));
+        let after = engine.listing_translations().unwrap();
+        let with_term = after
+            .iter()
+            .filter(|row| row.locale == "de" && row.source.contains("Atlas Trail"))
+            .collect::<Vec<_>>();
+        assert!(!with_term.is_empty());
+        // Where the model kept the placeholder the term is the glossary's; where it
+        // lost it the field is flagged. Never the English term silently.
+        for row in with_term {
+            let flagged = row.flags.as_array().is_some_and(|flags| !flags.is_empty());
+            assert!(
+                row.translated.contains("Atlas-Pfad") || flagged || row.status != "machine",
+                "{row:?}"
+            );
+        }
 
         // Nothing changed: a second job translates nothing.
         let again = engine.create_job(&spec).unwrap();

@@ -16,7 +16,9 @@ use tradewind::ml::weights::Precision;
 use tradewind::{Engine, EngineConfig, Error, JobSpec};
 
 use super::progress::ProgressDisplay;
-use super::{Cli, Command, DevCommand, ImportCommand, JobsAction, ModelsCommand, print};
+use super::{
+    Cli, Command, DevCommand, GlossaryCommand, ImportCommand, JobsAction, ModelsCommand, print,
+};
 
 /// Exit code of a job the seller cancelled with Ctrl-C (as a shell reports SIGINT).
 const CANCELLED: u8 = 130;
@@ -90,9 +92,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             engine: choice,
             out,
             marketplace,
+            glossary,
         } => {
-            if let Some(file) = &file {
-                require_file(file)?;
+            for input in file.iter().chain(&glossary) {
+                require_file(input)?;
             }
             if let Some(out) = &out {
                 std::fs::create_dir_all(out).map_err(|source| {
@@ -119,6 +122,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             if let Some(marketplace) = &marketplace {
                 engine.marketplace_violations(marketplace)?;
+            }
+            if let Some(glossary) = &glossary {
+                let entries = engine.import_glossary(glossary)?;
+                println!("Glossary: {entries} entries from {}", glossary.display());
             }
             if let Some(path) = &file {
                 let id = engine.create_job(&JobSpec::ImportListings { path: path.clone() })?;
@@ -155,6 +162,27 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print::violations(&engine.marketplace_violations(marketplace)?, json);
             }
             Ok(translated)
+        }
+        Command::Glossary(command) => {
+            let engine = Engine::open(config)?;
+            match command {
+                GlossaryCommand::List => print::glossary(&engine.glossary()?, json),
+                GlossaryCommand::Import { file } => {
+                    require_file(&file)?;
+                    println!(
+                        "Imported {} glossary entries.",
+                        engine.import_glossary(&file)?
+                    );
+                }
+                GlossaryCommand::Export { file } => {
+                    println!(
+                        "Wrote {} glossary entries to {}.",
+                        engine.export_glossary(&file)?,
+                        file.display()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Translations { marketplace } => {
             let engine = Engine::open(config)?;

@@ -73,7 +73,13 @@ enum Command {
         /// Report translations over this marketplace's length limits (amazon, ebay, etsy, shopify).
         #[arg(long)]
         marketplace: Option<String>,
+        /// Import this glossary CSV (source, language, target) first.
+        #[arg(long, value_name = "FILE")]
+        glossary: Option<PathBuf>,
     },
+    /// The glossary: terms and how they must read in each language.
+    #[command(subcommand)]
+    Glossary(GlossaryCommand),
     /// The stored translations of the listings, with what a reviewer should look at.
     Translations {
         /// Only those over this marketplace's length limits (amazon, ebay, etsy, shopify).
@@ -134,6 +140,16 @@ enum ModelsCommand {
         #[arg(long, default_value_t = 64)]
         max_tokens: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum GlossaryCommand {
+    /// Every entry.
+    List,
+    /// Add or replace entries from a CSV with the columns source, language, target.
+    Import { file: PathBuf },
+    /// Write the glossary as a CSV (source, language, target).
+    Export { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -337,3 +337,15 @@ pub fn violations(
         }
     }
 }
+
+pub fn glossary(entries: &[tradewind::listings::glossary::Entry], as_json: bool) {
+    if as_json {
+        return json(&entries);
+    }
+    if entries.is_empty() {
+        println!("The glossary is empty: `tradewind glossary import FILE` adds terms.");
+    }
+    for entry in entries {
+        println!("{} [{}] → {}", entry.source, entry.language, entry.target);
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod csv_copy;
 pub mod export;
+pub mod glossary;
 pub mod html;
 mod import;
 pub mod memory;

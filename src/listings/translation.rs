@@ -162,31 +162,36 @@ pub fn translate_listings(
         let stage = format!("translate:{locale}");
         let mut checkpoint: Checkpoint = context.saved(&stage)?.unwrap_or_default();
         context.begin_stage(&stage, Unit::Items, Some(ids.len() as u64), checkpoint.done);
+        let glossary_version = super::glossary::version(&store)?;
+        let glossary = super::glossary::pairs(&store, locale)?;
         let key = MemoryKey {
             source_lang: request.source_lang.to_string(),
             target_lang: locale.clone(),
             engine: engine.clone(),
-            glossary_version: 0,
+            glossary_version,
         };
+        // What a stored translation was made with: another model or glossary retranslates.
+        let made_with = format!("{engine}#glossary-{glossary_version}");
+        let engine = &made_with;
         let resume_after = checkpoint.after_id;
         for &id in ids.iter().filter(|&&id| id > resume_after) {
             let (vendor, fields) = fields(&store, id)?;
-            let protector = Protector::new(&[vendor], &[]);
+            let protector = Protector::new(&[vendor], &glossary);
             let mut results = Vec::new();
             {
                 let mut translator =
                     SegmentTranslator::new(memory, key.clone(), &protector, &mut **model);
                 for field in &fields {
-                    let existing: Option<(String, String)> = conn
+                    let existing: Option<(String, String, String)> = conn
                         .query_row(
-                            "SELECT source, status FROM listing_translations WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
+                            "SELECT source, status, engine FROM listing_translations WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
                             rusqlite::params![id, field.name, locale],
-                            |row| Ok((row.get(0)?, row.get(1)?)),
+                            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                         )
                         .optional()
                         .map_err(|error| store.error(error))?;
-                    let keep = existing.is_some_and(|(source, status)| {
-                        source == field.text || status != "machine"
+                    let keep = existing.is_some_and(|(source, status, made)| {
+                        (source == field.text && made == *engine) || status != "machine"
                     });
                     if keep {
                         outcome.unchanged += 1;

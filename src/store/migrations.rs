@@ -8,6 +8,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0002_model_files.sql"),
     include_str!("migrations/0003_translation_memory.sql"),
     include_str!("migrations/0004_listing_translations.sql"),
+    include_str!("migrations/0005_glossary.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -31,6 +32,7 @@ mod tests {
         "ea3a6d1c4f1ccf0617dcdcce9bf2f9f8cb38261948d4f351c8a0de3efac212d6",
         "616868cf28461957d54b8a0373bf3e172d2d1acd6691400540107fe5158213de",
         "7050c43357a71f21de7dfe6cad53a6dc2f89d5868ceef058f847b372a8e25cae",
+        "87c1866c09b50ab604eb0f15186fbb5aa06c62db4197261d868ae738f13b2525",
     ];
 
     #[test]
