@@ -5,6 +5,7 @@ pub mod export;
 pub mod glossary;
 pub mod html;
 mod import;
+pub mod language;
 pub mod memory;
 pub mod protect;
 mod query;

@@ -26,16 +26,18 @@ pub enum SegmentError {
 }
 
 /// Something a reviewer should look at in a translated field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Flag {
     /// The model dropped a protected span (or a glossary term): it is missing.
     Missing { sentence: String, span: Span },
     /// The model repeated a protected span; the copy was removed.
     Repeated { sentence: String, span: Span },
+    /// The source is confidently in another language than the one declared.
+    SourceLanguage { detected: String, confidence: f64 },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldTranslation {
     pub text: String,
     pub flags: Vec<Flag>,

@@ -197,7 +197,30 @@ pub fn translate_listings(
                         outcome.unchanged += 1;
                         continue;
                     }
-                    results.push((field, translate_field(&mut translator, field)?));
+                    let mut translated = translate_field(&mut translator, field)?;
+                    let prose = if field.html {
+                        super::html::pieces(&field.text)
+                            .map(|pieces| {
+                                pieces
+                                    .into_iter()
+                                    .map(|piece| piece.text)
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
+                            .unwrap_or_default()
+                    } else {
+                        field.text.clone()
+                    };
+                    if let Some(detected) = super::language::other_than(&prose, request.source_lang)
+                    {
+                        translated
+                            .flags
+                            .push(super::segments::Flag::SourceLanguage {
+                                detected: detected.language,
+                                confidence: detected.confidence,
+                            });
+                    }
+                    results.push((field, translated));
                 }
                 outcome.from_memory += translator.counts.from_memory;
                 outcome.from_model += translator.counts.from_model;
