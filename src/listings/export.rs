@@ -8,6 +8,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::csv_copy::{records, replace_cells};
+use super::shopify_csv::{
+    BODY_COLUMNS, HANDLE_COLUMNS, IMAGE_ALT_COLUMNS, IMAGE_POSITION_COLUMNS,
+    SEO_DESCRIPTION_COLUMNS, SEO_TITLE_COLUMNS,
+};
 use crate::input::InputError;
 use crate::store::{Store, StoreError};
 
@@ -28,13 +32,13 @@ pub struct CopyReport {
     pub stale: u64,
 }
 
-/// Which column holds which field, by the legacy export's header names.
-const FIELD_COLUMNS: &[(&str, &str)] = &[
-    ("Title", "title"),
-    ("Body (HTML)", "body_html"),
-    ("SEO Title", "seo_title"),
-    ("SEO Description", "seo_description"),
-    ("Tags", "tags"),
+/// Which columns hold which field, in the legacy and the 2024+ exports.
+const FIELD_COLUMNS: &[(&[&str], &str)] = &[
+    (&["Title"], "title"),
+    (&BODY_COLUMNS, "body_html"),
+    (&SEO_TITLE_COLUMNS, "seo_title"),
+    (&SEO_DESCRIPTION_COLUMNS, "seo_description"),
+    (&["Tags"], "tags"),
 ];
 
 /// (handle, field) → (the source translated, the translation).
@@ -76,22 +80,22 @@ pub fn translated_copy(
         }
         .into());
     };
-    let column = |name: &str| {
-        header
-            .values
-            .iter()
-            .position(|value| value.trim_start_matches('\u{feff}').trim() == name)
+    let column = |names: &[&str]| {
+        header.values.iter().position(|value| {
+            let value = value.trim_start_matches('\u{feff}').trim();
+            names.contains(&value)
+        })
     };
-    let handle_column = column("Handle").ok_or_else(|| InputError::MissingColumn {
+    let handle_column = column(&HANDLE_COLUMNS).ok_or_else(|| InputError::MissingColumn {
         path: original.to_path_buf(),
         column: "Handle".into(),
         format: "Shopify product CSV",
     })?;
     let fields: Vec<(usize, &str)> = FIELD_COLUMNS
         .iter()
-        .filter_map(|(name, field)| column(name).map(|index| (index, *field)))
+        .filter_map(|(names, field)| column(names).map(|index| (index, *field)))
         .collect();
-    let alt_columns = column("Image Alt Text").zip(column("Image Position"));
+    let alt_columns = column(&IMAGE_ALT_COLUMNS).zip(column(&IMAGE_POSITION_COLUMNS));
     let translated = translations(store, locale)?;
 
     let mut report = CopyReport::default();

@@ -8,6 +8,15 @@ use csv::StringRecord;
 use crate::analytics::money::parse_cents;
 use crate::input::{Column, CsvExport, InputError, cell};
 
+/// Column names of the legacy export, then of the 2024+ export, for the fields the
+/// translated copy also writes.
+pub const HANDLE_COLUMNS: [&str; 2] = ["Handle", "URL handle"];
+pub const BODY_COLUMNS: [&str; 2] = ["Body (HTML)", "Description"];
+pub const SEO_TITLE_COLUMNS: [&str; 2] = ["SEO Title", "SEO title"];
+pub const SEO_DESCRIPTION_COLUMNS: [&str; 2] = ["SEO Description", "SEO description"];
+pub const IMAGE_ALT_COLUMNS: [&str; 2] = ["Image Alt Text", "Image alt text"];
+pub const IMAGE_POSITION_COLUMNS: [&str; 2] = ["Image Position", "Image position"];
+
 /// A product export decoded whole (any encoding and separator).
 type TextExport = CsvExport<std::io::Cursor<Vec<u8>>>;
 
@@ -63,25 +72,35 @@ struct Columns {
 }
 
 impl Columns {
+    /// The legacy export's column names first, then the 2024+ export's.
     fn find(export: &TextExport) -> Result<Columns, InputError> {
-        let option = |n: usize, what: &str| export.optional(&[&format!("Option{n} {what}")]);
+        let option = |n: usize, what: &str| {
+            export.optional(&[
+                &format!("Option{n} {what}"),
+                &format!("Option{n} {}", what.to_lowercase()),
+            ])
+        };
+        let handle = match export.optional(&HANDLE_COLUMNS) {
+            Some(column) => column,
+            None => export.required(HANDLE_COLUMNS[0])?,
+        };
         Ok(Columns {
-            handle: export.required("Handle")?,
+            handle,
             title: export.required("Title")?,
-            body: export.optional(&["Body (HTML)"]),
+            body: export.optional(&BODY_COLUMNS),
             vendor: export.optional(&["Vendor"]),
             product_type: export.optional(&["Type"]),
             tags: export.optional(&["Tags"]),
-            seo_title: export.optional(&["SEO Title"]),
-            seo_description: export.optional(&["SEO Description"]),
+            seo_title: export.optional(&SEO_TITLE_COLUMNS),
+            seo_description: export.optional(&SEO_DESCRIPTION_COLUMNS),
             status: export.optional(&["Status"]),
             option_names: [option(1, "Name"), option(2, "Name"), option(3, "Name")],
             option_values: [option(1, "Value"), option(2, "Value"), option(3, "Value")],
-            sku: export.optional(&["Variant SKU"]),
-            price: export.optional(&["Variant Price"]),
-            image_src: export.optional(&["Image Src"]),
-            image_position: export.optional(&["Image Position"]),
-            image_alt: export.optional(&["Image Alt Text"]),
+            sku: export.optional(&["Variant SKU", "SKU"]),
+            price: export.optional(&["Variant Price", "Price"]),
+            image_src: export.optional(&["Image Src", "Product image URL"]),
+            image_position: export.optional(&IMAGE_POSITION_COLUMNS),
+            image_alt: export.optional(&IMAGE_ALT_COLUMNS),
         })
     }
 }
@@ -321,6 +340,34 @@ mod tests {
         assert_eq!(listings[0].body_html, "<p>Cr\u{e8}me \u{20ac} 5</p>");
         assert_eq!(listings[0].vendor, "K\u{f6}ln");
         assert_eq!(listings[0].variants[0].price_cents, Some(1250));
+    }
+
+    #[test]
+    fn the_2024_export_reads_like_the_legacy_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("products_export.csv");
+        std::fs::write(
+            &path,
+            "Title,URL handle,Description,Vendor,Type,Tags,Status,SKU,Price,Option1 name,Option1 value,Product image URL,Image position,Image alt text,SEO title,SEO description,Color (product.metafields.shopify.color-pattern)\r\n\
+             Kumo Mug,kumo-mug,<p>Stoneware</p>,Kumo,Mug,\"mug, tea\",active,KM-1,24.00,Colour,Sand,https://example.com/m.jpg,1,A sand mug,Kumo Mug | Kumo,Hand-thrown mug,sand\r\n\
+             ,kumo-mug,,,,,,KM-2,24.00,,Slate,,,,,,\r\n",
+        )
+        .unwrap();
+        let listings = read(&path).unwrap();
+        assert_eq!(listings.len(), 1);
+        let mug = &listings[0];
+        assert_eq!(
+            (mug.handle.as_str(), mug.body_html.as_str()),
+            ("kumo-mug", "<p>Stoneware</p>")
+        );
+        assert_eq!(
+            (mug.seo_title.as_str(), mug.seo_description.as_str()),
+            ("Kumo Mug | Kumo", "Hand-thrown mug")
+        );
+        assert_eq!(mug.variants.len(), 2);
+        assert_eq!(mug.variants[0].options, "Colour: Sand");
+        assert_eq!(mug.variants[1].sku, "KM-2");
+        assert_eq!(mug.images[0].alt_text, "A sand mug");
     }
 
     #[test]
