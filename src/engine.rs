@@ -698,6 +698,60 @@ impl Engine {
         Ok(listings::glossary::entries(&self.store)?)
     }
 
+    /// The model (and its label) that translates `source` into `target` along the
+    /// best route, for the translation pipeline.
+    fn route_model(
+        &self,
+        source: &str,
+        target: &str,
+        prefer: EngineChoice,
+    ) -> Result<(String, Box<translation::ModelFn>), Error> {
+        let route = self.translation_route(source, target, prefer)?;
+        let label = self.route_label(&route)?;
+        let engine = self.clone();
+        let target = target.to_string();
+        let model: Box<translation::ModelFn> = Box::new(move |texts: &[String]| {
+            Ok(engine
+                .run_route(&route, texts, &target)?
+                .into_iter()
+                .map(|translation| translation.text)
+                .collect())
+        });
+        Ok((label, model))
+    }
+
+    /// Translates one field of one listing again by machine, replacing what is stored
+    /// (the seller's edit too).
+    pub fn retranslate_field(
+        &self,
+        listing_id: i64,
+        field: &str,
+        source: &str,
+        locale: &str,
+        prefer: EngineChoice,
+    ) -> Result<(), Error> {
+        let (label, mut model) = self.route_model(source, locale, prefer)?;
+        let memory = TranslationMemory::new(self.store.clone());
+        let found = translation::retranslate(
+            &self.store,
+            &memory,
+            listing_id,
+            field,
+            source,
+            locale,
+            &label,
+            &mut *model,
+        )?;
+        if found {
+            Ok(())
+        } else {
+            Err(Error::Input(crate::input::InputError::Unreadable {
+                path: format!("listing {listing_id}").into(),
+                detail: format!("it has no field '{field}' to translate"),
+            }))
+        }
+    }
+
     /// Every stored listing translation, for review and export.
     pub fn listing_translations(&self) -> Result<Vec<StoredTranslation>, Error> {
         Ok(translation::stored(&self.store)?)
@@ -851,18 +905,7 @@ fn translate_listings_job(
 ) -> Result<String, Error> {
     let mut models = Vec::new();
     for locale in locales {
-        let route = engine.translation_route(source, locale, prefer)?;
-        let label = engine.route_label(&route)?;
-        let engine = engine.clone();
-        let target = locale.clone();
-        let model: Box<translation::ModelFn> = Box::new(move |texts: &[String]| {
-            Ok(engine
-                .run_route(&route, texts, &target)?
-                .into_iter()
-                .map(|translation| translation.text)
-                .collect())
-        });
-        models.push((label, model));
+        models.push(engine.route_model(source, locale, prefer)?);
     }
     let memory = TranslationMemory::new(engine.store.clone());
     let request = translation::Request {
@@ -1221,18 +1264,35 @@ mod tests {
         let record = run(&engine, again, std::sync::Arc::new(|_| {}));
         assert!(record.message.unwrap().starts_with("Translated 0 fields"));
         assert_eq!(engine.listing_translations().unwrap().len(), all);
-        let kept = engine
-            .listing_translations()
-            .unwrap()
-            .into_iter()
-            .find(|row| {
-                row.listing_id == edited.listing_id && row.field == "title" && row.locale == "de"
-            })
-            .unwrap();
+        let german_title = || {
+            engine
+                .listing_translations()
+                .unwrap()
+                .into_iter()
+                .find(|row| {
+                    row.listing_id == edited.listing_id
+                        && row.field == "title"
+                        && row.locale == "de"
+                })
+                .unwrap()
+        };
+        let kept = german_title();
         assert_eq!(
             (kept.translated.as_str(), kept.status.as_str()),
             ("Mein Titel", "edited")
         );
+        // Asked for, the machine translates the field again over the edit.
+        engine
+            .retranslate_field(edited.listing_id, "title", "en", "de", EngineChoice::Marian)
+            .unwrap();
+        let redone = german_title();
+        assert_eq!(redone.status, "machine");
+        assert_ne!(redone.translated, "Mein Titel");
+        let error = engine
+            .retranslate_field(0, "title", "en", "de", EngineChoice::Marian)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("no field 'title'"), "{error}");
     }
 
     #[test]

@@ -145,6 +145,86 @@ fn translate_field(
     Ok(translator.translate(&[field.text.as_str()])?.remove(0))
 }
 
+/// What translations into one locale are made with.
+struct LocaleSetup {
+    key: MemoryKey,
+    /// Models, revisions and glossary version: another of any retranslates.
+    made_with: String,
+    glossary: Vec<(String, String)>,
+}
+
+fn locale_setup(
+    store: &Store,
+    source_lang: &str,
+    locale: &str,
+    engine: &str,
+) -> Result<LocaleSetup, StoreError> {
+    let glossary_version = super::glossary::version(store)?;
+    Ok(LocaleSetup {
+        key: MemoryKey {
+            source_lang: source_lang.to_string(),
+            target_lang: locale.to_string(),
+            engine: engine.to_string(),
+            glossary_version,
+        },
+        made_with: format!("{engine}#glossary-{glossary_version}"),
+        glossary: super::glossary::pairs(store, locale)?,
+    })
+}
+
+/// A field translated, with a flag when its source is in another language than
+/// declared.
+fn translate_checked(
+    translator: &mut SegmentTranslator,
+    field: &Field,
+    source_lang: &str,
+) -> Result<FieldTranslation, SegmentError> {
+    let mut translated = translate_field(translator, field)?;
+    let prose = if field.html {
+        super::html::pieces(&field.text)
+            .map(|pieces| {
+                pieces
+                    .into_iter()
+                    .map(|piece| piece.text)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    } else {
+        field.text.clone()
+    };
+    if let Some(detected) = super::language::other_than(&prose, source_lang) {
+        translated
+            .flags
+            .push(super::segments::Flag::SourceLanguage {
+                detected: detected.language,
+                confidence: detected.confidence,
+            });
+    }
+    Ok(translated)
+}
+
+/// Stores a machine translation of a field, replacing what was there.
+fn store_machine(
+    conn: &rusqlite::Connection,
+    id: i64,
+    field: &Field,
+    locale: &str,
+    translated: &FieldTranslation,
+    made_with: &str,
+) -> rusqlite::Result<()> {
+    let flags = serde_json::to_string(&translated.flags).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO listing_translations (listing_id, field, locale, source, translated, status, flags, engine, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'machine', ?6, ?7, ?8)
+         ON CONFLICT (listing_id, field, locale) DO UPDATE SET source = excluded.source,
+             translated = excluded.translated, status = 'machine', flags = excluded.flags,
+             engine = excluded.engine, updated_at = excluded.updated_at",
+        rusqlite::params![id, field.name, locale, field.text, translated.text, flags, made_with, chrono::Utc::now().to_rfc3339()],
+    )
+    .map(|_| ())
+}
+
 /// The job: every listing into every locale.
 pub fn translate_listings(
     request: Request,
@@ -162,25 +242,15 @@ pub fn translate_listings(
         let stage = format!("translate:{locale}");
         let mut checkpoint: Checkpoint = context.saved(&stage)?.unwrap_or_default();
         context.begin_stage(&stage, Unit::Items, Some(ids.len() as u64), checkpoint.done);
-        let glossary_version = super::glossary::version(&store)?;
-        let glossary = super::glossary::pairs(&store, locale)?;
-        let key = MemoryKey {
-            source_lang: request.source_lang.to_string(),
-            target_lang: locale.clone(),
-            engine: engine.clone(),
-            glossary_version,
-        };
-        // What a stored translation was made with: another model or glossary retranslates.
-        let made_with = format!("{engine}#glossary-{glossary_version}");
-        let engine = &made_with;
+        let setup = locale_setup(&store, request.source_lang, locale, engine)?;
         let resume_after = checkpoint.after_id;
         for &id in ids.iter().filter(|&&id| id > resume_after) {
             let (vendor, fields) = fields(&store, id)?;
-            let protector = Protector::new(&[vendor], &glossary);
+            let protector = Protector::new(&[vendor], &setup.glossary);
             let mut results = Vec::new();
             {
                 let mut translator =
-                    SegmentTranslator::new(memory, key.clone(), &protector, &mut **model);
+                    SegmentTranslator::new(memory, setup.key.clone(), &protector, &mut **model);
                 for field in &fields {
                     let existing: Option<(String, String, String)> = conn
                         .query_row(
@@ -191,53 +261,24 @@ pub fn translate_listings(
                         .optional()
                         .map_err(|error| store.error(error))?;
                     let keep = existing.is_some_and(|(source, status, made)| {
-                        (source == field.text && made == *engine) || status != "machine"
+                        (source == field.text && made == setup.made_with) || status != "machine"
                     });
                     if keep {
                         outcome.unchanged += 1;
                         continue;
                     }
-                    let mut translated = translate_field(&mut translator, field)?;
-                    let prose = if field.html {
-                        super::html::pieces(&field.text)
-                            .map(|pieces| {
-                                pieces
-                                    .into_iter()
-                                    .map(|piece| piece.text)
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            })
-                            .unwrap_or_default()
-                    } else {
-                        field.text.clone()
-                    };
-                    if let Some(detected) = super::language::other_than(&prose, request.source_lang)
-                    {
-                        translated
-                            .flags
-                            .push(super::segments::Flag::SourceLanguage {
-                                detected: detected.language,
-                                confidence: detected.confidence,
-                            });
-                    }
-                    results.push((field, translated));
+                    results.push((
+                        field,
+                        translate_checked(&mut translator, field, request.source_lang)?,
+                    ));
                 }
                 outcome.from_memory += translator.counts.from_memory;
                 outcome.from_model += translator.counts.from_model;
             }
             let tx = conn.transaction().map_err(|error| store.error(error))?;
             for (field, translated) in &results {
-                let flags =
-                    serde_json::to_string(&translated.flags).unwrap_or_else(|_| "[]".into());
-                tx.execute(
-                    "INSERT INTO listing_translations (listing_id, field, locale, source, translated, status, flags, engine, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 'machine', ?6, ?7, ?8)
-                     ON CONFLICT (listing_id, field, locale) DO UPDATE SET source = excluded.source,
-                         translated = excluded.translated, status = 'machine', flags = excluded.flags,
-                         engine = excluded.engine, updated_at = excluded.updated_at",
-                    rusqlite::params![id, field.name, locale, field.text, translated.text, flags, engine.as_str(), chrono::Utc::now().to_rfc3339()],
-                )
-                .map_err(|error| store.error(error))?;
+                store_machine(&tx, id, field, locale, translated, &setup.made_with)
+                    .map_err(|error| store.error(error))?;
                 outcome.fields += 1;
                 outcome.flagged += u64::from(!translated.flags.is_empty());
             }
@@ -247,6 +288,53 @@ pub fn translate_listings(
         }
     }
     Ok(outcome)
+}
+
+/// One field of one listing translated again by the machine, replacing what is
+/// stored, the seller's own edit included. Returns whether the listing has the field.
+#[allow(clippy::too_many_arguments)] // each is one fact the caller has; a struct would only rename them
+pub fn retranslate(
+    store: &Store,
+    memory: &TranslationMemory,
+    listing_id: i64,
+    field_name: &str,
+    source_lang: &str,
+    locale: &str,
+    engine: &str,
+    model: &mut ModelFn,
+) -> Result<bool, TranslationError> {
+    let listed: i64 = store
+        .connect()?
+        .query_row(
+            "SELECT count(*) FROM listings WHERE id = ?1",
+            [listing_id],
+            |row| row.get(0),
+        )
+        .map_err(|error| store.error(error))?;
+    if listed == 0 {
+        return Ok(false);
+    }
+    let (vendor, fields) = fields(store, listing_id)?;
+    let Some(field) = fields.iter().find(|field| field.name == field_name) else {
+        return Ok(false);
+    };
+    let setup = locale_setup(store, source_lang, locale, engine)?;
+    let protector = Protector::new(&[vendor], &setup.glossary);
+    let translated = {
+        let mut translator = SegmentTranslator::new(memory, setup.key.clone(), &protector, model);
+        translate_checked(&mut translator, field, source_lang)?
+    };
+    let conn = store.connect()?;
+    store_machine(
+        &conn,
+        listing_id,
+        field,
+        locale,
+        &translated,
+        &setup.made_with,
+    )
+    .map_err(|error| store.error(error))?;
+    Ok(true)
 }
 
 /// A stored translation, for review and export.

@@ -76,6 +76,9 @@ export const api = {
   /** An edit (`text` replaces the translation) or an approval (`text` null). */
   reviewTranslation: (listingId: number, field: string, locale: string, text: string | null, review: Review) =>
     call<void>("review_translation", { listingId, field, locale, text, review }),
+  /** Translates one field again by machine, replacing the seller's edit. */
+  retranslateField: (listingId: number, field: string, locale: string) =>
+    call<void>("retranslate_field", { listingId, field, locale }),
   setComputeSettings: (settings: ComputeSettings) => call<ComputeSettings>("set_compute_settings", { settings }),
 
   /** Starts a job; progress and the final outcome arrive on `onEvent`. */

@@ -6,8 +6,26 @@ mod shop;
 mod system;
 mod translations;
 
-use tauri::Runtime;
 use tauri::ipc::Invoke;
+use tauri::{Runtime, State};
+use tradewind::Engine;
+
+use crate::{AppState, CommandError};
+
+/// Runs engine work that reads large files or computes off the async workers.
+async fn blocking<T: Send + 'static>(
+    state: State<'_, AppState>,
+    work: impl FnOnce(Engine) -> Result<T, tradewind::Error> + Send + 'static,
+) -> Result<T, CommandError> {
+    let engine = state.engine()?.clone();
+    tauri::async_runtime::spawn_blocking(move || work(engine))
+        .await
+        .map_err(|error| CommandError {
+            kind: "internal",
+            message: error.to_string(),
+        })?
+        .map_err(CommandError::from)
+}
 
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -29,6 +47,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         models::set_compute_settings,
         translations::listing_translations,
         translations::review_translation,
+        translations::retranslate_field,
         system::doctor,
         system::save_doctor_report,
         system::language,

@@ -8,24 +8,10 @@ use tauri::State;
 use tradewind::ml::device::DeviceChoice;
 use tradewind::ml::loaded::ModelInput;
 use tradewind::ml::store::VerifiedFile;
-use tradewind::{ComputeSettings, DeviceStatus, Engine, ModelRun, ModelStatus};
+use tradewind::{ComputeSettings, DeviceStatus, ModelRun, ModelStatus};
 
+use super::blocking;
 use crate::{AppState, CommandError};
-
-/// Runs engine work that reads large files or computes off the async workers.
-async fn blocking<T: Send + 'static>(
-    state: State<'_, AppState>,
-    work: impl FnOnce(Engine) -> Result<T, tradewind::Error> + Send + 'static,
-) -> Result<T, CommandError> {
-    let engine = state.engine()?.clone();
-    tauri::async_runtime::spawn_blocking(move || work(engine))
-        .await
-        .map_err(|error| CommandError {
-            kind: "internal",
-            message: error.to_string(),
-        })?
-        .map_err(CommandError::from)
-}
 
 #[tauri::command]
 pub async fn models(state: State<'_, AppState>) -> Result<Vec<ModelStatus>, CommandError> {

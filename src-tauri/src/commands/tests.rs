@@ -257,6 +257,11 @@ fn listings_translate_as_a_job_from_the_ui_and_a_review_is_kept() {
     let rows = invoke(&fixture, "listing_translations", json!({})).unwrap();
     assert_eq!(rows[0]["translated"], "Von Hand");
     assert_eq!(rows[0]["status"], "edited");
+    let again =
+        json!({ "listingId": first["listing_id"], "field": first["field"], "locale": "de" });
+    invoke(&fixture, "retranslate_field", again).unwrap();
+    let rows = invoke(&fixture, "listing_translations", json!({})).unwrap();
+    assert_eq!(rows[0]["status"], "machine");
     let missing = json!({ "listingId": 0, "field": "title", "locale": "de", "text": null, "review": "approved" });
     let error = invoke(&fixture, "review_translation", missing).unwrap_err();
     assert!(

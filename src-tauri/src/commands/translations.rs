@@ -3,7 +3,9 @@
 
 use tauri::State;
 use tradewind::listings::translation::{Review, StoredTranslation};
+use tradewind::ml::route::EngineChoice;
 
+use super::blocking;
 use crate::{AppState, CommandError};
 
 #[tauri::command]
@@ -26,4 +28,19 @@ pub async fn review_translation(
     Ok(state
         .engine()?
         .review_translation(listing_id, &field, &locale, text.as_deref(), review)?)
+}
+
+/// Translates one field again by machine (replacing the seller's edit), off the async
+/// workers since it runs a model.
+#[tauri::command]
+pub async fn retranslate_field(
+    state: State<'_, AppState>,
+    listing_id: i64,
+    field: String,
+    locale: String,
+) -> Result<(), CommandError> {
+    blocking(state, move |engine| {
+        engine.retranslate_field(listing_id, &field, "en", &locale, EngineChoice::Marian)
+    })
+    .await
 }

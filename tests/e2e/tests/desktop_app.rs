@@ -128,7 +128,18 @@ impl Session {
     /// Waits until the element's text satisfies `check`, which `invoke` being
     /// asynchronous makes necessary after every click.
     async fn wait_text(&self, id: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + TIMEOUT;
+        self.wait_text_within(id, TIMEOUT, check).await
+    }
+
+    /// As `wait_text`, for work that takes longer than a click (a model job in a
+    /// debug build on a busy machine).
+    async fn wait_text_within(
+        &self,
+        id: &str,
+        limit: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let selector = Session::css(id);
             if let Ok(element) = self.client.find(Locator::Css(&selector)).await
@@ -258,7 +269,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     session.click("translate-fr").await;
     session.click("translate-start").await;
     session
-        .wait_text("job-progress", |text| {
+        .wait_text_within("job-progress", Duration::from_secs(300), |text| {
             text.contains("Translating listings") && text.contains("Done")
         })
         .await;

@@ -66,6 +66,9 @@ describe("reviewing translations", () => {
       "review_translation",
       { listingId: 1, field: "title", locale: "de", text: "Kumo Tasse", review: "edited" },
     ]);
+    await act(() => title.querySelector<HTMLElement>('[data-testid="review-retranslate"]')!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["retranslate_field", { listingId: 1, field: "title", locale: "de" }]);
     await act(() => byTestId("review-body_html")!.querySelector<HTMLElement>('[data-testid="review-approve"]')!.click());
     await act(settle);
     expect(ui.calls).toContainEqual([

@@ -9,6 +9,14 @@ function FieldReview(props: { row: StoredTranslation }) {
   const { row } = props;
   const [text, setText] = useState(row.translated);
   const html = row.field === "body_html";
+  async function retranslate() {
+    try {
+      await api.retranslateField(row.listing_id, row.field, row.locale);
+      dataVersion.value += 1;
+    } catch (error) {
+      report(error);
+    }
+  }
   async function save(review: Review) {
     try {
       await api.reviewTranslation(row.listing_id, row.field, row.locale, review === "edited" ? text : null, review);
@@ -47,6 +55,9 @@ function FieldReview(props: { row: StoredTranslation }) {
           </button>
           <button type="button" data-testid="review-approve" onClick={() => void save("approved")}>
             {t("review.approve")}
+          </button>
+          <button type="button" data-testid="review-retranslate" onClick={() => void retranslate()}>
+            {t("review.retranslate")}
           </button>
         </div>
       </td>
