@@ -720,35 +720,43 @@ impl Engine {
         Ok((label, model))
     }
 
-    /// Translates one field of one listing again by machine, replacing what is stored
-    /// (the seller's edit too).
+    /// Translates one field of one listing again by machine, from the language and
+    /// with the family of models its stored translation was made with, replacing what
+    /// is stored (the seller's edit too).
     pub fn retranslate_field(
         &self,
         listing_id: i64,
         field: &str,
-        source: &str,
         locale: &str,
-        prefer: EngineChoice,
     ) -> Result<(), Error> {
-        let (label, mut model) = self.route_model(source, locale, prefer)?;
+        let missing = |detail: String| {
+            Error::Input(crate::input::InputError::Unreadable {
+                path: format!("listing {listing_id}").into(),
+                detail,
+            })
+        };
+        let origin =
+            translation::origin(&self.store, listing_id, field, locale)?.ok_or_else(|| {
+                missing(format!(
+                    "there is no {locale} translation of its {field} to redo"
+                ))
+            })?;
+        let (label, mut model) = self.route_model(&origin.source_lang, locale, origin.prefer)?;
         let memory = TranslationMemory::new(self.store.clone());
         let found = translation::retranslate(
             &self.store,
             &memory,
-            listing_id,
-            field,
-            source,
-            locale,
+            (listing_id, field, locale),
+            &origin,
             &label,
             &mut *model,
         )?;
         if found {
             Ok(())
         } else {
-            Err(Error::Input(crate::input::InputError::Unreadable {
-                path: format!("listing {listing_id}").into(),
-                detail: format!("it has no field '{field}' to translate"),
-            }))
+            Err(missing(format!(
+                "its {field} is empty now: nothing to translate"
+            )))
         }
     }
 
@@ -910,6 +918,7 @@ fn translate_listings_job(
     let memory = TranslationMemory::new(engine.store.clone());
     let request = translation::Request {
         source_lang: source,
+        prefer,
         locales,
         models: &mut models,
     };
@@ -1283,16 +1292,16 @@ mod tests {
         );
         // Asked for, the machine translates the field again over the edit.
         engine
-            .retranslate_field(edited.listing_id, "title", "en", "de", EngineChoice::Marian)
+            .retranslate_field(edited.listing_id, "title", "de")
             .unwrap();
         let redone = german_title();
         assert_eq!(redone.status, "machine");
         assert_ne!(redone.translated, "Mein Titel");
         let error = engine
-            .retranslate_field(0, "title", "en", "de", EngineChoice::Marian)
+            .retranslate_field(0, "title", "de")
             .unwrap_err()
             .to_string();
-        assert!(error.contains("no field 'title'"), "{error}");
+        assert!(error.contains("no de translation of its title"), "{error}");
     }
 
     #[test]

@@ -160,14 +160,6 @@ pub fn rebuild(html: &str, translations: &[Option<String>]) -> Result<String, Ht
     walk(html, &mut |_: &Piece| next.next().cloned().flatten())
 }
 
-/// The HTML with every translatable piece replaced by what `translate` makes of it.
-pub fn translate_with(
-    html: &str,
-    translate: &mut dyn FnMut(&Piece) -> String,
-) -> Result<String, HtmlError> {
-    walk(html, &mut |piece: &Piece| Some(translate(piece)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +169,14 @@ mod tests {
         <p><a href=\"https://shop.example/care?x=1&amp;y=2\" title=\"Care &amp; repair\">Care guide</a>\
         <img src=\"tote.jpg\" alt=\"Tote bag on a bench\"></p>\
         <script>var label = \"do not translate\";</script><style>p { color: red }</style>";
+
+    /// The HTML with every translatable piece replaced by what `translate` makes of it.
+    fn translate_with(
+        html: &str,
+        translate: &mut dyn FnMut(&Piece) -> String,
+    ) -> Result<String, HtmlError> {
+        walk(html, &mut |piece: &Piece| Some(translate(piece)))
+    }
 
     fn tags(html: &str) -> Vec<String> {
         let tag = regex::Regex::new(r"<[^>]*>").unwrap();

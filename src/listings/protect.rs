@@ -71,7 +71,7 @@ fn placeholder(index: usize) -> String {
 
 const UNITS: &str = r#"(?:mm|cm|km|m|inch(?:es)?|in|ft|ml|mL|cl|l|L|fl\.?\s?oz|oz|lbs?|mg|kg|g|kW|W|V|mAh|Ah|GB|TB|MB|Hz|px|pcs|pc)\b|°\s?[CF]|℃|%|″|""#;
 const SIZES: &str =
-    r"\b(?:EU|US|UK|FR|IT|JP|CN)\s?\d{1,2}(?:[.,]5)?\b|\b(?:XXS|XS|XL|XXL|XXXL|[2-6]XL)\b";
+    r"\b(?:EU|US|UK|FR|IT|JP|CN)\s?\d{1,2}(?:[.,]5)?\b|\b(?:X{1,2}S|X{1,3}L|[2-6]XL)\b";
 const CODES: &str =
     r"\b[A-Z0-9]{2,}(?:[-_/][A-Z0-9]+)+\b|\b(?:[A-Z]+\d[A-Z0-9]*|\d+[A-Z][A-Z0-9]*)\b|\b\d{8,14}\b";
 const EMOJI: &str =
@@ -81,7 +81,6 @@ pub struct Protector {
     pattern: Regex,
     /// Glossary targets by source term, for this target language.
     glossary: Vec<(String, String)>,
-    terms: Vec<String>,
 }
 
 fn literal_alternation(terms: &[&str]) -> Option<String> {
@@ -130,13 +129,7 @@ impl Protector {
         Protector {
             pattern,
             glossary: glossary.to_vec(),
-            terms: terms.to_vec(),
         }
-    }
-
-    /// The do-not-translate terms.
-    pub fn terms(&self) -> &[String] {
-        &self.terms
     }
 
     pub fn mask(&self, text: &str) -> Masked {
@@ -262,6 +255,10 @@ mod tests {
             (
                 "Shoes EU 38 and 2XL shirts",
                 &[(Kind::Size, "EU 38"), (Kind::Size, "2XL")],
+            ),
+            (
+                "Sizes XXS to XXXL",
+                &[(Kind::Size, "XXS"), (Kind::Size, "XXXL")],
             ),
             (
                 "SKU NW-TOTE-01, model X200, EAN 4006381333931",

@@ -11,6 +11,7 @@ use super::memory::{MemoryKey, TranslationMemory};
 use super::protect::Protector;
 use super::segments::{FieldTranslation, SegmentError, SegmentTranslator};
 use crate::jobs::{JobContext, JobError, Unit};
+use crate::ml::route::EngineChoice;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +97,8 @@ pub type ModelFn = dyn FnMut(&[String]) -> Result<Vec<String>, crate::ml::MlErro
 /// What the job asks for: which languages, from which, with which models.
 pub struct Request<'a> {
     pub source_lang: &'a str,
+    /// The family of models asked for, kept with each translation.
+    pub prefer: EngineChoice,
     pub locales: &'a [String],
     /// For each locale: the model label (models and revisions) and the model itself.
     pub models: &'a mut [(String, Box<ModelFn>)],
@@ -205,6 +208,22 @@ fn translate_checked(
 }
 
 /// Stores a machine translation of a field, replacing what was there.
+/// What a stored translation was asked with: the source language and the family of
+/// models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub source_lang: String,
+    pub prefer: EngineChoice,
+}
+
+fn prefer_name(prefer: EngineChoice) -> &'static str {
+    match prefer {
+        EngineChoice::Marian => "marian",
+        EngineChoice::Madlad => "madlad",
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one row's columns
 fn store_machine(
     conn: &rusqlite::Connection,
     id: i64,
@@ -212,17 +231,56 @@ fn store_machine(
     locale: &str,
     translated: &FieldTranslation,
     made_with: &str,
+    origin: &Origin,
 ) -> rusqlite::Result<()> {
     let flags = serde_json::to_string(&translated.flags).unwrap_or_else(|_| "[]".into());
     conn.execute(
-        "INSERT INTO listing_translations (listing_id, field, locale, source, translated, status, flags, engine, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'machine', ?6, ?7, ?8)
+        "INSERT INTO listing_translations (listing_id, field, locale, source, translated, status, flags, engine, updated_at, source_lang, prefer)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'machine', ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (listing_id, field, locale) DO UPDATE SET source = excluded.source,
              translated = excluded.translated, status = 'machine', flags = excluded.flags,
-             engine = excluded.engine, updated_at = excluded.updated_at",
-        rusqlite::params![id, field.name, locale, field.text, translated.text, flags, made_with, chrono::Utc::now().to_rfc3339()],
+             engine = excluded.engine, updated_at = excluded.updated_at,
+             source_lang = excluded.source_lang, prefer = excluded.prefer",
+        rusqlite::params![
+            id,
+            field.name,
+            locale,
+            field.text,
+            translated.text,
+            flags,
+            made_with,
+            chrono::Utc::now().to_rfc3339(),
+            origin.source_lang,
+            prefer_name(origin.prefer)
+        ],
     )
     .map(|_| ())
+}
+
+/// How the stored translation of a field was asked for, if there is one.
+pub fn origin(
+    store: &Store,
+    listing_id: i64,
+    field: &str,
+    locale: &str,
+) -> Result<Option<Origin>, StoreError> {
+    let conn = store.connect()?;
+    let found: Option<(String, String)> = conn
+        .query_row(
+            "SELECT source_lang, prefer FROM listing_translations WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
+            rusqlite::params![listing_id, field, locale],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(|error| store.error(error))?;
+    Ok(found.map(|(source_lang, prefer)| Origin {
+        source_lang,
+        prefer: if prefer == "madlad" {
+            EngineChoice::Madlad
+        } else {
+            EngineChoice::Marian
+        },
+    }))
 }
 
 /// The job: every listing into every locale.
@@ -243,6 +301,10 @@ pub fn translate_listings(
         let mut checkpoint: Checkpoint = context.saved(&stage)?.unwrap_or_default();
         context.begin_stage(&stage, Unit::Items, Some(ids.len() as u64), checkpoint.done);
         let setup = locale_setup(&store, request.source_lang, locale, engine)?;
+        let origin = Origin {
+            source_lang: request.source_lang.to_string(),
+            prefer: request.prefer,
+        };
         let resume_after = checkpoint.after_id;
         for &id in ids.iter().filter(|&&id| id > resume_after) {
             let (vendor, fields) = fields(&store, id)?;
@@ -277,8 +339,16 @@ pub fn translate_listings(
             }
             let tx = conn.transaction().map_err(|error| store.error(error))?;
             for (field, translated) in &results {
-                store_machine(&tx, id, field, locale, translated, &setup.made_with)
-                    .map_err(|error| store.error(error))?;
+                store_machine(
+                    &tx,
+                    id,
+                    field,
+                    locale,
+                    translated,
+                    &setup.made_with,
+                    &origin,
+                )
+                .map_err(|error| store.error(error))?;
                 outcome.fields += 1;
                 outcome.flagged += u64::from(!translated.flags.is_empty());
             }
@@ -290,39 +360,26 @@ pub fn translate_listings(
     Ok(outcome)
 }
 
-/// One field of one listing translated again by the machine, replacing what is
-/// stored, the seller's own edit included. Returns whether the listing has the field.
-#[allow(clippy::too_many_arguments)] // each is one fact the caller has; a struct would only rename them
+/// One field of one listing translated again by the machine, as `origin` asks,
+/// replacing what is stored, the seller's own edit included. Returns whether the
+/// listing still has the field.
 pub fn retranslate(
     store: &Store,
     memory: &TranslationMemory,
-    listing_id: i64,
-    field_name: &str,
-    source_lang: &str,
-    locale: &str,
+    (listing_id, field_name, locale): (i64, &str, &str),
+    origin: &Origin,
     engine: &str,
     model: &mut ModelFn,
 ) -> Result<bool, TranslationError> {
-    let listed: i64 = store
-        .connect()?
-        .query_row(
-            "SELECT count(*) FROM listings WHERE id = ?1",
-            [listing_id],
-            |row| row.get(0),
-        )
-        .map_err(|error| store.error(error))?;
-    if listed == 0 {
-        return Ok(false);
-    }
     let (vendor, fields) = fields(store, listing_id)?;
     let Some(field) = fields.iter().find(|field| field.name == field_name) else {
         return Ok(false);
     };
-    let setup = locale_setup(store, source_lang, locale, engine)?;
+    let setup = locale_setup(store, &origin.source_lang, locale, engine)?;
     let protector = Protector::new(&[vendor], &setup.glossary);
     let translated = {
         let mut translator = SegmentTranslator::new(memory, setup.key.clone(), &protector, model);
-        translate_checked(&mut translator, field, source_lang)?
+        translate_checked(&mut translator, field, &origin.source_lang)?
     };
     let conn = store.connect()?;
     store_machine(
@@ -332,6 +389,7 @@ pub fn retranslate(
         locale,
         &translated,
         &setup.made_with,
+        origin,
     )
     .map_err(|error| store.error(error))?;
     Ok(true)

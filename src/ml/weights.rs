@@ -259,10 +259,6 @@ impl Linear {
         })
     }
 
-    pub fn from_parts(weight: QMatMul, bias: Option<Tensor>) -> Linear {
-        Linear { weight, bias }
-    }
-
     pub fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
         use candle_core::Module;
         let dims = xs.dims().to_vec();

@@ -3,7 +3,6 @@
 
 use tauri::State;
 use tradewind::listings::translation::{Review, StoredTranslation};
-use tradewind::ml::route::EngineChoice;
 
 use super::blocking;
 use crate::{AppState, CommandError};
@@ -40,7 +39,7 @@ pub async fn retranslate_field(
     locale: String,
 ) -> Result<(), CommandError> {
     blocking(state, move |engine| {
-        engine.retranslate_field(listing_id, &field, "en", &locale, EngineChoice::Marian)
+        engine.retranslate_field(listing_id, &field, &locale)
     })
     .await
 }
