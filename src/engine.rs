@@ -1,6 +1,7 @@
 //! The core object: owns the data folder, the store and the job runner, and is what
 //! the CLI and the desktop shell hold and call.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use crate::jobs::{
 };
 use crate::listings::export::{CopyReport, ExportError};
 use crate::listings::memory::TranslationMemory;
+use crate::listings::shopify_translations::FilledReport;
 use crate::listings::translation::{self, StoredTranslation};
 use crate::listings::{self, ListingSummary};
 use crate::ml::catalog::{Architecture, Task};
@@ -65,11 +67,14 @@ pub enum JobSpec {
     DownloadModel {
         id: String,
     },
-    /// Every imported listing from `source` into each of `locales`.
+    /// Every imported listing from `source` into each of `locales`, with the family
+    /// of models `prefer`, or the one `engines` names for a locale.
     TranslateListings {
         source: String,
         locales: Vec<String>,
         prefer: EngineChoice,
+        #[serde(default)]
+        engines: BTreeMap<String, EngineChoice>,
     },
 }
 
@@ -628,12 +633,23 @@ impl Engine {
         locale: &str,
         out: &Path,
     ) -> Result<CopyReport, Error> {
-        listings::export::translated_copy(&self.store, original, locale, out).map_err(|error| {
-            match error {
-                ExportError::Input(error) => Error::Input(error),
-                ExportError::Store(error) => Error::Store(error),
-            }
-        })
+        listings::export::translated_copy(&self.store, original, locale, out).map_err(export_error)
+    }
+
+    /// Fills in the shop's own translations export (Shopify admin or Translate &
+    /// Adapt) with the stored translations, for the shop to import.
+    pub fn fill_shopify_translations(
+        &self,
+        shop_export: &Path,
+        out: &Path,
+    ) -> Result<FilledReport, Error> {
+        listings::shopify_translations::fill(&self.store, shop_export, out).map_err(export_error)
+    }
+
+    /// Writes every stored translation as a CSV, XLSX or JSON table (by `out`'s
+    /// extension); returns how many rows.
+    pub fn export_translations_table(&self, out: &Path) -> Result<usize, Error> {
+        listings::table_export::write(&self.listing_translations()?, out).map_err(export_error)
     }
 
     /// The seller's review of one translated field: their edit, or an approval.
@@ -655,17 +671,17 @@ impl Engine {
         }
     }
 
+    /// The marketplaces whose length limits Tradewind knows.
+    pub fn marketplaces(&self) -> Result<Vec<String>, Error> {
+        Ok(listings::rules::marketplaces(&marketplace_rules()?))
+    }
+
     /// The stored translations that break `marketplace`'s length limits.
     pub fn marketplace_violations(
         &self,
         marketplace: &str,
     ) -> Result<Vec<(StoredTranslation, Vec<listings::rules::Violation>)>, Error> {
-        let rules = listings::rules::rules().map_err(|detail| {
-            Error::Input(crate::input::InputError::Unreadable {
-                path: "assets/marketplace-rules.toml".into(),
-                detail,
-            })
-        })?;
+        let rules = marketplace_rules()?;
         let known = listings::rules::marketplaces(&rules);
         if !known.iter().any(|name| name == marketplace) {
             return Err(Error::InvalidSetting {
@@ -867,9 +883,26 @@ impl Engine {
                     source,
                     locales,
                     prefer,
-                } => translate_listings_job(&engine, &source, &locales, prefer, context),
+                    engines,
+                } => translate_listings_job(&engine, &source, &locales, prefer, &engines, context),
             }
         })
+    }
+}
+
+fn marketplace_rules() -> Result<Vec<listings::rules::Rule>, Error> {
+    listings::rules::rules().map_err(|detail| {
+        Error::Input(crate::input::InputError::Unreadable {
+            path: "assets/marketplace-rules.toml".into(),
+            detail,
+        })
+    })
+}
+
+fn export_error(error: ExportError) -> Error {
+    match error {
+        ExportError::Input(error) => Error::Input(error),
+        ExportError::Store(error) => Error::Store(error),
     }
 }
 
@@ -909,18 +942,24 @@ fn translate_listings_job(
     source: &str,
     locales: &[String],
     prefer: EngineChoice,
+    engines: &BTreeMap<String, EngineChoice>,
     context: &mut crate::jobs::JobContext,
 ) -> Result<String, Error> {
-    let mut models = Vec::new();
+    let mut targets = Vec::new();
     for locale in locales {
-        models.push(engine.route_model(source, locale, prefer)?);
+        let prefer = engines.get(locale).copied().unwrap_or(prefer);
+        let (label, model) = engine.route_model(source, locale, prefer)?;
+        targets.push(translation::LocaleEngine {
+            locale: locale.clone(),
+            prefer,
+            label,
+            model,
+        });
     }
     let memory = TranslationMemory::new(engine.store.clone());
     let request = translation::Request {
         source_lang: source,
-        prefer,
-        locales,
-        models: &mut models,
+        targets: &mut targets,
     };
     let done = translation::translate_listings(request, &memory, context)?;
     Ok(format!(
@@ -1097,6 +1136,57 @@ mod tests {
     }
 
     #[test]
+    fn each_target_language_takes_the_family_of_models_chosen_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine_on_fixtures(dir.path());
+        let demo = engine.create_job(&JobSpec::LoadDemo).unwrap();
+        run(&engine, demo, std::sync::Arc::new(|_| {}));
+        // Two listings are enough, and keep the many-language fixture quick.
+        engine
+            .store
+            .connect()
+            .unwrap()
+            .execute(
+                "DELETE FROM listings WHERE id > (SELECT min(id) + 1 FROM listings)",
+                [],
+            )
+            .unwrap();
+        let spec = JobSpec::TranslateListings {
+            source: "en".into(),
+            locales: vec!["de".into(), "fr".into()],
+            prefer: EngineChoice::Marian,
+            engines: BTreeMap::from([("fr".to_string(), EngineChoice::Madlad)]),
+        };
+        let job = engine.create_job(&spec).unwrap();
+        assert_eq!(
+            run(&engine, job, std::sync::Arc::new(|_| {})).state,
+            crate::jobs::JobState::Succeeded
+        );
+        let conn = engine.store.connect().unwrap();
+        let made_with = |locale: &str| -> Vec<(String, String)> {
+            conn.prepare(
+                "SELECT DISTINCT engine, prefer FROM listing_translations WHERE locale = ?1",
+            )
+            .unwrap()
+            .query_map([locale], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        let (de, fr) = (made_with("de"), made_with("fr"));
+        assert_eq!(de.len(), 1);
+        assert!(
+            de[0].0.contains("fixture-opus-mt-en-de") && de[0].1 == "marian",
+            "{de:?}"
+        );
+        assert_eq!(fr.len(), 1);
+        assert!(
+            fr[0].0.contains("fixture-madlad-q4k") && fr[0].1 == "madlad",
+            "{fr:?}"
+        );
+    }
+
+    #[test]
     fn listings_translate_as_a_job_that_resumes_without_redoing_anything_and_export_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let engine = engine_on_fixtures(dir.path());
@@ -1106,6 +1196,7 @@ mod tests {
             source: "en".into(),
             locales: vec!["de".into(), "fr".into()],
             prefer: EngineChoice::Marian,
+            engines: BTreeMap::new(),
         };
         // One SEO description already in German, as mixed catalogues have.
         let german = "Wasserdichte Tragetasche aus gewachstem Canvas mit einer Schnalle aus Messing, ideal für den täglichen Weg zur Arbeit.";

@@ -67,6 +67,9 @@ fn the_demo_catalogue_translates_then_a_second_run_finds_nothing_to_do() {
         stdout(&second)
     );
 
+    fill_the_shops_translations_export(dir.path(), &data);
+    export_the_translations_as_tables(dir.path(), &data);
+
     let over = tradewind(&data)
         .args(["translations", "--marketplace", "ebay", "--json"])
         .output()
@@ -150,4 +153,125 @@ fn a_utf16_tab_separated_export_comes_back_in_its_own_encoding_and_separator() {
     let header = |text: &str| text.lines().next().unwrap().to_string();
     assert_eq!(header(&copy.text), header(&text));
     assert_ne!(copy.text, text);
+}
+
+fn read_table(path: &std::path::Path) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap()
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The demo shop's translations export (de, fr, es) filled with the de and fr
+/// translations: only 'Translated content' cells change, and only where the product's
+/// text is the one translated.
+fn fill_the_shops_translations_export(dir: &std::path::Path, data: &std::path::Path) {
+    let shop_export = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/demo/shopify-translations-export.csv");
+    let original_text = std::fs::read_to_string(&shop_export).unwrap();
+    // One product changed in the shop since it was translated.
+    let changed_text = original_text.replace(
+        "title,de,,,Kumo Stoneware Mug 350 ml,",
+        "title,de,,,Kumo Stoneware Mug 400 ml,",
+    );
+    assert_ne!(changed_text, original_text);
+    let changed = dir.join("shop-export.csv");
+    std::fs::write(&changed, &changed_text).unwrap();
+    let out = dir.join("translations-for-shopify.csv");
+    let filled = tradewind(data)
+        .args(["export", "shopify-translations"])
+        .arg(&changed)
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(filled.status.success(), "{}", stderr(&filled));
+    let report: serde_json::Value = serde_json::from_slice(&filled.stdout).unwrap();
+    assert_eq!(report["stale"], 1, "{report}");
+    assert_eq!(
+        report["other_locales"],
+        serde_json::json!(["es"]),
+        "{report}"
+    );
+
+    let stored: Vec<serde_json::Value> = serde_json::from_slice(
+        &tradewind(data)
+            .args(["translations", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let translation = |handle: &str, field: &str, locale: &str| {
+        stored
+            .iter()
+            .find(|row| row["handle"] == handle && row["field"] == field && row["locale"] == locale)
+            .map(|row| row["translated"].as_str().unwrap().to_string())
+    };
+    let before = read_table(&changed);
+    let after = read_table(&out);
+    assert_eq!(before.len(), after.len());
+    assert_eq!(before[0], after[0]);
+    let handles: std::collections::HashMap<&str, &str> = before
+        .iter()
+        .filter(|row| row[2] == "handle")
+        .map(|row| (row[1].as_str(), row[6].as_str()))
+        .collect();
+    let mut titles = 0;
+    for (old, new) in before.iter().zip(&after).skip(1) {
+        assert_eq!(old[..7], new[..7], "only the last column changes");
+        let handle = handles.get(old[1].as_str()).copied().unwrap_or_default();
+        let locale = old[3].as_str();
+        match (old[0].as_str(), old[2].as_str()) {
+            ("PRODUCT", "title") if locale != "es" && !old[6].contains("400 ml") => {
+                assert_eq!(Some(new[7].clone()), translation(handle, "title", locale));
+                titles += 1;
+            }
+            ("PRODUCT", "handle" | "product_type") => assert_eq!(new[7], "", "codes stay"),
+            _ if locale == "es" => assert_eq!(new[7], "", "es was not translated"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        titles, 59,
+        "30 titles in de and fr, but for the changed one"
+    );
+    assert_eq!(
+        report["filled"].as_u64().unwrap() as usize,
+        after
+            .iter()
+            .skip(1)
+            .filter(|row| !row[7].is_empty())
+            .count()
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.windows(2).any(|pair| pair == b"\r\n"), "CRLF kept");
+}
+
+fn export_the_translations_as_tables(dir: &std::path::Path, data: &std::path::Path) {
+    for name in ["all.csv", "all.xlsx", "all.json"] {
+        let path = dir.join(name);
+        let written = tradewind(data)
+            .args(["export", "table", "--out"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(written.status.success(), "{}", stderr(&written));
+        assert!(
+            stdout(&written).contains("translations to"),
+            "{}",
+            stdout(&written)
+        );
+        assert!(std::fs::metadata(&path).unwrap().len() > 1000, "{name}");
+    }
+    let rows = read_table(&dir.join("all.csv"));
+    assert_eq!(rows[0][0].trim_start_matches('\u{feff}'), "Handle");
+    assert!(
+        rows.iter()
+            .any(|row| row[1] == "body_html" && row[2] == "fr")
+    );
 }

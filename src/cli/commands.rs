@@ -17,7 +17,8 @@ use tradewind::{Engine, EngineConfig, Error, JobSpec};
 
 use super::progress::ProgressDisplay;
 use super::{
-    Cli, Command, DevCommand, GlossaryCommand, ImportCommand, JobsAction, ModelsCommand, print,
+    Cli, Command, DevCommand, ExportCommand, GlossaryCommand, ImportCommand, JobsAction,
+    ModelsCommand, print,
 };
 
 /// Exit code of a job the seller cancelled with Ctrl-C (as a shell reports SIGINT).
@@ -105,20 +106,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     }
                 })?;
             }
-            let prefer = match choice.as_str() {
-                "marian" => EngineChoice::Marian,
-                "madlad" => EngineChoice::Madlad,
-                other => {
-                    return Err(Error::InvalidSetting {
-                        setting: "engine",
-                        value: other.to_string(),
-                        allowed: "marian, madlad".into(),
-                    });
-                }
-            };
+            let (prefer, engines) = engine_choices(&choice)?;
             let engine = Engine::open(config)?;
             for locale in &to {
-                engine.translation_route(&from, locale, prefer)?;
+                let chosen = engines.get(locale).copied().unwrap_or(prefer);
+                engine.translation_route(&from, locale, chosen)?;
             }
             if let Some(marketplace) = &marketplace {
                 engine.marketplace_violations(marketplace)?;
@@ -138,6 +130,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 source: from,
                 locales: to.clone(),
                 prefer,
+                engines,
             })?;
             let translated = run_job(&engine, id, json).await?;
             if let (Some(file), Some(out), ExitCode::SUCCESS) = (&file, &out, translated) {
@@ -192,6 +185,19 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
                 None => print::translations(&engine.listing_translations()?, json),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(ExportCommand::ShopifyTranslations { shop_export, out }) => {
+            require_file(&shop_export)?;
+            let engine = Engine::open(config)?;
+            let report = engine.fill_shopify_translations(&shop_export, &out)?;
+            print::filled(&report, &out, json);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(ExportCommand::Table { out }) => {
+            let engine = Engine::open(config)?;
+            let rows = engine.export_translations_table(&out)?;
+            println!("Wrote {rows} translations to {}.", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { action } => {
@@ -369,4 +375,36 @@ fn parse_precision(name: String) -> Result<Precision, Error> {
         value: name,
         allowed: "f32, q8_0".into(),
     })
+}
+
+/// `--engine marian,ja=madlad`: the family for every language, then per language.
+fn engine_choices(
+    values: &[String],
+) -> Result<
+    (
+        EngineChoice,
+        std::collections::BTreeMap<String, EngineChoice>,
+    ),
+    Error,
+> {
+    let parse = |value: &str| match value.trim() {
+        "marian" => Ok(EngineChoice::Marian),
+        "madlad" => Ok(EngineChoice::Madlad),
+        other => Err(Error::InvalidSetting {
+            setting: "engine",
+            value: other.to_string(),
+            allowed: "marian, madlad, or LANG=marian|madlad".into(),
+        }),
+    };
+    let mut prefer = EngineChoice::Marian;
+    let mut engines = std::collections::BTreeMap::new();
+    for value in values {
+        match value.split_once('=') {
+            Some((locale, choice)) => {
+                engines.insert(locale.trim().to_string(), parse(choice)?);
+            }
+            None => prefer = parse(value)?,
+        }
+    }
+    Ok((prefer, engines))
 }

@@ -63,9 +63,10 @@ enum Command {
         /// The listings' language.
         #[arg(long, default_value = "en")]
         from: String,
-        /// marian (opus-mt pairs, through English where needed) or madlad (one model for all).
-        #[arg(long, default_value = "marian")]
-        engine: String,
+        /// marian (opus-mt pairs, through English where needed) or madlad (one model for
+        /// all), for every language or per language: --engine marian,ja=madlad.
+        #[arg(long, value_delimiter = ',', default_value = "marian")]
+        engine: Vec<String>,
         /// Write here a copy of FILE per language (NAME.LANG.csv) with the translated
         /// cells in place and every other byte as it was.
         #[arg(long, value_name = "DIR", requires = "file")]
@@ -86,6 +87,9 @@ enum Command {
         #[arg(long)]
         marketplace: Option<String>,
     },
+    /// Write the stored translations out for a shop or a spreadsheet.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// List jobs, or resume one that was interrupted, cancelled or failed.
     Jobs {
         #[command(subcommand)]
@@ -150,6 +154,26 @@ enum GlossaryCommand {
     Import { file: PathBuf },
     /// Write the glossary as a CSV (source, language, target).
     Export { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Fill in the translations file Shopify exported (Settings → Languages → Export, or
+    /// Translate & Adapt) with Tradewind's translations, for the shop to import back.
+    ShopifyTranslations {
+        /// The file the shop exported.
+        #[arg(value_name = "SHOP_EXPORT")]
+        shop_export: PathBuf,
+        /// Where to write the filled file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Every translation as a table: one row per listing, field and language.
+    Table {
+        /// FILE.csv, FILE.xlsx or FILE.json.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

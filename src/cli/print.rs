@@ -303,6 +303,36 @@ pub fn translations(rows: &[tradewind::listings::translation::StoredTranslation]
     }
 }
 
+pub fn filled(
+    report: &tradewind::listings::shopify_translations::FilledReport,
+    out: &std::path::Path,
+    as_json: bool,
+) {
+    if as_json {
+        return json(report);
+    }
+    println!(
+        "Wrote {}: {} translations filled in.",
+        out.display(),
+        report.filled
+    );
+    if report.stale > 0 {
+        println!(
+            "{} rows left empty: their text in the shop is not what was translated (changed since).",
+            report.stale
+        );
+    }
+    if report.untranslated > 0 {
+        println!(
+            "{} rows left empty: no translation yet (translate those listings first).",
+            report.untranslated
+        );
+    }
+    if !report.other_locales.is_empty() {
+        println!("Not translated into: {}.", report.other_locales.join(", "));
+    }
+}
+
 pub fn violations(
     rows: &[(
         tradewind::listings::translation::StoredTranslation,

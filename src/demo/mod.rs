@@ -21,8 +21,13 @@ pub const SOURCE: &str = "demo";
 
 pub const PRODUCTS_FILE: &str = "products.csv";
 pub const ORDERS_FILE: &str = "orders_export_1.csv";
+/// The demo shop's translations export (de, fr, es), as Shopify's admin writes it, for
+/// trying the export back to Shopify.
+pub const SHOPIFY_TRANSLATIONS_FILE: &str = "shopify-translations-export.csv";
 pub const PRODUCTS_CSV: &[u8] = include_bytes!("../../assets/demo/products.csv");
 const ORDERS_CSV: &[u8] = include_bytes!("../../assets/demo/orders_export_1.csv");
+const SHOPIFY_TRANSLATIONS_CSV: &[u8] =
+    include_bytes!("../../assets/demo/shopify-translations-export.csv");
 
 macro_rules! photos {
     ($($name:literal),* $(,)?) => {
@@ -49,6 +54,7 @@ const PHOTOS: &[(&str, &[u8])] = photos![
 pub struct DemoFiles {
     pub products: PathBuf,
     pub orders: PathBuf,
+    pub shopify_translations: PathBuf,
     pub photos: PathBuf,
 }
 
@@ -84,10 +90,12 @@ pub fn unpack(folder: &Path) -> Result<DemoFiles, InputError> {
     let files = DemoFiles {
         products: folder.join(PRODUCTS_FILE),
         orders: folder.join(ORDERS_FILE),
+        shopify_translations: folder.join(SHOPIFY_TRANSLATIONS_FILE),
         photos,
     };
     write_if_different(&files.products, PRODUCTS_CSV)?;
     write_if_different(&files.orders, ORDERS_CSV)?;
+    write_if_different(&files.shopify_translations, SHOPIFY_TRANSLATIONS_CSV)?;
     for (name, bytes) in PHOTOS {
         write_if_different(&files.photos.join(name), bytes)?;
     }

@@ -112,6 +112,45 @@ pub fn replace_cells(bytes: &[u8], mut replacements: Vec<(Range<usize>, String)>
     output
 }
 
+/// A seller's CSV read for copying: decoded whole (any encoding and separator) and
+/// split into raw records, header first.
+pub struct CsvCopy {
+    decoded: crate::input::DecodedText,
+    pub header: RawRecord,
+    pub rows: Vec<RawRecord>,
+}
+
+impl CsvCopy {
+    pub fn read(path: &std::path::Path) -> Result<CsvCopy, crate::input::InputError> {
+        let raw = std::fs::read(path).map_err(|error| crate::input::InputError::io(path, error))?;
+        let decoded = crate::input::decode(path, &raw)?;
+        let mut all = records(decoded.text.as_bytes(), decoded.delimiter).into_iter();
+        let header = all
+            .next()
+            .ok_or_else(|| crate::input::InputError::Unreadable {
+                path: path.to_path_buf(),
+                detail: "the file is empty".into(),
+            })?;
+        Ok(CsvCopy {
+            header,
+            rows: all.collect(),
+            decoded,
+        })
+    }
+
+    /// Writes the file to `out` (atomically) with the cells at the given ranges
+    /// replaced, in the file's own encoding.
+    pub fn write_replaced(
+        &self,
+        out: &std::path::Path,
+        replacements: Vec<(Range<usize>, String)>,
+    ) -> Result<(), crate::input::InputError> {
+        let replaced = replace_cells(self.decoded.text.as_bytes(), replacements);
+        let text = String::from_utf8_lossy(&replaced);
+        crate::files::write_atomically(out, &crate::input::encode(&text, self.decoded.encoding))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::csv_copy::{records, replace_cells};
+use super::csv_copy::CsvCopy;
 use super::shopify_csv::{
     BODY_COLUMNS, HANDLE_COLUMNS, IMAGE_ALT_COLUMNS, IMAGE_POSITION_COLUMNS,
     SEO_DESCRIPTION_COLUMNS, SEO_TITLE_COLUMNS,
@@ -69,17 +69,8 @@ pub fn translated_copy(
     locale: &str,
     out: &Path,
 ) -> Result<CopyReport, ExportError> {
-    let raw = std::fs::read(original).map_err(|error| InputError::io(original, error))?;
-    let decoded = crate::input::decode(original, &raw)?;
-    let bytes = decoded.text.as_bytes();
-    let all = records(bytes, decoded.delimiter);
-    let Some((header, rows)) = all.split_first() else {
-        return Err(InputError::Unreadable {
-            path: original.to_path_buf(),
-            detail: "the file is empty".into(),
-        }
-        .into());
-    };
+    let file = CsvCopy::read(original)?;
+    let (header, rows) = (&file.header, &file.rows);
     let column = |names: &[&str]| {
         header.values.iter().position(|value| {
             let value = value.trim_start_matches('\u{feff}').trim();
@@ -146,7 +137,6 @@ pub fn translated_copy(
         }
         previous_handle = handle;
     }
-    let replaced = String::from_utf8_lossy(&replace_cells(bytes, replacements)).into_owned();
-    crate::files::write_atomically(out, &crate::input::encode(&replaced, decoded.encoding))?;
+    file.write_replaced(out, replacements)?;
     Ok(report)
 }

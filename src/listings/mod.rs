@@ -12,6 +12,8 @@ mod query;
 pub mod rules;
 pub mod segments;
 pub mod shopify_csv;
+pub mod shopify_translations;
+pub mod table_export;
 pub mod translation;
 
 pub use import::{ImportedListings, import_shopify_products};

@@ -94,14 +94,19 @@ pub fn fields(store: &Store, listing_id: i64) -> Result<(String, Vec<Field>), St
 /// A model as the job holds it: owned, for one locale.
 pub type ModelFn = dyn FnMut(&[String]) -> Result<Vec<String>, crate::ml::MlError>;
 
-/// What the job asks for: which languages, from which, with which models.
+/// How one target language is translated: the family of models asked for (kept
+/// with each translation), the models' label (models and revisions) and the model.
+pub struct LocaleEngine {
+    pub locale: String,
+    pub prefer: EngineChoice,
+    pub label: String,
+    pub model: Box<ModelFn>,
+}
+
+/// What the job asks for: from which language, into which, with which models.
 pub struct Request<'a> {
     pub source_lang: &'a str,
-    /// The family of models asked for, kept with each translation.
-    pub prefer: EngineChoice,
-    pub locales: &'a [String],
-    /// For each locale: the model label (models and revisions) and the model itself.
-    pub models: &'a mut [(String, Box<ModelFn>)],
+    pub targets: &'a mut [LocaleEngine],
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -296,14 +301,15 @@ pub fn translate_listings(
         .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
         .map_err(|error| store.error(error))?;
     let mut outcome = TranslatedListings::default();
-    for (locale, (engine, model)) in request.locales.iter().zip(request.models.iter_mut()) {
+    for target in request.targets.iter_mut() {
+        let (locale, engine, model) = (&target.locale, &target.label, &mut target.model);
         let stage = format!("translate:{locale}");
         let mut checkpoint: Checkpoint = context.saved(&stage)?.unwrap_or_default();
         context.begin_stage(&stage, Unit::Items, Some(ids.len() as u64), checkpoint.done);
         let setup = locale_setup(&store, request.source_lang, locale, engine)?;
         let origin = Origin {
             source_lang: request.source_lang.to_string(),
-            prefer: request.prefer,
+            prefer: target.prefer,
         };
         let resume_after = checkpoint.after_id;
         for &id in ids.iter().filter(|&&id| id > resume_after) {

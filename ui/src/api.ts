@@ -8,6 +8,7 @@ import type {
   DeviceChoice,
   DeviceStatus,
   DoctorReport,
+  FilledReport,
   JobEvent,
   JobRecord,
   JobSpec,
@@ -21,6 +22,7 @@ import type {
   Overview,
   PhotoView,
   VerifiedFile,
+  Violation,
 } from "./types";
 
 /** A failed command: `kind` is stable for code, `message` is for the seller. */
@@ -79,6 +81,14 @@ export const api = {
   /** Translates one field again by machine, replacing the seller's edit. */
   retranslateField: (listingId: number, field: string, locale: string) =>
     call<void>("retranslate_field", { listingId, field, locale }),
+  /** Fills the shop's translations export (`shopExport`) into `out`. */
+  fillShopifyTranslations: (shopExport: string, out: string) =>
+    call<FilledReport>("fill_shopify_translations", { shopExport, out }),
+  /** Every translation as a table; the format follows `out`'s extension. */
+  exportTranslationsTable: (out: string) => call<number>("export_translations_table", { out }),
+  marketplaces: () => call<string[]>("marketplaces"),
+  marketplaceViolations: (marketplace: string) =>
+    call<[StoredTranslation, Violation[]][]>("marketplace_violations", { marketplace }),
   setComputeSettings: (settings: ComputeSettings) => call<ComputeSettings>("set_compute_settings", { settings }),
 
   /** Starts a job; progress and the final outcome arrive on `onEvent`. */
@@ -97,7 +107,7 @@ export const api = {
     const chosen = await open({ multiple: false, directory: true });
     return typeof chosen === "string" ? chosen : null;
   },
-  async pickSaveLocation(defaultPath: string): Promise<string | null> {
-    return await save({ defaultPath, filters: [{ name: "JSON", extensions: ["json"] }] });
+  async pickSaveLocation(defaultPath: string, filters: { name: string; extensions: string[] }[]): Promise<string | null> {
+    return await save({ defaultPath, filters });
   },
 };

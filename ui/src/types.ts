@@ -87,7 +87,17 @@ export type JobSpec =
   | { kind: "import_listings"; path: string }
   | { kind: "import_orders"; path: string }
   | { kind: "import_photos"; folder: string }
-  | { kind: "translate_listings"; source: string; locales: string[]; prefer: "marian" | "madlad" };
+  | {
+      kind: "translate_listings";
+      source: string;
+      locales: string[];
+      prefer: EngineChoice;
+      /** Per target language, when it differs from `prefer`. */
+      engines?: Record<string, EngineChoice>;
+    };
+
+/** opus-mt pairs (through English where needed), or the one many-language MADLAD-400. */
+export type EngineChoice = "marian" | "madlad";
 
 export interface DoctorReport {
   version: string;
@@ -206,3 +216,27 @@ export interface StoredTranslation {
 }
 
 export type Review = "edited" | "approved";
+
+/** What filling in the shop's translations export wrote. */
+export interface FilledReport {
+  filled: number;
+  /** Rows whose text changed in the shop since it was translated: left empty. */
+  stale: number;
+  /** Rows of translated languages with no translation yet. */
+  untranslated: number;
+  /** Languages of the file with no translations at all. */
+  other_locales: string[];
+}
+
+/** A translation over a marketplace's length limit. */
+export interface Violation {
+  marketplace: string;
+  field: string;
+  /** What is too long: the field, or one tag. */
+  text: string;
+  limit: string;
+  actual: string;
+  /** A search-engine recommendation rather than a limit the marketplace enforces. */
+  guidance: boolean;
+  source: string;
+}

@@ -262,6 +262,46 @@ fn listings_translate_as_a_job_from_the_ui_and_a_review_is_kept() {
     invoke(&fixture, "retranslate_field", again).unwrap();
     let rows = invoke(&fixture, "listing_translations", json!({})).unwrap();
     assert_eq!(rows[0]["status"], "machine");
+
+    let data = fixture.data.path().join("data");
+    let shop_export = data
+        .join("demo")
+        .join(tradewind::demo::SHOPIFY_TRANSLATIONS_FILE);
+    let out = fixture.data.path().join("for-shopify.csv");
+    let report = invoke(
+        &fixture,
+        "fill_shopify_translations",
+        json!({ "shopExport": shop_export, "out": out }),
+    )
+    .unwrap();
+    assert!(report["filled"].as_u64().unwrap() > 30, "{report}");
+    assert_eq!(report["other_locales"], json!(["fr", "es"]));
+    let marketplaces = invoke(&fixture, "marketplaces", json!({})).unwrap();
+    assert_eq!(marketplaces, json!(["amazon", "ebay", "etsy", "shopify"]));
+    let over = invoke(
+        &fixture,
+        "marketplace_violations",
+        json!({ "marketplace": "ebay" }),
+    )
+    .unwrap();
+    // The fixture models write long nonsense: some titles are over eBay's 80.
+    assert!(
+        over.as_array()
+            .unwrap()
+            .iter()
+            .any(|pair| pair[0]["field"] == "title" && pair[1][0]["limit"] == "80 characters"),
+        "{over}"
+    );
+    let unnamed = fixture.data.path().join("translations.txt");
+    let error = invoke(
+        &fixture,
+        "export_translations_table",
+        json!({ "out": unnamed }),
+    )
+    .unwrap_err();
+    assert_eq!(error["kind"], "bad_input", "{error}");
+    assert!(!unnamed.exists());
+
     let missing = json!({ "listingId": 0, "field": "title", "locale": "de", "text": null, "review": "approved" });
     let error = invoke(&fixture, "review_translation", missing).unwrap_err();
     assert!(

@@ -1,7 +1,11 @@
 //! Reviewing listing translations: the stored translations, and the seller's edits and
 //! approvals. Translating runs as a job (`start_job` with `translate_listings`).
 
+use std::path::PathBuf;
+
 use tauri::State;
+use tradewind::listings::rules::Violation;
+use tradewind::listings::shopify_translations::FilledReport;
 use tradewind::listings::translation::{Review, StoredTranslation};
 
 use super::blocking;
@@ -42,4 +46,40 @@ pub async fn retranslate_field(
         engine.retranslate_field(listing_id, &field, &locale)
     })
     .await
+}
+
+/// Fills in the translations file the shop exported, writing the result to `out`.
+#[tauri::command]
+pub async fn fill_shopify_translations(
+    state: State<'_, AppState>,
+    shop_export: PathBuf,
+    out: PathBuf,
+) -> Result<FilledReport, CommandError> {
+    blocking(state, move |engine| {
+        engine.fill_shopify_translations(&shop_export, &out)
+    })
+    .await
+}
+
+/// Every translation as a CSV, XLSX or JSON table, by `out`'s extension.
+#[tauri::command]
+pub async fn export_translations_table(
+    state: State<'_, AppState>,
+    out: PathBuf,
+) -> Result<usize, CommandError> {
+    blocking(state, move |engine| engine.export_translations_table(&out)).await
+}
+
+#[tauri::command]
+pub async fn marketplaces(state: State<'_, AppState>) -> Result<Vec<String>, CommandError> {
+    Ok(state.engine()?.marketplaces()?)
+}
+
+/// The translations over `marketplace`'s length limits, each with what is too long.
+#[tauri::command]
+pub async fn marketplace_violations(
+    state: State<'_, AppState>,
+    marketplace: String,
+) -> Result<Vec<(StoredTranslation, Vec<Violation>)>, CommandError> {
+    Ok(state.engine()?.marketplace_violations(&marketplace)?)
 }

@@ -1,6 +1,8 @@
 //! Drives the built desktop app as a seller would: under Xvfb, through tauri-driver
 //! and WebKitWebDriver. Starts on an empty data folder, loads the demo from the UI,
-//! visits every view checking the counts against the engine's, switches to Chinese
+//! visits every view checking the counts against the engine's, translates the
+//! catalogue into two languages, edits a title in review and fills the shop's
+//! translations export for Shopify with it, switches to Chinese
 //! and back, verifies a model on the fixture catalog, and saves a screenshot of each
 //! view in each language.
 //!
@@ -313,6 +315,49 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     session.screenshot("listings-review-en").await;
+
+    // Send the translations back to the shop: the demo shop's own translations export,
+    // filled in with the reviewed text.
+    let shop_export = data
+        .path()
+        .join("demo")
+        .join(tradewind::demo::SHOPIFY_TRANSLATIONS_FILE);
+    // (WebDriver cannot reach the system's file dialogs: the path is typed, as a seller
+    // may paste one.)
+    session
+        .type_into("export-shop-file", &shop_export.to_string_lossy())
+        .await;
+    let filled = data
+        .path()
+        .join("demo")
+        .join("shopify-translations-export-translated.csv");
+    assert_eq!(
+        session
+            .element("export-out")
+            .await
+            .prop("value")
+            .await
+            .unwrap(),
+        Some(filled.to_string_lossy().into_owned()),
+        "the filled copy goes beside the shop's file"
+    );
+    session.click("export-shopify").await;
+    let done = session
+        .wait_text("export-done", |text| text.starts_with("Filled"))
+        .await;
+    assert!(done.contains("Not translated into: es."), "{done}");
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&filled)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|row| &row[2] == "title" && &row[3] == "de" && &row[7] == "Von Hand übersetzt"),
+        "the reviewed title goes to the shop"
+    );
+    assert!(rows.iter().all(|row| &row[3] != "es" || row[7].is_empty()));
+    session.screenshot("listings-export-en").await;
 
     session.open_view("photos").await;
     assert_eq!(

@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { beforeEach, describe, expect, it } from "vitest";
-import { overview } from "../state";
+import { activeJob, overview } from "../state";
 import { componentHarness, emptyOverview, settle } from "../testing";
 import type { ListingSummary, StoredTranslation } from "../types";
 import { Listings } from "./Listings";
@@ -24,6 +24,17 @@ const ui = componentHarness((cmd) => {
       return [listing, { ...listing, id: 2, handle: "tote", title: "Tote" }];
     case "listing_translations":
       return rows;
+    case "marketplaces":
+      return ["amazon", "ebay", "etsy", "shopify"];
+    case "marketplace_violations":
+      return [[rows[0], [{
+        marketplace: "ebay", field: "title", text: rows[0].translated, limit: "80 characters",
+        actual: "93 characters", guidance: false, source: "https://example.com/ebay",
+      }]]];
+    case "plugin:dialog|open":
+      return "/shop/translations_export.csv";
+    case "fill_shopify_translations":
+      return { filled: 58, stale: 1, untranslated: 0, other_locales: ["es"] };
     default:
       return null;
   }
@@ -32,6 +43,7 @@ const byTestId = ui.byTestId;
 
 beforeEach(() => {
   overview.value = { ...emptyOverview, listings: 1, variants: 2, images: 1 };
+  activeJob.value = null;
 });
 
 describe("reviewing translations", () => {
@@ -88,9 +100,71 @@ describe("reviewing translations", () => {
     const started = ui.calls.find(([cmd]) => cmd === "start_job");
     expect((started![1] as { spec: unknown }).spec).toEqual({
       kind: "translate_listings", source: "en", locales: ["de", "ja"], prefer: "marian",
+      engines: { de: "marian", ja: "madlad" },
     });
     expect(ui.root.querySelectorAll('[data-testid="listing-row"]').length).toBe(2);
     await act(() => byTestId("flagged-only")!.click());
     expect(ui.root.querySelectorAll('[data-testid="listing-row"]').length).toBe(1);
+  });
+
+  it("translates from the catalogue's language with the model chosen per language", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    const source = byTestId("translate-source") as HTMLSelectElement;
+    await act(() => {
+      source.value = "de";
+      source.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    expect(byTestId("translate-de")).toBeNull();
+    await act(() => byTestId("translate-fr")!.click());
+    const engine = byTestId("engine-fr") as HTMLSelectElement;
+    expect(engine.value).toBe("marian");
+    await act(() => {
+      engine.value = "madlad";
+      engine.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await act(() => byTestId("translate-start")!.click());
+    await act(settle);
+    const started = ui.calls.find(([cmd]) => cmd === "start_job");
+    expect((started![1] as { spec: unknown }).spec).toEqual({
+      kind: "translate_listings", source: "de", locales: ["fr"], prefer: "marian", engines: { fr: "madlad" },
+    });
+  });
+
+  it("shows a marketplace's length limits beside the fields that break them", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    await act(() => byTestId("open-listing")!.click());
+    await act(settle);
+    expect(byTestId("review-violation")).toBeNull();
+    const picker = byTestId("review-marketplace") as HTMLSelectElement;
+    expect([...picker.options].map((option) => option.value)).toEqual(["", "amazon", "ebay", "etsy", "shopify"]);
+    await act(() => {
+      picker.value = "ebay";
+      picker.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await act(settle);
+    expect(ui.calls).toContainEqual(["marketplace_violations", { marketplace: "ebay" }]);
+    const notes = byTestId("review-title")!.querySelectorAll('[data-testid="review-violation"]');
+    expect([...notes].map((note) => note.textContent)).toEqual(["80 characters on ebay: 93 characters"]);
+    expect(byTestId("review-body_html")!.querySelector('[data-testid="review-violation"]')).toBeNull();
+  });
+
+  it("fills the shop's translations file chosen by the seller and says what it left empty", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    expect((byTestId("export-shopify") as HTMLButtonElement).disabled).toBe(true);
+    await act(() => byTestId("export-form")!.querySelector("button")!.click());
+    await act(settle);
+    expect((byTestId("export-out") as HTMLInputElement).value).toBe("/shop/translations_export-translated.csv");
+    await act(() => byTestId("export-shopify")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual([
+      "fill_shopify_translations",
+      { shopExport: "/shop/translations_export.csv", out: "/shop/translations_export-translated.csv" },
+    ]);
+    expect(byTestId("export-done")!.textContent).toBe(
+      "Filled 58 translations into /shop/translations_export-translated.csv. 1 left empty: the shop's text changed since it was translated. Not translated into: es.",
+    );
   });
 });

@@ -7,6 +7,7 @@ import { t } from "../i18n";
 import { overview } from "../state";
 import type { ListingSummary, StoredTranslation } from "../types";
 import { useLoad } from "../useLoad";
+import { ExportTranslations } from "./ExportTranslations";
 import { ReviewPanel } from "./ReviewPanel";
 import { TranslateForm } from "./TranslateForm";
 
@@ -66,6 +67,7 @@ export function Listings() {
         <ImportButton kind="listings" />
       </header>
       <TranslateForm />
+      {translations.length > 0 && <ExportTranslations />}
       {translations.length > 0 && (
         <label>
           <input

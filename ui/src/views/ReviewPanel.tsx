@@ -1,11 +1,26 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { SafeHtml } from "../components/SafeHtml";
 import { t, type MessageKey } from "../i18n";
 import { dataVersion, report } from "../state";
-import type { ListingSummary, Review, StoredTranslation } from "../types";
+import type { ListingSummary, Review, StoredTranslation, Violation } from "../types";
+import { useLoad } from "../useLoad";
 
-function FieldReview(props: { row: StoredTranslation }) {
+function ViolationNotes(props: { violations: Violation[] }) {
+  return (
+    <>
+      {props.violations.map((violation) => (
+        <div class="note warning" data-testid="review-violation" key={`${violation.limit}-${violation.text}`} title={violation.source}>
+          {violation.guidance
+            ? t("review.overGuidance", { limit: violation.limit, actual: violation.actual })
+            : t("review.over", { limit: violation.limit, marketplace: violation.marketplace, actual: violation.actual })}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function FieldReview(props: { row: StoredTranslation; violations: Violation[] }) {
   const { row } = props;
   const [text, setText] = useState(row.translated);
   const html = row.field === "body_html";
@@ -36,6 +51,7 @@ function FieldReview(props: { row: StoredTranslation }) {
             {t("review.flags", { n: row.flags.length })}
           </div>
         )}
+        <ViolationNotes violations={props.violations} />
       </th>
       <td>
         {html && <SafeHtml html={row.source} label={t("review.source")} />}
@@ -69,7 +85,21 @@ function FieldReview(props: { row: StoredTranslation }) {
 export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTranslation[]; onClose: () => void }) {
   const locales = [...new Set(props.rows.map((row) => row.locale))].sort();
   const [locale, setLocale] = useState(locales[0] ?? "");
+  const marketplaces = useLoad(api.marketplaces) ?? [];
+  const [marketplace, setMarketplace] = useState("");
+  const [over, setOver] = useState<[StoredTranslation, Violation[]][]>([]);
+  useEffect(() => {
+    if (!marketplace) {
+      setOver([]);
+      return;
+    }
+    api.marketplaceViolations(marketplace).then(setOver, report);
+  }, [marketplace, props.rows]);
   const shown = props.rows.filter((row) => row.locale === locale);
+  const violationsOf = (row: StoredTranslation) =>
+    over.find(
+      ([found]) => found.listing_id === row.listing_id && found.field === row.field && found.locale === row.locale,
+    )?.[1] ?? [];
   return (
     <section class="review" data-testid="review-panel">
       <header class="view-header">
@@ -81,6 +111,17 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
             </option>
           ))}
         </select>
+        <label>
+          {t("review.marketplace")}{" "}
+          <select data-testid="review-marketplace" value={marketplace} onChange={(event) => setMarketplace(event.currentTarget.value)}>
+            <option value="">{t("review.noMarketplace")}</option>
+            {marketplaces.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={props.onClose}>
           {t("review.close")}
         </button>
@@ -95,7 +136,7 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
         </thead>
         <tbody>
           {shown.map((row) => (
-            <FieldReview key={`${row.locale}-${row.field}`} row={row} />
+            <FieldReview key={`${row.locale}-${row.field}`} row={row} violations={violationsOf(row)} />
           ))}
         </tbody>
       </table>

@@ -99,7 +99,7 @@ export function Settings() {
 
   async function saveReport() {
     try {
-      const path = await api.pickSaveLocation("tradewind-health.json");
+      const path = await api.pickSaveLocation("tradewind-health.json", [{ name: "JSON", extensions: ["json"] }]);
       if (!path) return;
       await api.saveDoctorReport(path);
       setSaved(path);

@@ -1,35 +1,70 @@
 import { useState } from "preact/hooks";
 import { t } from "../i18n";
 import { activeJob, runJob } from "../state";
+import type { EngineChoice } from "../types";
 
 /** The languages sellers most often translate into, with opus-mt or MADLAD models. */
 export const targetLanguages = ["de", "fr", "es", "it", "nl", "sv", "pl", "ja", "zh"];
 
-/** Picks target languages and starts the translation job. */
+/** Languages a catalogue can be written in (opus-mt pairs or pivots exist from them). */
+export const sourceLanguages = ["en", ...targetLanguages];
+
+/**
+ * MADLAD-400 by default where opus-mt has no good pair (none from English into Polish
+ * or Japanese); the opus-mt pairs elsewhere, which are smaller and faster.
+ */
+export function defaultEngine(locale: string): EngineChoice {
+  return locale === "pl" || locale === "ja" ? "madlad" : "marian";
+}
+
+/** Picks the catalogue's language, target languages and per language the model; starts the job. */
 export function TranslateForm() {
+  const [source, setSource] = useState("en");
   const [chosen, setChosen] = useState<string[]>([]);
+  const [engines, setEngines] = useState<Record<string, EngineChoice>>({});
   const busy = activeJob.value?.state === "running";
+  const targets = targetLanguages.filter((code) => code !== source);
+  const locales = chosen.filter((code) => code !== source);
+  const engineOf = (code: string) => engines[code] ?? defaultEngine(code);
   const toggle = (code: string) =>
     setChosen(chosen.includes(code) ? chosen.filter((other) => other !== code) : [...chosen, code]);
+  function start() {
+    const perLocale = Object.fromEntries(locales.map((code) => [code, engineOf(code)]));
+    void runJob({ kind: "translate_listings", source, locales, prefer: "marian", engines: perLocale });
+  }
   return (
     <fieldset class="language" data-testid="translate-form">
       <legend>{t("translate.into")}</legend>
-      {targetLanguages.map((code) => (
+      <label>
+        {t("translate.from")}{" "}
+        <select data-testid="translate-source" value={source} onChange={(event) => setSource(event.currentTarget.value)}>
+          {sourceLanguages.map((code) => (
+            <option key={code} value={code}>
+              {code}
+            </option>
+          ))}
+        </select>
+      </label>
+      {targets.map((code) => (
         <label key={code} data-testid={`translate-${code}`}>
-          <input
-            type="checkbox"
-            checked={chosen.includes(code)}
-            onChange={() => toggle(code)}
-          />
+          <input type="checkbox" checked={chosen.includes(code)} onChange={() => toggle(code)} />
           {code}
         </label>
       ))}
-      <button
-        type="button"
-        data-testid="translate-start"
-        disabled={busy || chosen.length === 0}
-        onClick={() => void runJob({ kind: "translate_listings", source: "en", locales: chosen, prefer: "marian" })}
-      >
+      {locales.map((code) => (
+        <label key={code} class="engine-choice">
+          {code} · {t("translate.engine")}{" "}
+          <select
+            data-testid={`engine-${code}`}
+            value={engineOf(code)}
+            onChange={(event) => setEngines({ ...engines, [code]: event.currentTarget.value as EngineChoice })}
+          >
+            <option value="marian">{t("translate.engine.marian")}</option>
+            <option value="madlad">{t("translate.engine.madlad")}</option>
+          </select>
+        </label>
+      ))}
+      <button type="button" data-testid="translate-start" disabled={busy || locales.length === 0} onClick={start}>
         {t("translate.start")}
       </button>
     </fieldset>
