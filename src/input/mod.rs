@@ -195,6 +195,21 @@ impl<R: Read> CsvExport<R> {
         })
     }
 
+    /// Every column whose name passes `wanted`, in the file's order.
+    pub fn columns_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Column> {
+        let mut found: Vec<Column> = self
+            .columns
+            .iter()
+            .filter(|(name, _)| wanted(name))
+            .map(|(name, index)| Column {
+                index: *index,
+                name: name.clone(),
+            })
+            .collect();
+        found.sort_by_key(|column| column.index);
+        found
+    }
+
     pub fn read(&mut self, record: &mut StringRecord) -> Result<bool, InputError> {
         self.reader
             .read_record(record)
@@ -221,6 +236,12 @@ impl<R: Read> CsvExport<R> {
 pub struct Column {
     index: usize,
     name: String,
+}
+
+impl Column {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// The trimmed cell of an optional column; empty when the file lacks the column.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::csv_copy::CsvCopy;
 use super::shopify_csv::{
     BODY_COLUMNS, HANDLE_COLUMNS, IMAGE_ALT_COLUMNS, IMAGE_POSITION_COLUMNS,
-    SEO_DESCRIPTION_COLUMNS, SEO_TITLE_COLUMNS,
+    SEO_DESCRIPTION_COLUMNS, SEO_TITLE_COLUMNS, option_value_field, text_metafield,
 };
 use crate::input::InputError;
 use crate::store::{Store, StoreError};
@@ -82,9 +82,28 @@ pub fn translated_copy(
         column: "Handle".into(),
         format: "Shopify product CSV",
     })?;
-    let fields: Vec<(usize, &str)> = FIELD_COLUMNS
+    let mut fields: Vec<(usize, String)> = FIELD_COLUMNS
         .iter()
-        .filter_map(|(names, field)| column(names).map(|index| (index, *field)))
+        .filter_map(|(names, field)| column(names).map(|index| (index, field.to_string())))
+        .collect();
+    let option_column = |n: usize, what: &str| {
+        column(&[
+            format!("Option{n} {what}").as_str(),
+            format!("Option{n} {}", what.to_lowercase()).as_str(),
+        ])
+    };
+    for n in 1..=3 {
+        if let Some(index) = option_column(n, "Name") {
+            fields.push((index, format!("option_name:{n}")));
+        }
+    }
+    for (index, header) in header.values.iter().enumerate() {
+        if let Some(key) = text_metafield(header) {
+            fields.push((index, format!("metafield:{key}")));
+        }
+    }
+    let option_values: Vec<(usize, usize)> = (1..=3)
+        .filter_map(|n| option_column(n, "Value").map(|index| (n, index)))
         .collect();
     let alt_columns = column(&IMAGE_ALT_COLUMNS).zip(column(&IMAGE_POSITION_COLUMNS));
     let translated = translations(store, locale)?;
@@ -104,7 +123,7 @@ pub fn translated_copy(
             return;
         }
         match translated.get(&(handle.to_string(), field)) {
-            Some((source, target)) if source == value => {
+            Some((source, target)) if source == value.trim() => {
                 replacements.push((range.clone(), target.clone()));
                 report.replaced += 1;
             }
@@ -118,7 +137,13 @@ pub fn translated_copy(
         };
         if handle != previous_handle {
             for (index, field) in &fields {
-                offer(handle, field.to_string(), record, *index, &mut report);
+                offer(handle, field.clone(), record, *index, &mut report);
+            }
+        }
+        for &(n, index) in &option_values {
+            if let Some(value) = record.values.get(index) {
+                let field = option_value_field(n, value.trim());
+                offer(handle, field, record, index, &mut report);
             }
         }
         if let Some((alt, position)) = alt_columns

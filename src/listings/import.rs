@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::path::Path;
 
 use rusqlite::Transaction;
@@ -36,15 +37,23 @@ pub fn import_shopify_products(
     Ok(imported)
 }
 
+/// Brings the listings from `source` to those of the file: a listing is updated in
+/// place (keyed by its handle) so that its translations and reviews survive a
+/// re-import, and the job retranslates only the fields whose text changed; listings
+/// no longer in the file are removed.
 fn replace(
     tx: &Transaction<'_>,
     source: &str,
     listings: &[ParsedListing],
 ) -> rusqlite::Result<ImportedListings> {
-    tx.execute("DELETE FROM listings WHERE source = ?1", [source])?;
-    let mut insert_listing = tx.prepare(
+    let mut upsert_listing = tx.prepare(
         "INSERT INTO listings (source, handle, title, vendor, product_type, tags, body_html, seo_title, seo_description, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (source, handle) DO UPDATE SET
+            title = excluded.title, vendor = excluded.vendor, product_type = excluded.product_type,
+            tags = excluded.tags, body_html = excluded.body_html, seo_title = excluded.seo_title,
+            seo_description = excluded.seo_description, status = excluded.status
+         RETURNING id",
     )?;
     let mut insert_variant = tx.prepare(
         "INSERT INTO listing_variants (listing_id, position, sku, options, price_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -52,24 +61,39 @@ fn replace(
     let mut insert_image = tx.prepare(
         "INSERT INTO listing_images (listing_id, position, src, alt_text) VALUES (?1, ?2, ?3, ?4)",
     )?;
+    let mut insert_field = tx.prepare(
+        "INSERT INTO listing_fields (listing_id, name, text, html, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     let mut imported = ImportedListings {
         listings: 0,
         variants: 0,
         images: 0,
     };
+    let before: HashSet<i64> = tx
+        .prepare("SELECT id FROM listings WHERE source = ?1")?
+        .query_map([source], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut kept = HashSet::with_capacity(listings.len());
     for listing in listings {
-        let id = insert_listing.insert((
-            source,
-            &listing.handle,
-            &listing.title,
-            &listing.vendor,
-            &listing.product_type,
-            &listing.tags,
-            &listing.body_html,
-            &listing.seo_title,
-            &listing.seo_description,
-            &listing.status,
-        ))?;
+        let id: i64 = upsert_listing.query_row(
+            (
+                source,
+                &listing.handle,
+                &listing.title,
+                &listing.vendor,
+                &listing.product_type,
+                &listing.tags,
+                &listing.body_html,
+                &listing.seo_title,
+                &listing.seo_description,
+                &listing.status,
+            ),
+            |row| row.get(0),
+        )?;
+        kept.insert(id);
+        for table in ["listing_variants", "listing_images", "listing_fields"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE listing_id = ?1"), [id])?;
+        }
         for (position, variant) in listing.variants.iter().enumerate() {
             insert_variant.execute((
                 id,
@@ -82,9 +106,15 @@ fn replace(
         for image in &listing.images {
             insert_image.execute((id, image.position, &image.src, &image.alt_text))?;
         }
+        for (position, field) in listing.extra_fields.iter().enumerate() {
+            insert_field.execute((id, &field.name, &field.text, field.html, position as i64))?;
+        }
         imported.listings += 1;
         imported.variants += listing.variants.len() as u64;
         imported.images += listing.images.len() as u64;
+    }
+    for id in before.difference(&kept) {
+        tx.execute("DELETE FROM listings WHERE id = ?1", [id])?;
     }
     Ok(imported)
 }

@@ -35,6 +35,16 @@ pub struct ParsedListing {
     pub status: String,
     pub variants: Vec<ParsedVariant>,
     pub images: Vec<ParsedImage>,
+    /// Option names and values, text metafields: translated like the listing's own fields.
+    pub extra_fields: Vec<ExtraField>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraField {
+    /// option_name:<n>, option_value:<n>:<value>, metafield:<namespace.key>, column:<header>
+    pub name: String,
+    pub text: String,
+    pub html: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +79,33 @@ struct Columns {
     image_src: Option<Column>,
     image_position: Option<Column>,
     image_alt: Option<Column>,
+    /// Text metafields, with their `namespace.key`.
+    metafields: Vec<(Column, String)>,
+}
+
+/// The `namespace.key` of a metafield column of the 2024+ export ("Care guide
+/// (product.metafields.custom.care_guide)"), unless its namespace holds codes rather
+/// than text: Shopify's category metafields (references to its taxonomy) and the
+/// Google Shopping app's.
+pub fn text_metafield(header: &str) -> Option<&str> {
+    let key = header
+        .trim()
+        .rsplit_once("(product.metafields.")?
+        .1
+        .strip_suffix(')')?;
+    let namespace = key.split('.').next()?;
+    (!matches!(namespace, "shopify" | "mm-google-shopping")).then_some(key)
+}
+
+/// Whether a metafield's value is prose worth translating: not a number, a boolean, a
+/// URL, a reference or JSON (rich text and lists are JSON).
+fn is_prose(value: &str) -> bool {
+    let value = value.trim();
+    value.chars().any(char::is_alphabetic)
+        && !value.starts_with(['{', '['])
+        && !value.starts_with("gid://")
+        && !value.starts_with("http")
+        && !matches!(value, "true" | "false" | "TRUE" | "FALSE")
 }
 
 impl Columns {
@@ -101,6 +138,14 @@ impl Columns {
             image_src: export.optional(&["Image Src", "Product image URL"]),
             image_position: export.optional(&IMAGE_POSITION_COLUMNS),
             image_alt: export.optional(&IMAGE_ALT_COLUMNS),
+            metafields: export
+                .columns_where(|name| text_metafield(name).is_some())
+                .into_iter()
+                .filter_map(|column| {
+                    let key = text_metafield(column.name())?.to_string();
+                    Some((column, key))
+                })
+                .collect(),
         })
     }
 }
@@ -155,11 +200,13 @@ pub fn read(path: &Path) -> Result<Vec<ParsedListing>, InputError> {
                 status: cell(&record, columns.status.as_ref()).to_string(),
                 variants: Vec::new(),
                 images: Vec::new(),
+                extra_fields: product_fields(&record, &columns, &option_names),
             });
         }
         let variant = read_variant(&export, &record, &columns, &option_names)?;
         let image = read_image(&export, &record, &columns)?;
         if let Some(listing) = listings.last_mut() {
+            add_option_values(listing, &record, &columns, &option_names);
             listing.variants.extend(variant);
             if let Some(mut image) = image {
                 if image.position == 0 {
@@ -170,6 +217,61 @@ pub fn read(path: &Path) -> Result<Vec<ParsedListing>, InputError> {
         }
     }
     Ok(listings)
+}
+
+/// The option names and text metafields of a product's first row.
+fn product_fields(
+    record: &StringRecord,
+    columns: &Columns,
+    option_names: &[String; 3],
+) -> Vec<ExtraField> {
+    let options = option_names
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| !name.is_empty() && name.as_str() != "Title")
+        .map(|(n, name)| ExtraField {
+            name: format!("option_name:{}", n + 1),
+            text: name.clone(),
+            html: false,
+        });
+    let metafields = columns.metafields.iter().filter_map(|(column, key)| {
+        let value = cell(record, Some(column));
+        is_prose(value).then(|| ExtraField {
+            name: format!("metafield:{key}"),
+            text: value.to_string(),
+            html: value.starts_with('<'),
+        })
+    });
+    options.chain(metafields).collect()
+}
+
+/// Each option value a product offers, once.
+fn add_option_values(
+    listing: &mut ParsedListing,
+    record: &StringRecord,
+    columns: &Columns,
+    option_names: &[String; 3],
+) {
+    for (n, column) in columns.option_values.iter().enumerate() {
+        let value = cell(record, column.as_ref());
+        if value.is_empty() || option_names[n] == "Title" {
+            continue;
+        }
+        let name = option_value_field(n + 1, value);
+        if !listing.extra_fields.iter().any(|field| field.name == name) {
+            listing.extra_fields.push(ExtraField {
+                name,
+                text: value.to_string(),
+                html: false,
+            });
+        }
+    }
+}
+
+/// The field of option `n`'s value `value` (its text is part of the name: a value is
+/// found again by its text in the file).
+pub fn option_value_field(n: usize, value: &str) -> String {
+    format!("option_value:{n}:{value}")
 }
 
 fn read_variant(
@@ -368,6 +470,41 @@ mod tests {
         assert_eq!(mug.variants[0].options, "Colour: Sand");
         assert_eq!(mug.variants[1].sku, "KM-2");
         assert_eq!(mug.images[0].alt_text, "A sand mug");
+        assert_eq!(
+            mug.extra_fields
+                .iter()
+                .map(|field| field.name.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "option_name:1",
+                "option_value:1:Sand",
+                "option_value:1:Slate"
+            ],
+            "Shopify's colour metafield is a reference, not text"
+        );
+    }
+
+    #[test]
+    fn only_text_metafields_are_translated() {
+        assert_eq!(
+            text_metafield("Care guide (product.metafields.custom.care_guide)"),
+            Some("custom.care_guide")
+        );
+        assert_eq!(
+            text_metafield("Color (product.metafields.shopify.color-pattern)"),
+            None
+        );
+        assert_eq!(text_metafield("Title"), None);
+        assert!(is_prose("Wash cold."));
+        for code in [
+            "42",
+            "true",
+            "gid://shopify/Metaobject/1",
+            "{\"type\":\"root\"}",
+            "https://x.y",
+        ] {
+            assert!(!is_prose(code), "{code}");
+        }
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub enum TranslationError {
 /// One translatable field of a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// title, body_html, seo_title, seo_description, tags, image_alt:<position>
+    /// title, body_html, seo_title, seo_description, tags, image_alt:<position>, or one
+    /// of listing_fields' (options, metafields, mapped columns)
     pub name: String,
     pub text: String,
     pub html: bool,
@@ -87,6 +88,23 @@ pub fn fields(store: &Store, listing_id: i64) -> Result<(String, Vec<Field>), St
         text: alt,
         html: false,
     }));
+    let extra = conn
+        .prepare(
+            "SELECT name, text, html FROM listing_fields WHERE listing_id = ?1 ORDER BY position",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_map([listing_id], |row| {
+                    Ok(Field {
+                        name: row.get(0)?,
+                        text: row.get(1)?,
+                        html: row.get(2)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(|error| store.error(error))?;
+    found.extend(extra);
     found.retain(|field| !field.text.trim().is_empty());
     Ok((vendor, found))
 }

@@ -5,6 +5,7 @@ import { activeJob, overview } from "../state";
 import { componentHarness, emptyOverview, settle } from "../testing";
 import type { ListingSummary, StoredTranslation } from "../types";
 import { Listings } from "./Listings";
+import { fieldLabel } from "./ReviewPanel";
 
 const listing: ListingSummary = {
   id: 1, handle: "kumo-mug", title: "Kumo Mug", vendor: "Kumo", product_type: "Mug", status: "active",
@@ -166,5 +167,14 @@ describe("reviewing translations", () => {
     expect(byTestId("export-done")!.textContent).toBe(
       "Filled 58 translations into /shop/translations_export-translated.csv. 1 left empty: the shop's text changed since it was translated. Not translated into: es.",
     );
+  });
+
+  it("names every kind of field for the seller", () => {
+    expect(fieldLabel("seo_title")).toBe("SEO title");
+    expect(fieldLabel("image_alt:2")).toBe("Image alt text");
+    expect(fieldLabel("option_name:1")).toBe("Option 1 name");
+    expect(fieldLabel("option_value:2:Sand: light")).toBe("Option 2 value “Sand: light”");
+    expect(fieldLabel("metafield:custom.care_guide")).toBe("Metafield custom.care_guide");
+    expect(fieldLabel("column:Short text")).toBe("Short text");
   });
 });

@@ -6,6 +6,25 @@ import { dataVersion, report } from "../state";
 import type { ListingSummary, Review, StoredTranslation, Violation } from "../types";
 import { useLoad } from "../useLoad";
 
+/** A field's name for the seller: image_alt:2, option_value:1:Sand, metafield:custom.care… */
+export function fieldLabel(field: string): string {
+  const [kind, first = "", ...rest] = field.split(":");
+  switch (kind) {
+    case "image_alt":
+      return t("review.field.image_alt");
+    case "option_name":
+      return t("review.field.option_name", { n: first });
+    case "option_value":
+      return t("review.field.option_value", { n: first, value: rest.join(":") });
+    case "metafield":
+      return t("review.field.metafield", { key: [first, ...rest].join(":") });
+    case "column":
+      return [first, ...rest].join(":");
+    default:
+      return t(`review.field.${kind}` as MessageKey);
+  }
+}
+
 function ViolationNotes(props: { violations: Violation[] }) {
   return (
     <>
@@ -40,7 +59,7 @@ function FieldReview(props: { row: StoredTranslation; violations: Violation[] })
       report(error);
     }
   }
-  const fieldName = row.field.startsWith("image_alt:") ? t("review.field.image_alt") : t(`review.field.${row.field}` as MessageKey);
+  const fieldName = fieldLabel(row.field);
   return (
     <tr data-testid={`review-${row.field}`}>
       <th>
