@@ -51,8 +51,12 @@ pub struct EngineConfig {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobSpec {
     LoadDemo,
+    /// A Shopify product CSV, or with `mapping` a CSV, XLSX or JSON file of the
+    /// seller's own layout.
     ImportListings {
         path: PathBuf,
+        #[serde(default)]
+        mapping: Option<listings::table_import::Mapping>,
     },
     ImportOrders {
         path: PathBuf,
@@ -90,6 +94,13 @@ impl JobSpec {
             JobSpec::TranslateListings { .. } => "translate_listings",
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListingsFilePreview {
+    pub shopify: bool,
+    #[serde(flatten)]
+    pub table: listings::table_import::TablePreview,
 }
 
 /// The languages of the user interface.
@@ -636,6 +647,16 @@ impl Engine {
         listings::export::translated_copy(&self.store, original, locale, out).map_err(export_error)
     }
 
+    /// A product file's columns, first rows and the mapping Tradewind proposes, and
+    /// whether it is a Shopify product CSV (which needs no mapping).
+    pub fn preview_listings_file(&self, path: &Path) -> Result<ListingsFilePreview, Error> {
+        let table = listings::table_import::preview(path)?;
+        Ok(ListingsFilePreview {
+            shopify: listings::shopify_csv::is_shopify(&table.columns),
+            table,
+        })
+    }
+
     /// Fills in the shop's own translations export (Shopify admin or Translate &
     /// Adapt) with the stored translations, for the shop to import.
     pub fn fill_shopify_translations(
@@ -839,8 +860,9 @@ impl Engine {
             match spec {
                 JobSpec::LoadDemo => demo::load(&demo_dir, context)
                     .map(|loaded| format!("Loaded the demo shop: {loaded}")),
-                JobSpec::ImportListings { path } => {
-                    listings::import_shopify_products(&path, &source_name(&path), context).map(
+                JobSpec::ImportListings { path, mapping } => {
+                    let source = source_name(&path);
+                    listings::import_listings(&path, &source, mapping.as_ref(), context).map(
                         |imported| {
                             format!(
                                 "Imported {} listings ({} variants, {} images) from {}",
@@ -1168,6 +1190,7 @@ mod tests {
         };
         let import = JobSpec::ImportListings {
             path: products.clone(),
+            mapping: None,
         };
         let translate = JobSpec::TranslateListings {
             source: "en".into(),

@@ -18,6 +18,7 @@ pub mod photos;
 pub mod store;
 
 pub use engine::{
-    ComputeSettings, DeviceStatus, Engine, EngineConfig, JobSpec, Language, ModelRun, ModelStatus,
+    ComputeSettings, DeviceStatus, Engine, EngineConfig, JobSpec, Language, ListingsFilePreview,
+    ModelRun, ModelStatus,
 };
 pub use error::Error;

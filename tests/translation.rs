@@ -275,3 +275,71 @@ fn export_the_translations_as_tables(dir: &std::path::Path, data: &std::path::Pa
             .any(|row| row[1] == "body_html" && row[2] == "fr")
     );
 }
+
+#[test]
+fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_translates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fixtures, data) = fixtures_and_data(dir.path());
+    let catalogue = dir.path().join("catalogue.csv");
+    std::fs::write(
+        &catalogue,
+        "Product Name;Long Description;Brand;Retail Price;Material;Warehouse\r\n\
+         Linen Apron;<p>Washed <b>linen</b> apron.</p>;Kumo;30,00;Linen;B-12\r\n",
+    )
+    .unwrap();
+    let unmapped = tradewind(&data)
+        .args(["import", "listings"])
+        .arg(&catalogue)
+        .output()
+        .unwrap();
+    assert_eq!(unmapped.status.code(), Some(1));
+    assert!(
+        stderr(&unmapped).contains("not a Shopify product CSV")
+            && stderr(&unmapped).contains("--map"),
+        "{}",
+        stderr(&unmapped)
+    );
+    let preview = tradewind(&data)
+        .args(["import", "listings", "--preview"])
+        .arg(&catalogue)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&preview).contains("Product Name=title"),
+        "{}",
+        stdout(&preview)
+    );
+
+    let mapped = tradewind(&data)
+        .args(["import", "listings"])
+        .arg(&catalogue)
+        .args([
+            "--map",
+            "Product Name=title,Long Description=description,Brand=vendor,Retail Price=price,Material=translate",
+        ])
+        .output()
+        .unwrap();
+    assert!(mapped.status.success(), "{}", stderr(&mapped));
+    let translated = tradewind(&data)
+        .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+        .args(["translate", "--to", "de"])
+        .output()
+        .unwrap();
+    assert!(translated.status.success(), "{}", stderr(&translated));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(
+        &tradewind(&data)
+            .args(["translations", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let mut fields: Vec<&str> = rows
+        .iter()
+        .map(|row| row["field"].as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["body_html", "column:Material", "title"]);
+    let body = rows.iter().find(|row| row["field"] == "body_html").unwrap();
+    assert!(body["translated"].as_str().unwrap().contains("<b>"));
+}

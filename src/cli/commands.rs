@@ -7,6 +7,7 @@ use tradewind::files::write_atomically_with;
 use tradewind::input::{require_file, require_folder};
 use tradewind::jobs::{JobId, JobState};
 use tradewind::listings::shopify_csv;
+use tradewind::listings::table_import::{Mapping, Role};
 use tradewind::ml::archive::ArchiveKind;
 use tradewind::ml::device::DeviceChoice;
 use tradewind::ml::loaded::ModelInput;
@@ -69,9 +70,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Import(import) => {
             let spec = match import {
-                ImportCommand::Listings { file } => {
+                ImportCommand::Listings { file, map, preview } => {
                     require_file(&file)?;
-                    JobSpec::ImportListings { path: file }
+                    if preview {
+                        let engine = Engine::open(config)?;
+                        print::listings_preview(&engine.preview_listings_file(&file)?, json);
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    let mapping = if map.is_empty() {
+                        None
+                    } else {
+                        Some(parse_mapping(&map)?)
+                    };
+                    JobSpec::ImportListings {
+                        path: file,
+                        mapping,
+                    }
                 }
                 ImportCommand::Orders { file } => {
                     require_file(&file)?;
@@ -120,7 +134,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("Glossary: {entries} entries from {}", glossary.display());
             }
             if let Some(path) = &file {
-                let id = engine.create_job(&JobSpec::ImportListings { path: path.clone() })?;
+                let id = engine.create_job(&JobSpec::ImportListings {
+                    path: path.clone(),
+                    mapping: None,
+                })?;
                 let imported = run_job(&engine, id, json).await?;
                 if imported != ExitCode::SUCCESS {
                     return Ok(imported);
@@ -407,4 +424,33 @@ fn engine_choices(
         }
     }
     Ok((prefer, engines))
+}
+
+/// `--map "Name=title,Text=description"`.
+fn parse_mapping(values: &[String]) -> Result<Mapping, Error> {
+    let roles = || {
+        Role::ALL
+            .iter()
+            .map(|role| role.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    values
+        .iter()
+        .map(|value| {
+            let (column, role) = value
+                .rsplit_once('=')
+                .ok_or_else(|| Error::InvalidSetting {
+                    setting: "map",
+                    value: value.clone(),
+                    allowed: "COLUMN=ROLE".into(),
+                })?;
+            let role = Role::parse(role.trim()).ok_or_else(|| Error::InvalidSetting {
+                setting: "map",
+                value: value.clone(),
+                allowed: roles(),
+            })?;
+            Ok((column.trim().to_string(), role))
+        })
+        .collect()
 }

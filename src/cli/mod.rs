@@ -178,8 +178,18 @@ enum ExportCommand {
 
 #[derive(Debug, Subcommand)]
 enum ImportCommand {
-    /// A Shopify product CSV.
-    Listings { file: PathBuf },
+    /// A Shopify product CSV, or a CSV, XLSX or JSON file of your own layout with --map.
+    Listings {
+        file: PathBuf,
+        /// Which column is which, for a file that is not Shopify's: "Name=title,Text=description".
+        /// Roles: handle, title, description, vendor, product_type, tags, seo_title,
+        /// seo_description, sku, price, image_src, image_alt, translate, ignore.
+        #[arg(long, value_delimiter = ',', value_name = "COLUMN=ROLE")]
+        map: Vec<String>,
+        /// Only show the file's columns, first rows and the mapping Tradewind proposes.
+        #[arg(long)]
+        preview: bool,
+    },
     /// A Shopify orders export (CSV).
     Orders { file: PathBuf },
     /// A folder of product photos (JPEG, PNG).

@@ -303,6 +303,33 @@ pub fn translations(rows: &[tradewind::listings::translation::StoredTranslation]
     }
 }
 
+pub fn listings_preview(preview: &tradewind::ListingsFilePreview, as_json: bool) {
+    if as_json {
+        return json(preview);
+    }
+    let table = &preview.table;
+    println!(
+        "{}: {} rows, columns: {}",
+        table.path.display(),
+        table.rows,
+        table.columns.join(" | ")
+    );
+    for row in &table.sample {
+        println!("  {}", row.join(" | "));
+    }
+    if preview.shopify {
+        println!("A Shopify product CSV: `tradewind import listings FILE` reads it as it is.");
+        return;
+    }
+    let mapped: Vec<String> = table
+        .proposed
+        .iter()
+        .filter(|(_, role)| **role != tradewind::listings::table_import::Role::Ignore)
+        .map(|(column, role)| format!("{column}={}", role.name()))
+        .collect();
+    println!("Proposed: --map \"{}\"", mapped.join(","));
+}
+
 pub fn filled(
     report: &tradewind::listings::shopify_translations::FilledReport,
     out: &std::path::Path,

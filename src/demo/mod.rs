@@ -13,7 +13,7 @@ use crate::analytics::{ImportedOrders, import_shopify_orders};
 use crate::files::write_atomically;
 use crate::input::InputError;
 use crate::jobs::JobContext;
-use crate::listings::{ImportedListings, import_shopify_products};
+use crate::listings::{ImportedListings, import_listings};
 use crate::photos::{ImportedPhotos, import_folder};
 
 /// The `source` the demo's rows carry, so loading it again replaces only them.
@@ -113,7 +113,7 @@ fn write_if_different(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
 pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, crate::Error> {
     let files = unpack(folder)?;
     Ok(DemoLoaded {
-        listings: import_shopify_products(&files.products, SOURCE, context)?,
+        listings: import_listings(&files.products, SOURCE, None, context)?,
         orders: import_shopify_orders(&files.orders, SOURCE, context)?,
         photos: import_folder(&files.photos, SOURCE, context)?,
     })

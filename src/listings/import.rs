@@ -5,6 +5,8 @@ use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use super::shopify_csv::{self, ParsedListing};
+use super::table_import::{self, Mapping, Table};
+use crate::input::InputError;
 use crate::jobs::{JobContext, Unit};
 
 const STAGE: &str = "listings";
@@ -16,18 +18,31 @@ pub struct ImportedListings {
     pub images: u64,
 }
 
-/// Replaces the listings imported from `source` by those of a Shopify product CSV.
-/// The whole file commits as one transaction: a product file is small, and a
-/// half-imported catalogue would be worse than none.
-pub fn import_shopify_products(
+/// Replaces the listings imported from `source` by those of the file: a Shopify
+/// product CSV, or with `mapping` a file of the seller's own layout. The whole file
+/// commits as one transaction: a product file is small, and a half-imported
+/// catalogue would be worse than none.
+pub fn import_listings(
     path: &Path,
     source: &str,
+    mapping: Option<&Mapping>,
     context: &mut JobContext,
 ) -> Result<ImportedListings, crate::Error> {
     if let Some(done) = context.saved::<ImportedListings>(STAGE)? {
         return Ok(done);
     }
-    let listings = shopify_csv::read(path)?;
+    let listings = match mapping {
+        Some(mapping) => table_import::listings(&Table::read(path)?, mapping)?,
+        None => shopify_csv::read(path).map_err(|error| match error {
+            InputError::MissingColumn { path, column, .. } => InputError::Unreadable {
+                path,
+                detail: format!(
+                    "not a Shopify product CSV (it has no '{column}' column): say which column is which (the app asks; on the command line: --map \"Name=title,Text=description\")"
+                ),
+            },
+            other => other,
+        })?,
+    };
     context.begin_stage(STAGE, Unit::Items, Some(listings.len() as u64), 0);
     let store = context.store().clone();
     let mut conn = store.connect()?;

@@ -14,7 +14,8 @@ pub mod segments;
 pub mod shopify_csv;
 pub mod shopify_translations;
 pub mod table_export;
+pub mod table_import;
 pub mod translation;
 
-pub use import::{ImportedListings, import_shopify_products};
+pub use import::{ImportedListings, import_listings};
 pub use query::{ListingSummary, list};

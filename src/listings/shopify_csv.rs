@@ -150,6 +150,12 @@ impl Columns {
     }
 }
 
+/// Whether a file with these columns is a Shopify product export (legacy or 2024+).
+pub fn is_shopify(columns: &[String]) -> bool {
+    let has = |name: &str| columns.iter().any(|column| column == name);
+    has("Title") && HANDLE_COLUMNS.iter().any(|name| has(name))
+}
+
 /// Reads every product of the file, in the file's order.
 pub fn read(path: &Path) -> Result<Vec<ParsedListing>, InputError> {
     let mut export = CsvExport::open_text(path, FORMAT)?;

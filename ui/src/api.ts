@@ -14,6 +14,7 @@ import type {
   JobSpec,
   Language,
   ListingSummary,
+  ListingsFilePreview,
   ModelRun,
   ModelStatus,
   Review,
@@ -81,6 +82,7 @@ export const api = {
   /** Translates one field again by machine, replacing the seller's edit. */
   retranslateField: (listingId: number, field: string, locale: string) =>
     call<void>("retranslate_field", { listingId, field, locale }),
+  previewListingsFile: (path: string) => call<ListingsFilePreview>("preview_listings_file", { path }),
   /** Fills the shop's translations export (`shopExport`) into `out`. */
   fillShopifyTranslations: (shopExport: string, out: string) =>
     call<FilledReport>("fill_shopify_translations", { shopExport, out }),

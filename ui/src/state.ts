@@ -3,8 +3,17 @@
 
 import { signal } from "@preact/signals";
 import { api } from "./api";
-import { language } from "./i18n";
-import type { JobEvent, JobRecord, JobSpec, JobState, Language, Overview, Progress } from "./types";
+import { language, t } from "./i18n";
+import type {
+  JobEvent,
+  JobRecord,
+  JobSpec,
+  JobState,
+  Language,
+  ListingsFilePreview,
+  Overview,
+  Progress,
+} from "./types";
 
 export type ViewId = "listings" | "photos" | "analytics" | "models" | "settings";
 
@@ -98,7 +107,13 @@ export function dismissJob(): void {
   activeJob.value = null;
 }
 
-/** Asks for a file or folder, then imports it as a job. */
+/** A product file of the seller's own layout waiting for them to confirm its columns. */
+export const columnsToMap = signal<ListingsFilePreview | null>(null);
+
+/**
+ * Asks for a file or folder, then imports it as a job; a product file that is not
+ * Shopify's first goes through `columnsToMap`.
+ */
 export async function importInto(kind: "listings" | "orders" | "photos"): Promise<void> {
   try {
     if (kind === "photos") {
@@ -106,8 +121,16 @@ export async function importInto(kind: "listings" | "orders" | "photos"): Promis
       if (folder) await runJob({ kind: "import_photos", folder });
       return;
     }
-    const path = await api.pickFile("CSV", ["csv"]);
-    if (path) await runJob(kind === "listings" ? { kind: "import_listings", path } : { kind: "import_orders", path });
+    if (kind === "orders") {
+      const path = await api.pickFile("CSV", ["csv"]);
+      if (path) await runJob({ kind: "import_orders", path });
+      return;
+    }
+    const path = await api.pickFile(t("listings.fileKinds"), ["csv", "txt", "tsv", "xlsx", "json"]);
+    if (!path) return;
+    const preview = await api.previewListingsFile(path);
+    if (preview.shopify) await runJob({ kind: "import_listings", path });
+    else columnsToMap.value = preview;
   } catch (error) {
     report(error);
   }

@@ -84,7 +84,7 @@ export type JobSpec =
   | { kind: "load_demo" }
   | { kind: "import_model"; id: string; folder: string }
   | { kind: "download_model"; id: string }
-  | { kind: "import_listings"; path: string }
+  | { kind: "import_listings"; path: string; mapping?: Mapping }
   | { kind: "import_orders"; path: string }
   | { kind: "import_photos"; folder: string }
   | {
@@ -239,4 +239,36 @@ export interface Violation {
   /** A search-engine recommendation rather than a limit the marketplace enforces. */
   guidance: boolean;
   source: string;
+}
+
+/** What a column of a seller's own product file holds. */
+export type Role =
+  | "handle"
+  | "title"
+  | "description"
+  | "vendor"
+  | "product_type"
+  | "tags"
+  | "seo_title"
+  | "seo_description"
+  | "sku"
+  | "price"
+  | "image_src"
+  | "image_alt"
+  | "translate"
+  | "ignore";
+
+/** Column name → role. */
+export type Mapping = Record<string, Role>;
+
+/** A product file before import: its columns, first rows and the proposed mapping. */
+export interface ListingsFilePreview {
+  /** A Shopify product CSV, read as it is without a mapping. */
+  shopify: boolean;
+  path: string;
+  format: "csv" | "xlsx" | "json";
+  columns: string[];
+  sample: string[][];
+  rows: number;
+  proposed: Mapping;
 }

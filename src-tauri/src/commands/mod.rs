@@ -31,6 +31,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
     tauri::generate_handler![
         shop::overview,
         shop::listings,
+        shop::preview_listings_file,
         shop::photos,
         shop::orders_summary,
         jobs::jobs,

@@ -19,6 +19,15 @@ pub async fn listings(state: State<'_, AppState>) -> Result<Vec<ListingSummary>,
     Ok(state.engine()?.listings()?)
 }
 
+/// A product file's columns and proposed mapping, before importing it.
+#[tauri::command]
+pub async fn preview_listings_file(
+    state: State<'_, AppState>,
+    path: std::path::PathBuf,
+) -> Result<tradewind::ListingsFilePreview, CommandError> {
+    super::blocking(state, move |engine| engine.preview_listings_file(&path)).await
+}
+
 #[tauri::command]
 pub async fn orders_summary(state: State<'_, AppState>) -> Result<OrdersSummary, CommandError> {
     Ok(state.engine()?.orders_summary()?)

@@ -312,3 +312,29 @@ fn listings_translate_as_a_job_from_the_ui_and_a_review_is_kept() {
         "{error}"
     );
 }
+
+#[test]
+fn a_file_of_the_sellers_own_layout_is_previewed_then_imported_with_the_confirmed_mapping() {
+    let fixture = fixture();
+    let path = fixture.data.path().join("catalogue.json");
+    std::fs::write(
+        &path,
+        r#"[{"Product Name": "Linen Apron", "Text": "<p>Washed linen.</p>", "Price": 30, "Material": "Linen"}]"#,
+    )
+    .unwrap();
+    let preview = invoke(&fixture, "preview_listings_file", json!({ "path": path })).unwrap();
+    assert_eq!(preview["shopify"], false);
+    assert_eq!(
+        preview["columns"],
+        json!(["Product Name", "Text", "Price", "Material"])
+    );
+    assert_eq!(preview["proposed"]["Product Name"], "title");
+    let mapping = json!({ "Product Name": "title", "Text": "description", "Price": "price", "Material": "translate" });
+    run_job_to_end(
+        &fixture,
+        json!({ "kind": "import_listings", "path": path, "mapping": mapping }),
+    );
+    let listings = invoke(&fixture, "listings", json!({})).unwrap();
+    assert_eq!(listings[0]["title"], "Linen Apron");
+    assert_eq!(listings[0]["min_price_cents"], 3000);
+}

@@ -4,10 +4,11 @@ import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
 import { formatAmount, formatCount } from "../format";
 import { t } from "../i18n";
-import { overview } from "../state";
+import { columnsToMap, overview } from "../state";
 import type { ListingSummary, StoredTranslation } from "../types";
 import { useLoad } from "../useLoad";
 import { ExportTranslations } from "./ExportTranslations";
+import { MapColumns } from "./MapColumns";
 import { ReviewPanel } from "./ReviewPanel";
 import { TranslateForm } from "./TranslateForm";
 
@@ -46,11 +47,15 @@ export function Listings() {
   const shown = flaggedOnly
     ? listings.filter((listing) => byListing(listing.id).some((row) => row.flags.length > 0))
     : listings;
+  const mapping = columnsToMap.value && <MapColumns key={columnsToMap.value.path} preview={columnsToMap.value} />;
   if (listings.length === 0) {
     return (
-      <EmptyState title={t("listings.empty.title")} body={t("listings.empty.body")}>
-        <ImportButton kind="listings" />
-      </EmptyState>
+      <>
+        {mapping}
+        <EmptyState title={t("listings.empty.title")} body={t("listings.empty.body")}>
+          <ImportButton kind="listings" />
+        </EmptyState>
+      </>
     );
   }
   return (
@@ -66,6 +71,7 @@ export function Listings() {
         </span>
         <ImportButton kind="listings" />
       </header>
+      {mapping}
       <TranslateForm />
       {translations.length > 0 && <ExportTranslations />}
       {translations.length > 0 && (

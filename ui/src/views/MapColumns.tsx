@@ -1,0 +1,95 @@
+import { useState } from "preact/hooks";
+import { t, type MessageKey } from "../i18n";
+import { columnsToMap, runJob } from "../state";
+import type { ListingsFilePreview, Mapping, Role } from "../types";
+
+export const roles: Role[] = [
+  "title",
+  "description",
+  "handle",
+  "vendor",
+  "product_type",
+  "tags",
+  "seo_title",
+  "seo_description",
+  "sku",
+  "price",
+  "image_src",
+  "image_alt",
+  "translate",
+  "ignore",
+];
+
+/** Roles more than one column may have. */
+const shared: Role[] = ["translate", "ignore"];
+
+/** What stops the mapping from being imported, if anything. */
+export function mappingProblem(mapping: Mapping): string | null {
+  const chosen = Object.values(mapping);
+  if (!chosen.includes("title")) return t("map.needsTitle");
+  const twice = chosen.find((role, index) => !shared.includes(role) && chosen.indexOf(role) !== index);
+  return twice ? t("map.twice", { role: t(`map.role.${twice}` as MessageKey) }) : null;
+}
+
+/** The seller confirms or corrects which column of their own file is which, then imports. */
+export function MapColumns(props: { preview: ListingsFilePreview }) {
+  const { preview } = props;
+  const [mapping, setMapping] = useState<Mapping>(preview.proposed);
+  const problem = mappingProblem(mapping);
+  function start() {
+    const chosen = Object.fromEntries(Object.entries(mapping).filter(([, role]) => role !== "ignore"));
+    columnsToMap.value = null;
+    void runJob({ kind: "import_listings", path: preview.path, mapping: chosen });
+  }
+  return (
+    <section class="review" data-testid="map-columns">
+      <header class="view-header">
+        <h2>{t("map.title")}</h2>
+        <span class="note">{t("map.file", { file: preview.path, rows: preview.rows })}</span>
+      </header>
+      <table class="grid">
+        <thead>
+          <tr>
+            <th>{t("map.column")}</th>
+            <th>{t("map.sample")}</th>
+            <th>{t("map.role")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.columns.map((column, index) => (
+            <tr key={column}>
+              <th>{column}</th>
+              <td class="note">{preview.sample.map((row) => row[index] ?? "").filter(Boolean).slice(0, 2).join(" · ")}</td>
+              <td>
+                <select
+                  data-testid={`map-${column}`}
+                  value={mapping[column] ?? "ignore"}
+                  onChange={(event) => setMapping({ ...mapping, [column]: event.currentTarget.value as Role })}
+                >
+                  {roles.map((role) => (
+                    <option key={role} value={role}>
+                      {t(`map.role.${role}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {problem && (
+        <p class="note warning" data-testid="map-problem">
+          {problem}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" data-testid="map-import" disabled={problem !== null} onClick={start}>
+          {t("map.import")}
+        </button>
+        <button type="button" onClick={() => (columnsToMap.value = null)}>
+          {t("map.cancel")}
+        </button>
+      </div>
+    </section>
+  );
+}
