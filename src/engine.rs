@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -742,14 +743,22 @@ impl Engine {
         source: &str,
         target: &str,
         prefer: EngineChoice,
+        tokens: Option<Arc<std::sync::atomic::AtomicU64>>,
     ) -> Result<(String, Box<translation::ModelFn>), Error> {
         let route = self.translation_route(source, target, prefer)?;
         let label = self.route_label(&route)?;
         let engine = self.clone();
         let target = target.to_string();
         let model: Box<translation::ModelFn> = Box::new(move |texts: &[String]| {
-            Ok(engine
-                .run_route(&route, texts, &target)?
+            let translations = engine.run_route(&route, texts, &target)?;
+            if let Some(tokens) = &tokens {
+                let made: usize = translations
+                    .iter()
+                    .map(|translation| translation.tokens)
+                    .sum();
+                tokens.fetch_add(made as u64, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(translations
                 .into_iter()
                 .map(|translation| translation.text)
                 .collect())
@@ -778,7 +787,8 @@ impl Engine {
                     "there is no {locale} translation of its {field} to redo"
                 ))
             })?;
-        let (label, mut model) = self.route_model(&origin.source_lang, locale, origin.prefer)?;
+        let (label, mut model) =
+            self.route_model(&origin.source_lang, locale, origin.prefer, None)?;
         let memory = TranslationMemory::new(self.store.clone());
         let found = translation::retranslate(
             &self.store,
@@ -970,12 +980,14 @@ fn translate_listings_job(
     let mut targets = Vec::new();
     for locale in locales {
         let prefer = engines.get(locale).copied().unwrap_or(prefer);
-        let (label, model) = engine.route_model(source, locale, prefer)?;
+        let tokens = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (label, model) = engine.route_model(source, locale, prefer, Some(tokens.clone()))?;
         targets.push(translation::LocaleEngine {
             locale: locale.clone(),
             prefer,
             label,
             model,
+            tokens,
         });
     }
     let memory = TranslationMemory::new(engine.store.clone());
@@ -1383,8 +1395,25 @@ mod tests {
             "some listings were translated before the cancel"
         );
 
-        let resumed = run(&engine, job, std::sync::Arc::new(|_| {}));
+        let throughput = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let reported = throughput.clone();
+        let resumed = run(
+            &engine,
+            job,
+            std::sync::Arc::new(move |event| {
+                if let crate::jobs::JobEvent::Progress { progress, .. } = event
+                    && progress.throughput.is_some()
+                {
+                    *reported.lock().unwrap() = progress.throughput;
+                }
+            }),
+        );
         assert_eq!(resumed.state, JobState::Succeeded, "{:?}", resumed.message);
+        let last = throughput.lock().unwrap().unwrap();
+        assert!(
+            last.segments > 0 && last.tokens > 0 && last.tokens_per_second.unwrap() > 0.0,
+            "the progress reports segments and tokens/s: {last:?}"
+        );
         let stored = engine.listing_translations().unwrap();
         let mut keys: Vec<(i64, &str, &str)> = stored
             .iter()

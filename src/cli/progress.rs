@@ -59,11 +59,17 @@ fn style(unit: Unit) -> ProgressStyle {
 }
 
 fn rate_and_eta(progress: &Progress) -> String {
-    let rate = match (progress.rate_per_second, progress.unit) {
+    let mut rate = match (progress.rate_per_second, progress.unit) {
         (Some(rate), Unit::Bytes) => format!("{}/s", indicatif::HumanBytes(rate as u64)),
-        (Some(rate), Unit::Items) => format!("{rate:.0}/s"),
+        (Some(rate), Unit::Items) => format!("{rate:.1}/s"),
         (None, _) => String::new(),
     };
+    if let Some(throughput) = &progress.throughput {
+        rate.push_str(&format!(", {} segments", throughput.segments));
+        if let Some(tokens) = throughput.tokens_per_second {
+            rate.push_str(&format!(", {tokens:.0} tokens/s"));
+        }
+    }
     match progress.eta_seconds {
         Some(eta) => format!(
             "{rate}, {} left",

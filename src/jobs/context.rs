@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::progress::RateMeter;
+use super::progress::{RateMeter, Throughput};
 use super::record::now;
 use super::runner::JobObserver;
 use super::{JobError, JobEvent, JobId, Progress, Unit};
@@ -45,6 +45,7 @@ impl JobContext {
                 unit: Unit::Items,
                 rate_per_second: None,
                 eta_seconds: None,
+                throughput: None,
             },
             meter: RateMeter::new(0),
         }
@@ -80,6 +81,7 @@ impl JobContext {
             unit,
             rate_per_second: None,
             eta_seconds: None,
+            throughput: None,
         };
         self.meter = RateMeter::new(done);
         self.emit();
@@ -122,6 +124,16 @@ impl JobContext {
             return Err(JobError::Cancelled);
         }
         Ok(())
+    }
+
+    /// Notes a model job's segments and tokens made in this run of the stage; the
+    /// next report or commit sends them.
+    pub fn record_throughput(&mut self, segments: u64, tokens: u64) {
+        self.progress.throughput = Some(Throughput {
+            segments,
+            tokens,
+            tokens_per_second: self.meter.per_second(tokens),
+        });
     }
 
     /// Reports progress that is not a checkpoint (within a unit of work that restarts

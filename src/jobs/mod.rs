@@ -15,6 +15,6 @@ mod runner;
 
 pub use context::JobContext;
 pub use error::JobError;
-pub use progress::{JobEvent, Progress, Unit};
+pub use progress::{JobEvent, Progress, Throughput, Unit};
 pub use record::{JobId, JobRecord, JobState};
 pub use runner::{JobObserver, JobRunner, PreparedJob, Work};

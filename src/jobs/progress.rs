@@ -36,6 +36,17 @@ pub struct Progress {
     pub unit: Unit,
     pub rate_per_second: Option<f64>,
     pub eta_seconds: Option<f64>,
+    /// For model work: the segments done and the tokens made per second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<Throughput>,
+}
+
+/// How much a model job got through in this run of its stage.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Throughput {
+    pub segments: u64,
+    pub tokens: u64,
+    pub tokens_per_second: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,6 +77,12 @@ impl RateMeter {
             started: Instant::now(),
             done_at_start,
         }
+    }
+
+    /// `amount` (made in this run) per second so far.
+    pub(super) fn per_second(&self, amount: u64) -> Option<f64> {
+        let seconds = self.started.elapsed().as_secs_f64();
+        (seconds >= 0.05 && amount > 0).then(|| amount as f64 / seconds)
     }
 
     pub(super) fn estimate(&self, done: u64, total: Option<u64>) -> (Option<f64>, Option<f64>) {

@@ -155,6 +155,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<JobRecord, JobError>> {
             unit: Unit::parse(&unit),
             rate_per_second: None,
             eta_seconds: None,
+            throughput: None,
         },
         message: row.get(7)?,
         created_at: row.get(8)?,

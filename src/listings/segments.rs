@@ -11,7 +11,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::html::{self, HtmlError};
 use super::memory::{MemoryKey, TranslationMemory, normalise};
-use super::protect::{Protector, Span};
+use super::protect::{Masked, Protector, Span};
 use crate::ml::MlError;
 use crate::store::StoreError;
 
@@ -53,12 +53,29 @@ pub struct SegmentCounts {
 /// Translates a batch of masked sentences; same length and order out as in.
 pub type Model<'a> = dyn FnMut(&[String]) -> Result<Vec<String>, MlError> + 'a;
 
+/// Translates fields sentence by sentence through the translation memory and the
+/// model. Fields are first `prepare`d (their sentences found in the memory or queued
+/// for the model), possibly from many listings; one `flush` sends every queued
+/// sentence to the model in one batch (which sorts them by length); `render` then puts
+/// each field back together.
 pub struct SegmentTranslator<'a> {
     memory: &'a TranslationMemory,
     key: MemoryKey,
-    protector: &'a Protector,
     model: &'a mut Model<'a>,
+    /// Sentences translated (by the memory or the model), by normalised source.
+    known: HashMap<String, (String, Vec<Flag>)>,
+    /// Sentences waiting for the model: normalised source and its masked form.
+    pending: Vec<(String, Masked)>,
     pub counts: SegmentCounts,
+}
+
+/// Plain-text fields whose sentences are known or queued.
+pub struct Prepared(Vec<Vec<Part>>);
+
+/// An HTML field whose text nodes and attributes are known or queued.
+pub struct PreparedHtml {
+    source: String,
+    pieces: Prepared,
 }
 
 /// A sentence as it sits in its field: whitespace around it, and the core to translate
@@ -96,85 +113,120 @@ impl<'a> SegmentTranslator<'a> {
     pub fn new(
         memory: &'a TranslationMemory,
         key: MemoryKey,
-        protector: &'a Protector,
         model: &'a mut Model<'a>,
     ) -> SegmentTranslator<'a> {
         SegmentTranslator {
             memory,
             key,
-            protector,
             model,
+            known: HashMap::new(),
+            pending: Vec::new(),
             counts: SegmentCounts::default(),
         }
     }
 
-    /// Translates plain-text fields; one model call for all the new sentences.
-    pub fn translate(&mut self, texts: &[&str]) -> Result<Vec<FieldTranslation>, SegmentError> {
+    /// Splits plain-text fields into sentences, takes what the memory knows and queues
+    /// the rest, masked by `protector`, for the model.
+    pub fn prepare(
+        &mut self,
+        texts: &[&str],
+        protector: &Protector,
+    ) -> Result<Prepared, SegmentError> {
         let fields: Vec<Vec<Part>> = texts.iter().map(|text| parts(text)).collect();
-        let mut known: HashMap<String, (String, Vec<Flag>)> = HashMap::new();
-        let mut unknown: Vec<String> = Vec::new();
         for core in fields
             .iter()
             .flatten()
             .filter_map(|part| part.core.as_ref())
         {
             let normal = normalise(core);
-            if known.contains_key(&normal) || unknown.contains(&normal) {
+            if self.known.contains_key(&normal)
+                || self.pending.iter().any(|(queued, _)| *queued == normal)
+            {
                 continue;
             }
             match self.memory.lookup(&self.key, &normal)? {
                 Some(target) => {
                     self.counts.from_memory += 1;
-                    known.insert(normal, (target, Vec::new()));
+                    self.known.insert(normal, (target, Vec::new()));
                 }
-                None => unknown.push(normal),
+                None => {
+                    let masked = protector.mask(&normal);
+                    self.pending.push((normal, masked));
+                }
             }
         }
-        if !unknown.is_empty() {
-            let masked: Vec<_> = unknown
+        Ok(Prepared(fields))
+    }
+
+    /// As `prepare`, for an HTML field: its text nodes and readable attributes.
+    pub fn prepare_html(
+        &mut self,
+        source: &str,
+        protector: &Protector,
+    ) -> Result<PreparedHtml, SegmentError> {
+        let pieces = html::pieces(source)?;
+        let texts: Vec<&str> = pieces.iter().map(|piece| piece.text.as_str()).collect();
+        Ok(PreparedHtml {
+            source: source.to_string(),
+            pieces: self.prepare(&texts, protector)?,
+        })
+    }
+
+    /// Sends every queued sentence to the model in one call, restores what was
+    /// masked, and remembers the complete translations.
+    pub fn flush(&mut self) -> Result<(), SegmentError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let inputs: Vec<String> = pending
+            .iter()
+            .map(|(_, masked)| masked.text.clone())
+            .collect();
+        let outputs = (self.model)(&inputs)?;
+        if outputs.len() != inputs.len() {
+            return Err(SegmentError::Model(MlError::Run {
+                id: self.key.engine.clone(),
+                detail: format!(
+                    "{} translations for {} sentences",
+                    outputs.len(),
+                    inputs.len()
+                ),
+            }));
+        }
+        self.counts.from_model += pending.len();
+        let mut complete = Vec::new();
+        for ((sentence, masked), output) in pending.into_iter().zip(&outputs) {
+            let restored = masked.restore(output);
+            let mut flags: Vec<Flag> = restored
+                .missing
                 .iter()
-                .map(|sentence| self.protector.mask(sentence))
-                .collect();
-            let inputs: Vec<String> = masked.iter().map(|masked| masked.text.clone()).collect();
-            let outputs = (self.model)(&inputs)?;
-            if outputs.len() != inputs.len() {
-                return Err(SegmentError::Model(MlError::Run {
-                    id: self.key.engine.clone(),
-                    detail: format!(
-                        "{} translations for {} sentences",
-                        outputs.len(),
-                        inputs.len()
-                    ),
-                }));
-            }
-            self.counts.from_model += unknown.len();
-            let mut complete = Vec::new();
-            for ((sentence, masked), output) in unknown.iter().zip(&masked).zip(&outputs) {
-                let restored = masked.restore(output);
-                let mut flags: Vec<Flag> = restored
-                    .missing
-                    .iter()
-                    .map(|span| Flag::Missing {
-                        sentence: sentence.clone(),
-                        span: span.clone(),
-                    })
-                    .collect();
-                flags.extend(restored.repeated.iter().map(|span| Flag::Repeated {
+                .map(|span| Flag::Missing {
                     sentence: sentence.clone(),
                     span: span.clone(),
-                }));
-                if flags.is_empty() {
-                    complete.push((sentence.as_str(), restored.text.clone()));
-                }
-                known.insert(sentence.clone(), (restored.text, flags));
-            }
-            let pairs: Vec<(&str, &str)> = complete
-                .iter()
-                .map(|(source, target)| (*source, target.as_str()))
+                })
                 .collect();
-            self.memory.remember(&self.key, &pairs)?;
+            flags.extend(restored.repeated.iter().map(|span| Flag::Repeated {
+                sentence: sentence.clone(),
+                span: span.clone(),
+            }));
+            if flags.is_empty() {
+                complete.push((sentence.clone(), restored.text.clone()));
+            }
+            self.known.insert(sentence, (restored.text, flags));
         }
-        Ok(fields
+        let pairs: Vec<(&str, &str)> = complete
+            .iter()
+            .map(|(source, target)| (source.as_str(), target.as_str()))
+            .collect();
+        self.memory.remember(&self.key, &pairs)?;
+        Ok(())
+    }
+
+    /// The prepared fields put back together, once their sentences are flushed.
+    pub fn render(&self, prepared: &Prepared) -> Vec<FieldTranslation> {
+        prepared
+            .0
             .iter()
             .map(|field| {
                 let mut text = String::new();
@@ -182,7 +234,7 @@ impl<'a> SegmentTranslator<'a> {
                 for part in field {
                     text.push_str(&part.leading);
                     if let Some(core) = &part.core
-                        && let Some((target, found)) = known.get(&normalise(core))
+                        && let Some((target, found)) = self.known.get(&normalise(core))
                     {
                         text.push_str(target);
                         flags.extend(found.iter().cloned());
@@ -191,14 +243,12 @@ impl<'a> SegmentTranslator<'a> {
                 }
                 FieldTranslation { text, flags }
             })
-            .collect())
+            .collect()
     }
 
-    /// Translates an HTML field: its text nodes and readable attributes, markup kept.
-    pub fn translate_html(&mut self, source: &str) -> Result<FieldTranslation, SegmentError> {
-        let pieces = html::pieces(source)?;
-        let texts: Vec<&str> = pieces.iter().map(|piece| piece.text.as_str()).collect();
-        let translated = self.translate(&texts)?;
+    /// The prepared HTML field with its markup kept, once its sentences are flushed.
+    pub fn render_html(&self, prepared: &PreparedHtml) -> Result<FieldTranslation, SegmentError> {
+        let translated = self.render(&prepared.pieces);
         let flags = translated
             .iter()
             .flat_map(|field| field.flags.clone())
@@ -208,9 +258,31 @@ impl<'a> SegmentTranslator<'a> {
             .map(|field| Some(field.text))
             .collect();
         Ok(FieldTranslation {
-            text: html::rebuild(source, &replacements)?,
+            text: html::rebuild(&prepared.source, &replacements)?,
             flags,
         })
+    }
+
+    /// Translates plain-text fields at once: one model call for their new sentences.
+    pub fn translate(
+        &mut self,
+        texts: &[&str],
+        protector: &Protector,
+    ) -> Result<Vec<FieldTranslation>, SegmentError> {
+        let prepared = self.prepare(texts, protector)?;
+        self.flush()?;
+        Ok(self.render(&prepared))
+    }
+
+    /// Translates an HTML field at once: its text nodes and readable attributes, markup kept.
+    pub fn translate_html(
+        &mut self,
+        source: &str,
+        protector: &Protector,
+    ) -> Result<FieldTranslation, SegmentError> {
+        let prepared = self.prepare_html(source, protector)?;
+        self.flush()?;
+        self.render_html(&prepared)
     }
 }
 
@@ -259,8 +331,8 @@ mod tests {
 
         let mut sent = Vec::new();
         let mut model = shouting(&mut sent);
-        let mut translator = SegmentTranslator::new(&memory, key(1), &protector, &mut model);
-        let first = translator.translate(&fields).unwrap();
+        let mut translator = SegmentTranslator::new(&memory, key(1), &mut model);
+        let first = translator.translate(&fields, &protector).unwrap();
         assert_eq!(
             first[0].text,
             "WAXED CANVAS TOTE BY Northwind.  FITS A 15 in LAPTOP."
@@ -279,9 +351,12 @@ mod tests {
 
         let mut sent = Vec::new();
         let mut model = shouting(&mut sent);
-        let mut translator = SegmentTranslator::new(&memory, key(1), &protector, &mut model);
+        let mut translator = SegmentTranslator::new(&memory, key(1), &mut model);
         let again = translator
-            .translate(&["Waxed canvas tote by Northwind. Fits a 13 in laptop."])
+            .translate(
+                &["Waxed canvas tote by Northwind. Fits a 13 in laptop."],
+                &protector,
+            )
             .unwrap();
         assert_eq!(
             translator.counts,
@@ -301,9 +376,9 @@ mod tests {
         // A new glossary version is another memory.
         let mut sent = Vec::new();
         let mut model = shouting(&mut sent);
-        let mut translator = SegmentTranslator::new(&memory, key(2), &protector, &mut model);
+        let mut translator = SegmentTranslator::new(&memory, key(2), &mut model);
         translator
-            .translate(&["Waxed canvas tote by Northwind."])
+            .translate(&["Waxed canvas tote by Northwind."], &protector)
             .unwrap();
         assert_eq!(translator.counts.from_model, 1);
     }
@@ -319,9 +394,9 @@ mod tests {
                 .map(|text| text.replace("ZX0", "Beutel"))
                 .collect())
         };
-        let mut translator = SegmentTranslator::new(&memory, key(1), &protector, &mut forgetful);
+        let mut translator = SegmentTranslator::new(&memory, key(1), &mut forgetful);
         let field = translator
-            .translate(&["A canvas tote bag."])
+            .translate(&["A canvas tote bag."], &protector)
             .unwrap()
             .remove(0);
         assert_eq!(field.text, "A canvas Beutel.");
@@ -343,12 +418,48 @@ mod tests {
         let protector = Protector::new(&[], &[]);
         let mut sent = Vec::new();
         let mut model = shouting(&mut sent);
-        let mut translator = SegmentTranslator::new(&memory, key(1), &protector, &mut model);
+        let mut translator = SegmentTranslator::new(&memory, key(1), &mut model);
         let html = "<ul><li><strong>Canvas</strong> &amp; leather.</li></ul><img alt=\"A tote\">";
-        let field = translator.translate_html(html).unwrap();
+        let field = translator.translate_html(html, &protector).unwrap();
         assert_eq!(
             field.text,
             "<ul><li><strong>CANVAS</strong> &amp; LEATHER.</li></ul><img alt=\"A TOTE\">"
+        );
+    }
+
+    #[test]
+    fn fields_of_many_listings_go_to_the_model_in_one_batch_each_masked_by_its_own_protector() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = memory(dir.path());
+        let (kumo, atlas) = (
+            Protector::new(&["Kumo".into()], &[]),
+            Protector::new(&["Atlas".into()], &[]),
+        );
+        let mut batches = Vec::new();
+        let mut model = |batch: &[String]| -> Result<Vec<String>, MlError> {
+            batches.push(batch.to_vec());
+            Ok(batch.iter().map(|text| text.to_uppercase()).collect())
+        };
+        let mut translator = SegmentTranslator::new(&memory, key(1), &mut model);
+        let mug = translator
+            .prepare(&["A Kumo mug.", "Shared line."], &kumo)
+            .unwrap();
+        let pack = translator
+            .prepare_html("<p>An Atlas pack.</p><p>Shared line.</p>", &atlas)
+            .unwrap();
+        translator.flush().unwrap();
+        let mug = translator.render(&mug);
+        let pack = translator.render_html(&pack).unwrap();
+        assert_eq!(
+            (mug[0].text.as_str(), mug[1].text.as_str()),
+            ("A Kumo MUG.", "SHARED LINE.")
+        );
+        assert_eq!(pack.text, "<p>AN Atlas PACK.</p><p>SHARED LINE.</p>");
+        drop(translator);
+        assert_eq!(
+            batches,
+            [["A ZX0 mug.", "Shared line.", "An ZX0 pack."]],
+            "one call; a sentence shared by two listings is sent once"
         );
     }
 }

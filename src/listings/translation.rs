@@ -4,12 +4,15 @@
 //! storing anything twice. A field whose source has not changed since it was last
 //! translated, or that the seller edited or approved, is left alone.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::memory::{MemoryKey, TranslationMemory};
 use super::protect::Protector;
-use super::segments::{FieldTranslation, SegmentError, SegmentTranslator};
+use super::segments::{FieldTranslation, Prepared, PreparedHtml, SegmentError, SegmentTranslator};
 use crate::jobs::{JobContext, JobError, Unit};
 use crate::ml::route::EngineChoice;
 use crate::store::{Store, StoreError};
@@ -119,7 +122,13 @@ pub struct LocaleEngine {
     pub prefer: EngineChoice,
     pub label: String,
     pub model: Box<ModelFn>,
+    /// Tokens the model has made (it counts them), for the job's tokens/s.
+    pub tokens: Arc<AtomicU64>,
 }
+
+/// Listings whose new sentences go to the model together: enough for full batches,
+/// few enough that a cancel or a crash loses little.
+const LISTINGS_PER_BATCH: usize = 8;
 
 /// What the job asks for: from which language, into which, with which models.
 pub struct Request<'a> {
@@ -143,13 +152,23 @@ pub struct TranslatedListings {
     pub flagged: u64,
 }
 
-/// Tags are a comma-separated list: each tag is its own segment.
-fn translate_field(
+/// A field with its sentences known or queued for the model.
+enum PreparedField {
+    Plain(Prepared),
+    /// A comma-separated list: each tag is its own segment.
+    Tags(Prepared),
+    Html(PreparedHtml),
+}
+
+fn prepare_field(
     translator: &mut SegmentTranslator,
     field: &Field,
-) -> Result<FieldTranslation, SegmentError> {
+    protector: &Protector,
+) -> Result<PreparedField, SegmentError> {
     if field.html {
-        return translator.translate_html(&field.text);
+        return Ok(PreparedField::Html(
+            translator.prepare_html(&field.text, protector)?,
+        ));
     }
     if field.name == "tags" {
         let tags: Vec<&str> = field
@@ -158,17 +177,66 @@ fn translate_field(
             .map(str::trim)
             .filter(|tag| !tag.is_empty())
             .collect();
-        let translated = translator.translate(&tags)?;
-        return Ok(FieldTranslation {
-            text: translated
-                .iter()
-                .map(|tag| tag.text.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            flags: translated.into_iter().flat_map(|tag| tag.flags).collect(),
-        });
+        return Ok(PreparedField::Tags(translator.prepare(&tags, protector)?));
     }
-    Ok(translator.translate(&[field.text.as_str()])?.remove(0))
+    Ok(PreparedField::Plain(
+        translator.prepare(&[field.text.as_str()], protector)?,
+    ))
+}
+
+/// The field translated, once the translator is flushed; flagged when its source is
+/// in another language than declared.
+fn render_field(
+    translator: &SegmentTranslator,
+    field: &Field,
+    prepared: &PreparedField,
+    source_lang: &str,
+) -> Result<FieldTranslation, SegmentError> {
+    let mut translated =
+        match prepared {
+            PreparedField::Html(prepared) => translator.render_html(prepared)?,
+            PreparedField::Tags(prepared) => {
+                let tags = translator.render(prepared);
+                FieldTranslation {
+                    text: tags
+                        .iter()
+                        .map(|tag| tag.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    flags: tags.into_iter().flat_map(|tag| tag.flags).collect(),
+                }
+            }
+            PreparedField::Plain(prepared) => translator
+                .render(prepared)
+                .into_iter()
+                .next()
+                .unwrap_or(FieldTranslation {
+                    text: String::new(),
+                    flags: Vec::new(),
+                }),
+        };
+    let prose = if field.html {
+        super::html::pieces(&field.text)
+            .map(|pieces| {
+                pieces
+                    .into_iter()
+                    .map(|piece| piece.text)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    } else {
+        field.text.clone()
+    };
+    if let Some(detected) = super::language::other_than(&prose, source_lang) {
+        translated
+            .flags
+            .push(super::segments::Flag::SourceLanguage {
+                detected: detected.language,
+                confidence: detected.confidence,
+            });
+    }
+    Ok(translated)
 }
 
 /// What translations into one locale are made with.
@@ -196,38 +264,6 @@ fn locale_setup(
         made_with: format!("{engine}#glossary-{glossary_version}"),
         glossary: super::glossary::pairs(store, locale)?,
     })
-}
-
-/// A field translated, with a flag when its source is in another language than
-/// declared.
-fn translate_checked(
-    translator: &mut SegmentTranslator,
-    field: &Field,
-    source_lang: &str,
-) -> Result<FieldTranslation, SegmentError> {
-    let mut translated = translate_field(translator, field)?;
-    let prose = if field.html {
-        super::html::pieces(&field.text)
-            .map(|pieces| {
-                pieces
-                    .into_iter()
-                    .map(|piece| piece.text)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default()
-    } else {
-        field.text.clone()
-    };
-    if let Some(detected) = super::language::other_than(&prose, source_lang) {
-        translated
-            .flags
-            .push(super::segments::Flag::SourceLanguage {
-                detected: detected.language,
-                confidence: detected.confidence,
-            });
-    }
-    Ok(translated)
 }
 
 /// Stores a machine translation of a field, replacing what was there.
@@ -320,54 +356,67 @@ pub fn translate_listings(
         .map_err(|error| store.error(error))?;
     let mut outcome = TranslatedListings::default();
     for target in request.targets.iter_mut() {
-        let (locale, engine, model) = (&target.locale, &target.label, &mut target.model);
-        let stage = format!("translate:{locale}");
+        let stage = format!("translate:{}", target.locale);
         let mut checkpoint: Checkpoint = context.saved(&stage)?.unwrap_or_default();
         context.begin_stage(&stage, Unit::Items, Some(ids.len() as u64), checkpoint.done);
-        let setup = locale_setup(&store, request.source_lang, locale, engine)?;
+        let setup = locale_setup(&store, request.source_lang, &target.locale, &target.label)?;
         let origin = Origin {
             source_lang: request.source_lang.to_string(),
             prefer: target.prefer,
         };
         let resume_after = checkpoint.after_id;
-        for &id in ids.iter().filter(|&&id| id > resume_after) {
-            let (vendor, fields) = fields(&store, id)?;
-            let protector = Protector::new(&[vendor], &setup.glossary);
+        let tokens_at_start = target.tokens.load(Ordering::Relaxed);
+        let mut segments = 0u64;
+        let remaining: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|&id| id > resume_after)
+            .collect();
+        for chunk in remaining.chunks(LISTINGS_PER_BATCH) {
             let mut results = Vec::new();
             {
                 let mut translator =
-                    SegmentTranslator::new(memory, setup.key.clone(), &protector, &mut **model);
-                for field in &fields {
-                    let existing: Option<(String, String, String)> = conn
-                        .query_row(
-                            "SELECT source, status, engine FROM listing_translations WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
-                            rusqlite::params![id, field.name, locale],
-                            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                        )
-                        .optional()
-                        .map_err(|error| store.error(error))?;
-                    let keep = existing.is_some_and(|(source, status, made)| {
-                        (source == field.text && made == setup.made_with) || status != "machine"
-                    });
-                    if keep {
-                        outcome.unchanged += 1;
-                        continue;
+                    SegmentTranslator::new(memory, setup.key.clone(), &mut *target.model);
+                let mut prepared = Vec::new();
+                for &id in chunk {
+                    let (vendor, fields) = fields(&store, id)?;
+                    let protector = Protector::new(&[vendor], &setup.glossary);
+                    for field in fields {
+                        let existing: Option<(String, String, String)> = conn
+                            .query_row(
+                                "SELECT source, status, engine FROM listing_translations WHERE listing_id = ?1 AND field = ?2 AND locale = ?3",
+                                rusqlite::params![id, field.name, target.locale],
+                                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                            )
+                            .optional()
+                            .map_err(|error| store.error(error))?;
+                        let keep = existing.is_some_and(|(source, status, made)| {
+                            (source == field.text && made == setup.made_with) || status != "machine"
+                        });
+                        if keep {
+                            outcome.unchanged += 1;
+                            continue;
+                        }
+                        let ready = prepare_field(&mut translator, &field, &protector)?;
+                        prepared.push((id, field, ready));
                     }
-                    results.push((
-                        field,
-                        translate_checked(&mut translator, field, request.source_lang)?,
-                    ));
+                }
+                translator.flush()?;
+                for (id, field, ready) in &prepared {
+                    let translated = render_field(&translator, field, ready, request.source_lang)?;
+                    results.push((*id, field.clone(), translated));
                 }
                 outcome.from_memory += translator.counts.from_memory;
                 outcome.from_model += translator.counts.from_model;
+                segments += (translator.counts.from_memory + translator.counts.from_model) as u64;
             }
             let tx = conn.transaction().map_err(|error| store.error(error))?;
-            for (field, translated) in &results {
+            for (id, field, translated) in &results {
                 store_machine(
                     &tx,
-                    id,
+                    *id,
                     field,
-                    locale,
+                    &target.locale,
                     translated,
                     &setup.made_with,
                     &origin,
@@ -376,8 +425,10 @@ pub fn translate_listings(
                 outcome.fields += 1;
                 outcome.flagged += u64::from(!translated.flags.is_empty());
             }
-            checkpoint.after_id = id;
-            checkpoint.done += 1;
+            checkpoint.after_id = chunk.last().copied().unwrap_or(checkpoint.after_id);
+            checkpoint.done += chunk.len() as u64;
+            let tokens = target.tokens.load(Ordering::Relaxed) - tokens_at_start;
+            context.record_throughput(segments, tokens);
             context.commit(tx, checkpoint.done, &checkpoint)?;
         }
     }
@@ -402,8 +453,10 @@ pub fn retranslate(
     let setup = locale_setup(store, &origin.source_lang, locale, engine)?;
     let protector = Protector::new(&[vendor], &setup.glossary);
     let translated = {
-        let mut translator = SegmentTranslator::new(memory, setup.key.clone(), &protector, model);
-        translate_checked(&mut translator, field, &origin.source_lang)?
+        let mut translator = SegmentTranslator::new(memory, setup.key.clone(), model);
+        let prepared = prepare_field(&mut translator, field, &protector)?;
+        translator.flush()?;
+        render_field(&translator, field, &prepared, &origin.source_lang)?
     };
     let conn = store.connect()?;
     store_machine(

@@ -66,6 +66,19 @@ describe("the app", () => {
     });
     expect(byTestId("job-progress")!.textContent).toContain("500.0 KB / 1.0 MB");
     expect(byTestId("job-progress")!.textContent).toContain("2 s left");
+    expect(byTestId("job-progress")!.textContent).not.toContain("segments");
+    await act(async () => {
+      backend.jobEvents!({
+        type: "progress",
+        job_id: 1,
+        progress: {
+          stage: "translate:de", done: 8, total: 30, unit: "items", rate_per_second: 2, eta_seconds: 11,
+          throughput: { segments: 240, tokens: 4100, tokens_per_second: 412.4 },
+        },
+      });
+      await settle();
+    });
+    expect(byTestId("job-progress")!.textContent).toContain("8 / 30 · 2/s · 11 s left · 240 segments · 412 tokens/s");
     await act(async () => {
       backend.jobEvents!({ type: "finished", job_id: 1, state: "succeeded", message: "Loaded the demo shop" });
       await settle();

@@ -63,6 +63,8 @@ export interface Progress {
   unit: "items" | "bytes";
   rate_per_second: number | null;
   eta_seconds: number | null;
+  /** Model jobs: segments done and tokens made per second in this run. */
+  throughput?: { segments: number; tokens: number; tokens_per_second: number | null };
 }
 
 export interface JobRecord {

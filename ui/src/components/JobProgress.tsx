@@ -35,6 +35,9 @@ export function JobProgress() {
             : amount(progress, progress.done)}
           {progress.rate_per_second != null && ` · ${amount(progress, progress.rate_per_second)}/s`}
           {progress.eta_seconds != null && ` · ${t("job.left", { eta: formatDuration(progress.eta_seconds) })}`}
+          {progress.throughput && ` · ${t("job.segments", { n: formatCount(progress.throughput.segments) })}`}
+          {progress.throughput?.tokens_per_second != null &&
+            ` · ${t("job.tokensPerSecond", { n: formatCount(Math.round(progress.throughput.tokens_per_second)) })}`}
         </div>
       )}
       {!running && job.message && <div class="job-message">{job.message}</div>}
