@@ -97,6 +97,14 @@ impl JobSpec {
     }
 }
 
+/// A translated copy of the seller's product file, written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WrittenCopy {
+    pub locale: String,
+    pub path: PathBuf,
+    pub report: CopyReport,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListingsFilePreview {
     pub shopify: bool,
@@ -637,15 +645,24 @@ impl Engine {
         Ok((route, translations))
     }
 
-    /// Writes a copy of the seller's product CSV `original` with the cells translated
-    /// into `locale` in place and every other byte as it was.
+    /// Writes a copy of the seller's product file `original` with the cells translated
+    /// into `locale` in place: a Shopify CSV or another CSV with every other byte as it
+    /// was; a workbook or JSON file of the seller's own layout with every other value.
     pub fn export_translated_copy(
         &self,
         original: &Path,
         locale: &str,
         out: &Path,
     ) -> Result<CopyReport, Error> {
-        listings::export::translated_copy(&self.store, original, locale, out).map_err(export_error)
+        let source = source_name(original);
+        let file = (original, source.as_str());
+        let copied = match listings::mapping_of(&self.store, &source)? {
+            Some(mapping) => {
+                listings::table_copy::translated_copy(&self.store, file, &mapping, locale, out)
+            }
+            None => listings::export::translated_copy(&self.store, file, locale, out),
+        };
+        copied.map_err(export_error)
     }
 
     /// A product file's columns, first rows and the mapping Tradewind proposes, and
@@ -656,6 +673,47 @@ impl Engine {
             shopify: listings::shopify_csv::is_shopify(&table.columns),
             table,
         })
+    }
+
+    /// A translated copy of `original` for each of `only` (none: every language
+    /// there are translations into), written beside it (or into `folder`) as
+    /// NAME.LANG.EXT.
+    pub fn export_translated_copies(
+        &self,
+        original: &Path,
+        folder: Option<&Path>,
+        only: &[String],
+    ) -> Result<Vec<WrittenCopy>, Error> {
+        let mut locales: Vec<String> = self
+            .listing_translations()?
+            .into_iter()
+            .map(|row| row.locale)
+            .filter(|locale| only.is_empty() || only.contains(locale))
+            .collect();
+        locales.sort();
+        locales.dedup();
+        let folder = folder
+            .map(Path::to_path_buf)
+            .or_else(|| original.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let stem = original
+            .file_stem()
+            .map_or("listings".into(), |stem| stem.to_string_lossy());
+        let extension = original
+            .extension()
+            .map_or("csv".into(), |extension| extension.to_string_lossy());
+        locales
+            .into_iter()
+            .map(|locale| {
+                let path = folder.join(format!("{stem}.{locale}.{extension}"));
+                let report = self.export_translated_copy(original, &locale, &path)?;
+                Ok(WrittenCopy {
+                    locale,
+                    path,
+                    report,
+                })
+            })
+            .collect()
     }
 
     /// Fills in the shop's own translations export (Shopify admin or Translate &

@@ -19,6 +19,6 @@ pub mod store;
 
 pub use engine::{
     ComputeSettings, DeviceStatus, Engine, EngineConfig, JobSpec, Language, ListingsFilePreview,
-    ModelRun, ModelStatus,
+    ModelRun, ModelStatus, WrittenCopy,
 };
 pub use error::Error;

@@ -144,7 +144,7 @@ fn a_utf16_tab_separated_export_comes_back_in_its_own_encoding_and_separator() {
         stdout(&translated)
     );
 
-    let copy = std::fs::read(out.join("products.de.csv")).unwrap();
+    let copy = std::fs::read(out.join("products.de.txt")).unwrap();
     let copy = decode(&out, &copy).unwrap();
     assert_eq!(
         (copy.encoding, copy.delimiter),
@@ -276,20 +276,21 @@ fn export_the_translations_as_tables(dir: &std::path::Path, data: &std::path::Pa
     );
 }
 
+const OWN_MAPPING: &str = "Product Name=title,Long Description=description,Brand=vendor,Retail Price=price,Material=translate,Keywords=tags";
+
 #[test]
-fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_translates() {
+fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_comes_back_translated() {
     let dir = tempfile::tempdir().unwrap();
     let (fixtures, data) = fixtures_and_data(dir.path());
-    let catalogue = dir.path().join("catalogue.csv");
-    std::fs::write(
-        &catalogue,
-        "Product Name;Long Description;Brand;Retail Price;Material;Warehouse\r\n\
-         Linen Apron;<p>Washed <b>linen</b> apron.</p>;Kumo;30,00;Linen;B-12\r\n",
-    )
-    .unwrap();
+    let csv_file = dir.path().join("catalogue.csv");
+    let csv_text = "Product Name;Long Description;Brand;Retail Price;Material;Keywords;Warehouse\r\n\
+         Linen Apron;<p>Washed <b>linen</b> apron.</p>;Kumo;30,00;Linen;apron, kitchen;B-12\r\n\
+         \"Tea Towel\";Soft cotton towel.;Kumo;12,00;Cotton;towel;  C-3 \r\n";
+    std::fs::write(&csv_file, csv_text).unwrap();
+
     let unmapped = tradewind(&data)
         .args(["import", "listings"])
-        .arg(&catalogue)
+        .arg(&csv_file)
         .output()
         .unwrap();
     assert_eq!(unmapped.status.code(), Some(1));
@@ -301,7 +302,7 @@ fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_translates()
     );
     let preview = tradewind(&data)
         .args(["import", "listings", "--preview"])
-        .arg(&catalogue)
+        .arg(&csv_file)
         .output()
         .unwrap();
     assert!(
@@ -310,22 +311,62 @@ fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_translates()
         stdout(&preview)
     );
 
-    let mapped = tradewind(&data)
-        .args(["import", "listings"])
-        .arg(&catalogue)
-        .args([
-            "--map",
-            "Product Name=title,Long Description=description,Brand=vendor,Retail Price=price,Material=translate",
-        ])
-        .output()
+    // The same catalogue as a workbook and as JSON.
+    let xlsx_file = dir.path().join("catalogue.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let header = [
+        "Product Name",
+        "Long Description",
+        "Brand",
+        "Retail Price",
+        "Material",
+        "Keywords",
+        "Warehouse",
+    ];
+    for (column, name) in header.iter().enumerate() {
+        sheet.write_string(0, column as u16, *name).unwrap();
+    }
+    sheet.write_string(1, 0, "Linen Apron").unwrap();
+    sheet
+        .write_string(1, 1, "<p>Washed <b>linen</b> apron.</p>")
         .unwrap();
-    assert!(mapped.status.success(), "{}", stderr(&mapped));
-    let translated = tradewind(&data)
-        .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
-        .args(["translate", "--to", "de"])
-        .output()
+    sheet.write_string(1, 2, "Kumo").unwrap();
+    sheet.write_number(1, 3, 30.0).unwrap();
+    sheet.write_string(1, 4, "Linen").unwrap();
+    sheet.write_string(1, 5, "apron, kitchen").unwrap();
+    sheet.write_number(1, 6, 12.0).unwrap();
+    workbook
+        .add_worksheet()
+        .set_name("Notes")
+        .unwrap()
+        .write_string(0, 0, "keep me")
         .unwrap();
-    assert!(translated.status.success(), "{}", stderr(&translated));
+    workbook.save(&xlsx_file).unwrap();
+    let json_file = dir.path().join("catalogue.json");
+    std::fs::write(
+        &json_file,
+        r#"[{"Product Name": "Linen Apron", "Long Description": "<p>Washed <b>linen</b> apron.</p>", "Brand": "Kumo", "Retail Price": 30, "Material": "Linen", "Keywords": ["apron", "kitchen"], "Warehouse": "B-12"}]"#,
+    )
+    .unwrap();
+
+    let out = dir.path().join("out");
+    for file in [&csv_file, &xlsx_file, &json_file] {
+        let translated = tradewind(&data)
+            .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+            .arg("translate")
+            .arg(file)
+            .args(["--to", "de", "--map", OWN_MAPPING, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(translated.status.success(), "{}", stderr(&translated));
+        assert!(
+            !stdout(&translated).contains("left as they were"),
+            "{}",
+            stdout(&translated)
+        );
+    }
     let rows: Vec<serde_json::Value> = serde_json::from_slice(
         &tradewind(&data)
             .args(["translations", "--json"])
@@ -336,10 +377,79 @@ fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_translates()
     .unwrap();
     let mut fields: Vec<&str> = rows
         .iter()
+        .filter(|row| row["handle"] == "linen-apron")
         .map(|row| row["field"].as_str().unwrap())
         .collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["body_html", "column:Material", "title"]);
-    let body = rows.iter().find(|row| row["field"] == "body_html").unwrap();
-    assert!(body["translated"].as_str().unwrap().contains("<b>"));
+    fields.dedup();
+    assert_eq!(fields, ["body_html", "column:Material", "tags", "title"]);
+    let translation = |handle: &str, field: &str| {
+        rows.iter()
+            .find(|row| row["handle"] == handle && row["field"] == field)
+            .map(|row| row["translated"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(translation("linen-apron", "body_html").contains("<b>"));
+
+    // CSV: translated cells replaced, every other byte as it was.
+    let copy = std::fs::read_to_string(out.join("catalogue.de.csv")).unwrap();
+    let mut expected = csv_text.to_string();
+    for (handle, field, source) in [
+        ("linen-apron", "title", "Linen Apron"),
+        (
+            "linen-apron",
+            "body_html",
+            "<p>Washed <b>linen</b> apron.</p>",
+        ),
+        ("linen-apron", "column:Material", "Linen"),
+        ("linen-apron", "tags", "apron, kitchen"),
+        ("tea-towel", "title", "\"Tea Towel\""),
+        ("tea-towel", "body_html", "Soft cotton towel."),
+        ("tea-towel", "column:Material", "Cotton"),
+        ("tea-towel", "tags", "towel"),
+    ] {
+        let target = translation(handle, field).replace('"', "\"\"");
+        expected = expected.replacen(&format!("{source};"), &format!("\"{target}\";"), 1);
+    }
+    assert_eq!(copy, expected);
+
+    // XLSX: the same cells, typed, on every sheet; the translated ones replaced.
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(out.join("catalogue.de.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Sheet1", "Notes"]);
+    let sheet = book.worksheet_range("Sheet1").unwrap();
+    let cell = |row: usize, column: usize| sheet.get((row, column)).unwrap().clone();
+    assert_eq!(cell(1, 0).to_string(), translation("linen-apron", "title"));
+    assert_eq!(cell(1, 2).to_string(), "Kumo");
+    assert_eq!(cell(1, 3), calamine::Data::Float(30.0));
+    assert_eq!(cell(1, 6), calamine::Data::Float(12.0));
+    assert_eq!(
+        book.worksheet_range("Notes")
+            .unwrap()
+            .get((0, 0))
+            .unwrap()
+            .to_string(),
+        "keep me"
+    );
+
+    // JSON: the same array, keys in order, a list of tags still a list.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("catalogue.de.json")).unwrap()).unwrap();
+    let item = json[0].as_object().unwrap();
+    assert_eq!(
+        item.keys().collect::<Vec<_>>(),
+        header.iter().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        item["Product Name"],
+        translation("linen-apron", "title").as_str()
+    );
+    assert_eq!(
+        (&item["Retail Price"], &item["Warehouse"]),
+        (&serde_json::json!(30), &serde_json::json!("B-12"))
+    );
+    assert_eq!(
+        item["Keywords"].as_array().unwrap().len(),
+        translation("linen-apron", "tags").split(", ").count()
+    );
 }

@@ -105,6 +105,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             to,
             from,
             engine: choice,
+            map,
             out,
             marketplace,
             glossary,
@@ -134,9 +135,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("Glossary: {entries} entries from {}", glossary.display());
             }
             if let Some(path) = &file {
+                let mapping = if map.is_empty() {
+                    None
+                } else {
+                    Some(parse_mapping(&map)?)
+                };
                 let id = engine.create_job(&JobSpec::ImportListings {
                     path: path.clone(),
-                    mapping: None,
+                    mapping,
                 })?;
                 let imported = run_job(&engine, id, json).await?;
                 if imported != ExitCode::SUCCESS {
@@ -151,17 +157,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             })?;
             let translated = run_job(&engine, id, json).await?;
             if let (Some(file), Some(out), ExitCode::SUCCESS) = (&file, &out, translated) {
-                let stem = file
-                    .file_stem()
-                    .map_or("listings".into(), |stem| stem.to_string_lossy());
-                for locale in &to {
-                    let copy = out.join(format!("{stem}.{locale}.csv"));
-                    let report = engine.export_translated_copy(file, locale, &copy)?;
+                for copy in engine.export_translated_copies(file, Some(out), &to)? {
                     println!(
                         "Wrote {} ({} cells translated{})",
-                        copy.display(),
-                        report.replaced,
-                        match report.stale {
+                        copy.path.display(),
+                        copy.report.replaced,
+                        match copy.report.stale {
                             0 => String::new(),
                             stale => format!(", {stale} left as they were: the file changed since"),
                         }

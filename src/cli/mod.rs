@@ -67,8 +67,17 @@ enum Command {
         /// all), for every language or per language: --engine marian,ja=madlad.
         #[arg(long, value_delimiter = ',', default_value = "marian")]
         engine: Vec<String>,
-        /// Write here a copy of FILE per language (NAME.LANG.csv) with the translated
-        /// cells in place and every other byte as it was.
+        /// Which column of FILE is which, when it is not a Shopify product CSV (see
+        /// `import listings --map`).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "COLUMN=ROLE",
+            requires = "file"
+        )]
+        map: Vec<String>,
+        /// Write here a copy of FILE per language (NAME.LANG.EXT) with the translated
+        /// cells in place and every other cell as it was.
         #[arg(long, value_name = "DIR", requires = "file")]
         out: Option<PathBuf>,
         /// Report translations over this marketplace's length limits (amazon, ebay, etsy, shopify).

@@ -42,19 +42,26 @@ const FIELD_COLUMNS: &[(&[&str], &str)] = &[
 ];
 
 /// (handle, field) → (the source translated, the translation).
-type TranslationsByCell = HashMap<(String, String), (String, String)>;
+pub(super) type TranslationsByCell = HashMap<(String, String), (String, String)>;
 
-/// The stored translations into `locale`.
-fn translations(store: &Store, locale: &str) -> Result<TranslationsByCell, StoreError> {
+/// The stored translations into `locale`. Where listings of several files share a
+/// handle, those imported from `source` (the file being copied) win; a file that was
+/// never imported itself (a newer export of the same shop) takes any.
+pub(super) fn translations(
+    store: &Store,
+    locale: &str,
+    source: &str,
+) -> Result<TranslationsByCell, StoreError> {
     let conn = store.connect()?;
     let mut statement = conn
         .prepare(
             "SELECT l.handle, t.field, t.source, t.translated
-             FROM listing_translations t JOIN listings l ON l.id = t.listing_id WHERE t.locale = ?1",
+             FROM listing_translations t JOIN listings l ON l.id = t.listing_id WHERE t.locale = ?1
+             ORDER BY l.source = ?2, l.id",
         )
         .map_err(|error| store.error(error))?;
     statement
-        .query_map([locale], |row| {
+        .query_map((locale, source), |row| {
             Ok(((row.get(0)?, row.get(1)?), (row.get(2)?, row.get(3)?)))
         })
         .and_then(Iterator::collect)
@@ -65,7 +72,7 @@ fn translations(store: &Store, locale: &str) -> Result<TranslationsByCell, Store
 /// `locale` in place.
 pub fn translated_copy(
     store: &Store,
-    original: &Path,
+    (original, source): (&Path, &str),
     locale: &str,
     out: &Path,
 ) -> Result<CopyReport, ExportError> {
@@ -106,7 +113,7 @@ pub fn translated_copy(
         .filter_map(|n| option_column(n, "Value").map(|index| (n, index)))
         .collect();
     let alt_columns = column(&IMAGE_ALT_COLUMNS).zip(column(&IMAGE_POSITION_COLUMNS));
-    let translated = translations(store, locale)?;
+    let translated = translations(store, locale, source)?;
 
     let mut report = CopyReport::default();
     let mut replacements = Vec::new();

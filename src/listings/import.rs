@@ -1,13 +1,14 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::shopify_csv::{self, ParsedListing};
 use super::table_import::{self, Mapping, Table};
 use crate::input::InputError;
 use crate::jobs::{JobContext, Unit};
+use crate::store::{Store, StoreError};
 
 const STAGE: &str = "listings";
 
@@ -47,7 +48,9 @@ pub fn import_listings(
     let store = context.store().clone();
     let mut conn = store.connect()?;
     let tx = conn.transaction().map_err(|error| store.error(error))?;
-    let imported = replace(&tx, source, &listings).map_err(|error| store.error(error))?;
+    let imported = replace(&tx, source, &listings)
+        .and_then(|imported| remember_mapping(&tx, source, mapping).map(|()| imported))
+        .map_err(|error| store.error(error))?;
     context.commit(tx, imported.listings, &imported)?;
     Ok(imported)
 }
@@ -132,4 +135,51 @@ fn replace(
         tx.execute("DELETE FROM listings WHERE id = ?1", [id])?;
     }
     Ok(imported)
+}
+
+/// Keeps the mapping a file was read with, for writing its translated copies; a
+/// Shopify file needs none.
+fn remember_mapping(
+    tx: &Transaction<'_>,
+    source: &str,
+    mapping: Option<&Mapping>,
+) -> rusqlite::Result<()> {
+    match mapping {
+        Some(mapping) => {
+            let json = serde_json::to_string(mapping)
+                .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
+            tx.execute(
+                "INSERT INTO listing_sources (source, mapping) VALUES (?1, ?2)
+                 ON CONFLICT (source) DO UPDATE SET mapping = excluded.mapping",
+                (source, json),
+            )?;
+        }
+        None => {
+            tx.execute("DELETE FROM listing_sources WHERE source = ?1", [source])?;
+        }
+    }
+    Ok(())
+}
+
+/// The mapping the file imported as `source` was read with, if it was not Shopify's.
+pub fn mapping_of(store: &Store, source: &str) -> Result<Option<Mapping>, StoreError> {
+    let conn = store.connect()?;
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT mapping FROM listing_sources WHERE source = ?1",
+            [source],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|error| store.error(error))?;
+    json.map(|json| {
+        serde_json::from_str(&json).map_err(|error| {
+            store.error(rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                Box::new(error),
+            ))
+        })
+    })
+    .transpose()
 }

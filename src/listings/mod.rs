@@ -13,9 +13,10 @@ pub mod rules;
 pub mod segments;
 pub mod shopify_csv;
 pub mod shopify_translations;
+pub mod table_copy;
 pub mod table_export;
 pub mod table_import;
 pub mod translation;
 
-pub use import::{ImportedListings, import_listings};
+pub use import::{ImportedListings, import_listings, mapping_of};
 pub use query::{ListingSummary, list};

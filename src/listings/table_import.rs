@@ -189,10 +189,7 @@ fn read_xlsx(path: &Path) -> Result<Cells, InputError> {
         .into_iter()
         .map(|name| name.trim().to_string())
         .collect();
-    let rows = rows
-        .filter(|row| row.iter().any(|cell| !cell.trim().is_empty()))
-        .collect();
-    Ok((columns, rows))
+    Ok((columns, rows.collect()))
 }
 
 /// An array of flat objects; a list of strings (tags) becomes "a, b".
@@ -399,7 +396,26 @@ fn decimal_point(price: &str) -> String {
 
 /// The listings of `table` read through `mapping`.
 pub fn listings(table: &Table, mapping: &Mapping) -> Result<Vec<ParsedListing>, InputError> {
+    Ok(listings_by_row(table, mapping)?.0)
+}
+
+/// Which listing a row of the table belongs to, and whether it starts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowOwner {
+    pub listing: usize,
+    pub first: bool,
+    /// The position the row's image has among the listing's images.
+    pub image_position: Option<i64>,
+}
+
+/// The listings of `table` read through `mapping`, and for each row its owner (none
+/// for a blank row).
+pub fn listings_by_row(
+    table: &Table,
+    mapping: &Mapping,
+) -> Result<(Vec<ParsedListing>, Vec<Option<RowOwner>>), InputError> {
     check(table, mapping)?;
+    let mut owners = Vec::with_capacity(table.rows.len());
     let index_of = |role: Role| {
         mapping
             .iter()
@@ -422,6 +438,10 @@ pub fn listings(table: &Table, mapping: &Mapping) -> Result<Vec<ParsedListing>, 
     };
     let mut listings: Vec<ParsedListing> = Vec::new();
     for (index, row) in table.rows.iter().enumerate() {
+        if row.iter().all(|cell| cell.trim().is_empty()) {
+            owners.push(None);
+            continue;
+        }
         let invalid = |role: Role, value: &str, reason: &str| InputError::InvalidValue {
             path: table.path.clone(),
             row: table.row_number(index),
@@ -494,8 +514,14 @@ pub fn listings(table: &Table, mapping: &Mapping) -> Result<Vec<ParsedListing>, 
         };
         let sku = cell(row, Role::Sku);
         let image_src = cell(row, Role::ImageSrc);
+        let listings_len = listings.len();
         let Some(listing) = listings.last_mut() else {
             continue;
+        };
+        let mut owner = RowOwner {
+            listing: listings_len - 1,
+            first: !continues,
+            image_position: None,
         };
         if !sku.is_empty() || price_cents.is_some() {
             listing.variants.push(ParsedVariant {
@@ -505,14 +531,17 @@ pub fn listings(table: &Table, mapping: &Mapping) -> Result<Vec<ParsedListing>, 
             });
         }
         if !image_src.is_empty() {
+            let position = listing.images.len() as i64 + 1;
             listing.images.push(ParsedImage {
-                position: listing.images.len() as i64 + 1,
+                position,
                 src: image_src,
                 alt_text: cell(row, Role::ImageAlt),
             });
+            owner.image_position = Some(position);
         }
+        owners.push(Some(owner));
     }
-    Ok(listings)
+    Ok((listings, owners))
 }
 
 #[cfg(test)]

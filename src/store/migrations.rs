@@ -36,7 +36,7 @@ mod tests {
         "7050c43357a71f21de7dfe6cad53a6dc2f89d5868ceef058f847b372a8e25cae",
         "87c1866c09b50ab604eb0f15186fbb5aa06c62db4197261d868ae738f13b2525",
         "e13d61dafd9e4361a0f44e26056bbab4afb74c8bc0e9425b0d99aaac836845e3",
-        "c9faecf2bccf58b9878e54683541c6d0d7746486faba9cc1ece5e5e8e0ff0df4",
+        "dbd7246aa9aaf9431bf3a4bedb09fbf18f0a51ff875fb338a72baced5bae37f5",
     ];
 
     #[test]

@@ -24,6 +24,7 @@ import type {
   PhotoView,
   VerifiedFile,
   Violation,
+  WrittenCopy,
 } from "./types";
 
 /** A failed command: `kind` is stable for code, `message` is for the seller. */
@@ -86,6 +87,8 @@ export const api = {
   /** Fills the shop's translations export (`shopExport`) into `out`. */
   fillShopifyTranslations: (shopExport: string, out: string) =>
     call<FilledReport>("fill_shopify_translations", { shopExport, out }),
+  /** A translated copy of the seller's product file per language, beside it. */
+  exportTranslatedCopies: (original: string) => call<WrittenCopy[]>("export_translated_copies", { original }),
   /** Every translation as a table; the format follows `out`'s extension. */
   exportTranslationsTable: (out: string) => call<number>("export_translations_table", { out }),
   marketplaces: () => call<string[]>("marketplaces"),

@@ -61,6 +61,8 @@ const en = {
   "export.choose": "Choose…",
   "export.saveAs": "Save the filled copy as",
   "export.asTable": "Save as a table (XLSX, CSV, JSON)…",
+  "export.copies": "Copy my product file per language…",
+  "export.copy": "Wrote {file} ({n} cells translated, {stale} changed since and left).",
   "export.shopifyHelp":
     "In Shopify: Settings → Languages → Export (or Translate & Adapt → Export). Choose that file here; Tradewind fills in a copy for you to import back in the same place.",
   "export.shopifyFile": "Shopify translations CSV",
@@ -263,6 +265,8 @@ const zhCN: Record<MessageKey, string> = {
   "export.choose": "选择…",
   "export.saveAs": "填好的副本另存为",
   "export.asTable": "另存为表格（XLSX、CSV、JSON）…",
+  "export.copies": "按语言复制我的商品文件…",
+  "export.copy": "已写入 {file}（翻译 {n} 个单元格，{stale} 个因已更改而保留）。",
   "export.shopifyHelp":
     "在 Shopify 中：设置 → 语言 → 导出（或 Translate & Adapt → 导出）。在这里选择该文件，Tradewind 会填好一份副本，供您在同一处导入。",
   "export.shopifyFile": "Shopify 翻译 CSV",

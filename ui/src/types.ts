@@ -274,3 +274,10 @@ export interface ListingsFilePreview {
   rows: number;
   proposed: Mapping;
 }
+
+/** A translated copy of the seller's product file, written. */
+export interface WrittenCopy {
+  locale: string;
+  path: string;
+  report: { replaced: number; stale: number };
+}

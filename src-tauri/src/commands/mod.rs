@@ -51,6 +51,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         translations::retranslate_field,
         translations::fill_shopify_translations,
         translations::export_translations_table,
+        translations::export_translated_copies,
         translations::marketplaces,
         translations::marketplace_violations,
         system::doctor,

@@ -83,3 +83,15 @@ pub async fn marketplace_violations(
 ) -> Result<Vec<(StoredTranslation, Vec<Violation>)>, CommandError> {
     Ok(state.engine()?.marketplace_violations(&marketplace)?)
 }
+
+/// A translated copy of the seller's product file per language, beside it.
+#[tauri::command]
+pub async fn export_translated_copies(
+    state: State<'_, AppState>,
+    original: PathBuf,
+) -> Result<Vec<tradewind::WrittenCopy>, CommandError> {
+    blocking(state, move |engine| {
+        engine.export_translated_copies(&original, None, &[])
+    })
+    .await
+}

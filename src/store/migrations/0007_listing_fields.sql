@@ -11,3 +11,10 @@ CREATE TABLE listing_fields (
     position   INTEGER NOT NULL,
     PRIMARY KEY (listing_id, name)
 ) STRICT;
+
+-- How a file of the seller's own layout was read (the column mapping they confirmed,
+-- as JSON), so that its translated copies put each translation back in its column.
+CREATE TABLE listing_sources (
+    source  TEXT PRIMARY KEY,
+    mapping TEXT NOT NULL
+) STRICT;

@@ -45,6 +45,20 @@ export function ExportTranslations() {
       report(error);
     }
   }
+  async function copies() {
+    const original = await api.pickFile(t("listings.fileKinds"), ["csv", "txt", "tsv", "xlsx", "json"]);
+    if (!original) return;
+    try {
+      const written = await api.exportTranslatedCopies(original);
+      setDone(
+        written
+          .map((copy) => t("export.copy", { file: copy.path, n: copy.report.replaced, stale: copy.report.stale }))
+          .join(" "),
+      );
+    } catch (error) {
+      report(error);
+    }
+  }
   async function asTable() {
     const path = await api.pickSaveLocation("translations.xlsx", [
       { name: "Excel", extensions: ["xlsx"] },
@@ -88,6 +102,9 @@ export function ExportTranslations() {
         onClick={() => void fill()}
       >
         {t("export.shopify")}
+      </button>
+      <button type="button" data-testid="export-copies" onClick={() => void copies()}>
+        {t("export.copies")}
       </button>
       <button type="button" data-testid="export-table" onClick={() => void asTable()}>
         {t("export.asTable")}

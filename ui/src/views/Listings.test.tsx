@@ -34,6 +34,8 @@ const ui = componentHarness((cmd) => {
       }]]];
     case "plugin:dialog|open":
       return "/shop/translations_export.csv";
+    case "export_translated_copies":
+      return [{ locale: "de", path: "/shop/translations_export.de.csv", report: { replaced: 12, stale: 0 } }];
     case "fill_shopify_translations":
       return { filled: 58, stale: 1, untranslated: 0, other_locales: ["es"] };
     default:
@@ -176,5 +178,16 @@ describe("reviewing translations", () => {
     expect(fieldLabel("option_value:2:Sand: light")).toBe("Option 2 value “Sand: light”");
     expect(fieldLabel("metafield:custom.care_guide")).toBe("Metafield custom.care_guide");
     expect(fieldLabel("column:Short text")).toBe("Short text");
+  });
+
+  it("writes a copy of the seller's product file per language beside it", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    await act(() => byTestId("export-copies")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["export_translated_copies", { original: "/shop/translations_export.csv" }]);
+    expect(byTestId("export-done")!.textContent).toBe(
+      "Wrote /shop/translations_export.de.csv (12 cells translated, 0 changed since and left).",
+    );
   });
 });
