@@ -316,6 +316,32 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     }
     session.screenshot("listings-review-en").await;
 
+    // Shopify's SEO length guidance, shown beside the fields that break it (the
+    // fixture models write long nonsense).
+    session
+        .client
+        .find(Locator::Css(
+            "[data-testid=\"review-marketplace\"] option[value=\"shopify\"]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    session
+        .wait_text("review-violation", |text| text.contains("recommended"))
+        .await;
+    let note = session.element("review-violation").await;
+    session
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' })",
+            vec![serde_json::to_value(note).unwrap()],
+        )
+        .await
+        .unwrap();
+    session.screenshot("listings-review-limits-en").await;
+
     // Send the translations back to the shop: the demo shop's own translations export,
     // filled in with the reviewed text.
     let shop_export = data

@@ -5,7 +5,7 @@ import { activeJob, overview } from "../state";
 import { componentHarness, emptyOverview, settle } from "../testing";
 import type { ListingSummary, StoredTranslation } from "../types";
 import { Listings } from "./Listings";
-import { fieldLabel } from "./ReviewPanel";
+import { byFieldOrder, fieldLabel } from "./ReviewPanel";
 
 const listing: ListingSummary = {
   id: 1, handle: "kumo-mug", title: "Kumo Mug", vendor: "Kumo", product_type: "Mug", status: "active",
@@ -178,6 +178,9 @@ describe("reviewing translations", () => {
     expect(fieldLabel("option_value:2:Sand: light")).toBe("Option 2 value “Sand: light”");
     expect(fieldLabel("metafield:custom.care_guide")).toBe("Metafield custom.care_guide");
     expect(fieldLabel("column:Short text")).toBe("Short text");
+    const fields = ["tags", "option_value:1:Sand", "image_alt:10", "body_html", "image_alt:2", "title", "seo_title"];
+    const sorted = fields.map((field) => ({ ...rows[0], field })).sort(byFieldOrder).map((row) => row.field);
+    expect(sorted).toEqual(["title", "body_html", "seo_title", "tags", "image_alt:2", "image_alt:10", "option_value:1:Sand"]);
   });
 
   it("writes a copy of the seller's product file per language beside it", async () => {

@@ -25,6 +25,17 @@ export function fieldLabel(field: string): string {
   }
 }
 
+/** The order a seller reads a listing in: title first, codes-adjacent fields last. */
+const fieldOrder = ["title", "body_html", "seo_title", "seo_description", "tags", "image_alt", "option_name", "option_value", "metafield", "column"];
+
+export function byFieldOrder(a: StoredTranslation, b: StoredTranslation): number {
+  const rank = (row: StoredTranslation) => {
+    const index = fieldOrder.indexOf(row.field.split(":")[0]);
+    return index < 0 ? fieldOrder.length : index;
+  };
+  return rank(a) - rank(b) || a.field.localeCompare(b.field, undefined, { numeric: true });
+}
+
 function ViolationNotes(props: { violations: Violation[] }) {
   return (
     <>
@@ -114,7 +125,7 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
     }
     api.marketplaceViolations(marketplace).then(setOver, report);
   }, [marketplace, props.rows]);
-  const shown = props.rows.filter((row) => row.locale === locale);
+  const shown = props.rows.filter((row) => row.locale === locale).sort(byFieldOrder);
   const violationsOf = (row: StoredTranslation) =>
     over.find(
       ([found]) => found.listing_id === row.listing_id && found.field === row.field && found.locale === row.locale,
