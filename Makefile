@@ -24,8 +24,10 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run check
 
+# The whole workspace in every cargo call, so that dependencies are built once with one
+# set of features (selecting packages changes the features, and rebuilds candle).
 unit:
-	cargo test --workspace --exclude tradewind-e2e
+	cargo test --workspace
 
 ui-test:
 	npm --prefix ui test
@@ -33,4 +35,4 @@ ui-test:
 ## The real app under Xvfb through tauri-driver; screenshots land in <target>/e2e-shots.
 e2e:
 	cargo build -p tradewind-desktop
-	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p tradewind-e2e -- --nocapture
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture

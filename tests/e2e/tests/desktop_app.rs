@@ -9,6 +9,8 @@
 //! Needs: a display (DISPLAY, e.g. `xvfb-run -a`), `tauri-driver` (or TAURI_DRIVER),
 //! WebKitWebDriver, and the app built (`cargo build -p tradewind-desktop`; or
 //! TRADEWIND_APP). Screenshots go to TRADEWIND_E2E_SHOTS or `<target>/e2e-shots`.
+//! Ignored by default; `make e2e` runs it
+//! (`cargo test --workspace --test desktop_app -- --ignored` under `xvfb-run`).
 
 #![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
 
@@ -211,6 +213,7 @@ fn grouped(value: u64) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the built desktop app: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
 async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
