@@ -24,8 +24,9 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run check
 
-# The whole workspace in every cargo call, so that dependencies are built once with one
-# set of features (selecting packages changes the features, and rebuilds candle).
+# The whole workspace, tests included, in every cargo call, so that dependencies are built
+# once with one set of features (selecting packages or leaving out the tests' dev-dependencies
+# changes the features, and rebuilds candle or the GTK stack).
 unit:
 	cargo test --workspace
 
@@ -34,5 +35,5 @@ ui-test:
 
 ## The real app under Xvfb through tauri-driver; screenshots land in <target>/e2e-shots.
 e2e:
-	cargo build -p tradewind-desktop
+	cargo build --workspace --all-targets
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture

@@ -794,6 +794,17 @@ impl Engine {
         Ok(listings::glossary::entries(&self.store)?)
     }
 
+    /// Adds or replaces one glossary entry; translations made under the old glossary
+    /// are retranslated by the next job.
+    pub fn set_glossary_entry(&self, entry: &listings::glossary::Entry) -> Result<(), Error> {
+        listings::glossary::set(&self.store, entry).map_err(glossary_error)
+    }
+
+    /// Removes the glossary entry of `source` in `language`; returns whether there was one.
+    pub fn remove_glossary_entry(&self, source: &str, language: &str) -> Result<bool, Error> {
+        Ok(listings::glossary::remove(&self.store, source, language)?)
+    }
+
     /// The model (and its label) that translates `source` into `target` along the
     /// best route, for the translation pipeline.
     fn route_model(

@@ -20,7 +20,7 @@ pub enum GlossaryError {
     Store(#[from] StoreError),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Entry {
     pub source: String,
     pub language: String,
@@ -96,9 +96,43 @@ pub fn import(store: &Store, path: &Path) -> Result<usize, GlossaryError> {
         }
         found.push(entry);
     }
+    change(store, &found, None)?;
+    Ok(found.len())
+}
+
+/// Adds or replaces one entry (from the app's glossary editor).
+pub fn set(store: &Store, entry: &Entry) -> Result<(), GlossaryError> {
+    let entry = Entry {
+        source: entry.source.trim().to_string(),
+        language: entry.language.trim().to_lowercase(),
+        target: entry.target.trim().to_string(),
+    };
+    if entry.source.is_empty() || entry.language.is_empty() || entry.target.is_empty() {
+        return Err(InputError::Unreadable {
+            path: "glossary".into(),
+            detail: "an entry needs a source term, a language and a target term".into(),
+        }
+        .into());
+    }
+    change(store, std::slice::from_ref(&entry), None)?;
+    Ok(())
+}
+
+/// Removes the entry of `source` in `language`; returns whether there was one.
+pub fn remove(store: &Store, source: &str, language: &str) -> Result<bool, StoreError> {
+    change(store, &[], Some((source, language)))
+}
+
+/// Writes entries and removes one, bumping the version, in one transaction; returns
+/// whether the removal found its entry.
+fn change(
+    store: &Store,
+    entries: &[Entry],
+    removal: Option<(&str, &str)>,
+) -> Result<bool, StoreError> {
     let mut conn = store.connect()?;
     let transaction = conn.transaction().map_err(|error| store.error(error))?;
-    for entry in &found {
+    for entry in entries {
         transaction
             .execute(
                 "INSERT INTO glossary (source_term, locale, target_term) VALUES (?1, ?2, ?3)
@@ -107,6 +141,18 @@ pub fn import(store: &Store, path: &Path) -> Result<usize, GlossaryError> {
             )
             .map_err(|error| store.error(error))?;
     }
+    let removed = match removal {
+        Some((source, language)) => {
+            transaction
+                .execute(
+                    "DELETE FROM glossary WHERE source_term = ?1 AND locale = ?2",
+                    [source, language],
+                )
+                .map_err(|error| store.error(error))?
+                > 0
+        }
+        None => false,
+    };
     let next = version(store)? + 1;
     transaction
         .execute(
@@ -116,7 +162,7 @@ pub fn import(store: &Store, path: &Path) -> Result<usize, GlossaryError> {
         )
         .map_err(|error| store.error(error))?;
     transaction.commit().map_err(|error| store.error(error))?;
-    Ok(found.len())
+    Ok(removed)
 }
 
 /// Writes the glossary as CSV (source, language, target), atomically.
@@ -180,5 +226,38 @@ mod tests {
             2,
             "a refused file changes nothing"
         );
+    }
+
+    #[test]
+    fn an_entry_is_edited_and_removed_one_by_one_each_a_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join(DATABASE_FILE), StoreOptions::default()).unwrap();
+        let entry = |source: &str, language: &str, target: &str| Entry {
+            source: source.into(),
+            language: language.into(),
+            target: target.into(),
+        };
+        set(&store, &entry(" tote bag ", "DE", "Tragetasche")).unwrap();
+        set(&store, &entry("tote bag", "de", "Einkaufstasche")).unwrap();
+        assert_eq!(
+            entries(&store).unwrap(),
+            [entry("tote bag", "de", "Einkaufstasche")]
+        );
+        assert_eq!(version(&store).unwrap(), 2);
+        let error = set(&store, &entry("mug", "de", " "))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("needs a source term, a language and a target term"),
+            "{error}"
+        );
+        assert_eq!(
+            version(&store).unwrap(),
+            2,
+            "a refused entry changes nothing"
+        );
+        assert!(remove(&store, "tote bag", "de").unwrap());
+        assert!(!remove(&store, "tote bag", "de").unwrap());
+        assert!(entries(&store).unwrap().is_empty());
     }
 }

@@ -9,6 +9,7 @@ import type {
   DeviceStatus,
   DoctorReport,
   FilledReport,
+  GlossaryEntry,
   JobEvent,
   JobRecord,
   JobSpec,
@@ -92,6 +93,13 @@ export const api = {
   /** Every translation as a table; the format follows `out`'s extension. */
   exportTranslationsTable: (out: string) => call<number>("export_translations_table", { out }),
   marketplaces: () => call<string[]>("marketplaces"),
+  glossary: () => call<GlossaryEntry[]>("glossary"),
+  setGlossaryEntry: (entry: GlossaryEntry) => call<void>("set_glossary_entry", { entry }),
+  removeGlossaryEntry: (source: string, language: string) =>
+    call<boolean>("remove_glossary_entry", { source, language }),
+  /** Adds or replaces the entries of a CSV (source, language, target); returns how many. */
+  importGlossary: (path: string) => call<number>("import_glossary", { path }),
+  exportGlossary: (path: string) => call<number>("export_glossary", { path }),
   marketplaceViolations: (marketplace: string) =>
     call<[StoredTranslation, Violation[]][]>("marketplace_violations", { marketplace }),
   setComputeSettings: (settings: ComputeSettings) => call<ComputeSettings>("set_compute_settings", { settings }),

@@ -281,3 +281,10 @@ export interface WrittenCopy {
   path: string;
   report: { replaced: number; stale: number };
 }
+
+/** A glossary entry: how a term must read in a language. */
+export interface GlossaryEntry {
+  source: string;
+  language: string;
+  target: string;
+}

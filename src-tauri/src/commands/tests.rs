@@ -338,3 +338,37 @@ fn a_file_of_the_sellers_own_layout_is_previewed_then_imported_with_the_confirme
     assert_eq!(listings[0]["title"], "Linen Apron");
     assert_eq!(listings[0]["min_price_cents"], 3000);
 }
+
+#[test]
+fn the_glossary_is_edited_imported_and_exported_from_the_app() {
+    let fixture = fixture();
+    let entry = json!({ "source": "tote bag", "language": "de", "target": "Tragetasche" });
+    invoke(&fixture, "set_glossary_entry", json!({ "entry": entry })).unwrap();
+    assert_eq!(
+        invoke(&fixture, "glossary", json!({})).unwrap(),
+        json!([entry])
+    );
+    let empty = json!({ "source": "mug", "language": "de", "target": "" });
+    let error = invoke(&fixture, "set_glossary_entry", json!({ "entry": empty })).unwrap_err();
+    assert_eq!(error["kind"], "bad_input", "{error}");
+
+    let file = fixture.data.path().join("glossary.csv");
+    assert_eq!(
+        invoke(&fixture, "export_glossary", json!({ "path": file })).unwrap(),
+        1
+    );
+    let removed = json!({ "source": "tote bag", "language": "de" });
+    assert_eq!(
+        invoke(&fixture, "remove_glossary_entry", removed).unwrap(),
+        true
+    );
+    assert_eq!(invoke(&fixture, "glossary", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        invoke(&fixture, "import_glossary", json!({ "path": file })).unwrap(),
+        1
+    );
+    assert_eq!(
+        invoke(&fixture, "glossary", json!({})).unwrap(),
+        json!([entry])
+    );
+}

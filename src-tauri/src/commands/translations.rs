@@ -95,3 +95,44 @@ pub async fn export_translated_copies(
     })
     .await
 }
+
+#[tauri::command]
+pub async fn glossary(
+    state: State<'_, AppState>,
+) -> Result<Vec<tradewind::listings::glossary::Entry>, CommandError> {
+    Ok(state.engine()?.glossary()?)
+}
+
+#[tauri::command]
+pub async fn set_glossary_entry(
+    state: State<'_, AppState>,
+    entry: tradewind::listings::glossary::Entry,
+) -> Result<(), CommandError> {
+    Ok(state.engine()?.set_glossary_entry(&entry)?)
+}
+
+#[tauri::command]
+pub async fn remove_glossary_entry(
+    state: State<'_, AppState>,
+    source: String,
+    language: String,
+) -> Result<bool, CommandError> {
+    Ok(state.engine()?.remove_glossary_entry(&source, &language)?)
+}
+
+/// Adds or replaces the entries of a glossary CSV (source, language, target).
+#[tauri::command]
+pub async fn import_glossary(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    blocking(state, move |engine| engine.import_glossary(&path)).await
+}
+
+#[tauri::command]
+pub async fn export_glossary(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Result<usize, CommandError> {
+    blocking(state, move |engine| engine.export_glossary(&path)).await
+}

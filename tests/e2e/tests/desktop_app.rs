@@ -7,7 +7,7 @@
 //! view in each language.
 //!
 //! Needs: a display (DISPLAY, e.g. `xvfb-run -a`), `tauri-driver` (or TAURI_DRIVER),
-//! WebKitWebDriver, and the app built (`cargo build -p tradewind-desktop`; or
+//! WebKitWebDriver, and the app built (`cargo build --workspace --all-targets`; or
 //! TRADEWIND_APP). Screenshots go to TRADEWIND_E2E_SHOTS or `<target>/e2e-shots`.
 //! Ignored by default; `make e2e` runs it
 //! (`cargo test --workspace --test desktop_app -- --ignored` under `xvfb-run`).

@@ -8,6 +8,7 @@ import { columnsToMap, overview } from "../state";
 import type { ListingSummary, StoredTranslation } from "../types";
 import { useLoad } from "../useLoad";
 import { ExportTranslations } from "./ExportTranslations";
+import { Glossary } from "./Glossary";
 import { MapColumns } from "./MapColumns";
 import { ReviewPanel } from "./ReviewPanel";
 import { TranslateForm } from "./TranslateForm";
@@ -73,6 +74,7 @@ export function Listings() {
       </header>
       {mapping}
       <TranslateForm />
+      <Glossary />
       {translations.length > 0 && <ExportTranslations />}
       {translations.length > 0 && (
         <label>

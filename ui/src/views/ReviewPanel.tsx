@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
+import { CodeSelect } from "../components/CodeSelect";
 import { SafeHtml } from "../components/SafeHtml";
 import { t, type MessageKey } from "../i18n";
 import { dataVersion, report } from "../state";
@@ -134,23 +135,16 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
     <section class="review" data-testid="review-panel">
       <header class="view-header">
         <h2>{props.listing.title}</h2>
-        <select data-testid="review-locale" value={locale} onChange={(event) => setLocale(event.currentTarget.value)}>
-          {locales.map((code) => (
-            <option key={code} value={code}>
-              {code}
-            </option>
-          ))}
-        </select>
+        <CodeSelect testId="review-locale" value={locale} codes={locales} onChange={setLocale} />
         <label>
           {t("review.marketplace")}{" "}
-          <select data-testid="review-marketplace" value={marketplace} onChange={(event) => setMarketplace(event.currentTarget.value)}>
-            <option value="">{t("review.noMarketplace")}</option>
-            {marketplaces.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
+          <CodeSelect
+            testId="review-marketplace"
+            value={marketplace}
+            codes={marketplaces}
+            onChange={setMarketplace}
+            none={t("review.noMarketplace")}
+          />
         </label>
         <button type="button" onClick={props.onClose}>
           {t("review.close")}

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { CodeSelect } from "../components/CodeSelect";
 import { t } from "../i18n";
 import { activeJob, runJob } from "../state";
 import type { EngineChoice } from "../types";
@@ -37,13 +38,7 @@ export function TranslateForm() {
       <legend>{t("translate.into")}</legend>
       <label>
         {t("translate.from")}{" "}
-        <select data-testid="translate-source" value={source} onChange={(event) => setSource(event.currentTarget.value)}>
-          {sourceLanguages.map((code) => (
-            <option key={code} value={code}>
-              {code}
-            </option>
-          ))}
-        </select>
+        <CodeSelect testId="translate-source" value={source} codes={sourceLanguages} onChange={setSource} />
       </label>
       {targets.map((code) => (
         <label key={code} data-testid={`translate-${code}`}>
