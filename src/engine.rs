@@ -723,13 +723,43 @@ impl Engine {
         shop_export: &Path,
         out: &Path,
     ) -> Result<FilledReport, Error> {
-        listings::shopify_translations::fill(&self.store, shop_export, out).map_err(export_error)
+        let rules = marketplace_rules()?;
+        listings::shopify_translations::fill(&self.store, &rules, shop_export, out)
+            .map_err(export_error)
     }
 
     /// Writes every stored translation as a CSV, XLSX or JSON table (by `out`'s
-    /// extension); returns how many rows.
-    pub fn export_translations_table(&self, out: &Path) -> Result<usize, Error> {
-        listings::table_export::write(&self.listing_translations()?, out).map_err(export_error)
+    /// extension), each with the limits of `marketplace` it breaks; returns how many rows.
+    pub fn export_translations_table(
+        &self,
+        out: &Path,
+        marketplace: Option<&str>,
+    ) -> Result<usize, Error> {
+        let rows: Vec<_> = match marketplace {
+            Some(marketplace) => {
+                let over = self.marketplace_violations(marketplace)?;
+                self.listing_translations()?
+                    .into_iter()
+                    .map(|row| {
+                        let found = over
+                            .iter()
+                            .find(|(stored, _)| {
+                                (stored.listing_id, &stored.field, &stored.locale)
+                                    == (row.listing_id, &row.field, &row.locale)
+                            })
+                            .map(|(_, violations)| violations.clone())
+                            .unwrap_or_default();
+                        (row, found)
+                    })
+                    .collect()
+            }
+            None => self
+                .listing_translations()?
+                .into_iter()
+                .map(|row| (row, Vec::new()))
+                .collect(),
+        };
+        listings::table_export::write(&rows, out).map_err(export_error)
     }
 
     /// The seller's review of one translated field: their edit, or an approval.

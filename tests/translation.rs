@@ -453,3 +453,171 @@ fn a_catalogue_of_the_sellers_own_layout_imports_with_a_mapping_and_comes_back_t
         translation("linen-apron", "tags").split(", ").count()
     );
 }
+
+/// The tags and the attributes that are not text (href, src…) of an HTML description,
+/// in order: what a translation must keep.
+fn markup(html: &str) -> Vec<String> {
+    let tag = regex::Regex::new(r"<(/?[a-zA-Z0-9]+)([^>]*)>").unwrap();
+    let attribute = regex::Regex::new(r#"([a-zA-Z-]+)="([^"]*)""#).unwrap();
+    tag.captures_iter(html)
+        .map(|found| {
+            let attributes: Vec<String> = attribute
+                .captures_iter(&found[2])
+                .map(|pair| match &pair[1] {
+                    "alt" | "title" => pair[1].to_string(),
+                    _ => format!("{}={}", &pair[1], &pair[2]),
+                })
+                .collect();
+            format!("{} {}", &found[1], attributes.join(" "))
+        })
+        .collect()
+}
+
+fn is_emoji(character: char) -> bool {
+    ('\u{1F000}'..='\u{1FAFF}').contains(&character)
+        || ('\u{2600}'..='\u{27BF}').contains(&character)
+}
+
+/// The demo catalogue as Shopify's 2024+ export names its columns, with a text metafield.
+fn demo_as_2024_export() -> Vec<u8> {
+    let demo = std::str::from_utf8(tradewind::demo::PRODUCTS_CSV).unwrap();
+    let (header, rows) = demo.split_once("\r\n").unwrap();
+    let mut header = header.to_string();
+    for (legacy, current) in [
+        ("Handle", "URL handle"),
+        ("Body (HTML)", "Description"),
+        ("Variant SKU", "SKU"),
+        ("Variant Price", "Price"),
+        ("Image Src", "Product image URL"),
+        ("Image Position", "Image position"),
+        ("Image Alt Text", "Image alt text"),
+        ("SEO Title", "SEO title"),
+        ("SEO Description", "SEO description"),
+    ] {
+        header = header.replacen(&format!(",{legacy},"), &format!(",{current},"), 1);
+        header = header.replacen(
+            &format!("\u{feff}{legacy},"),
+            &format!("\u{feff}{current},"),
+            1,
+        );
+    }
+    for n in 1..=3 {
+        header = header.replace(&format!("Option{n} Name"), &format!("Option{n} name"));
+        header = header.replace(&format!("Option{n} Value"), &format!("Option{n} value"));
+    }
+    let metafield = "Care guide (product.metafields.custom.care_guide)";
+    let rows = rows.replace("\r\n", ",Hand wash cold. Dry flat 🌿\r\n");
+    format!("{header},{metafield}\r\n{rows}").into_bytes()
+}
+
+#[test]
+fn every_untranslated_cell_of_a_legacy_and_a_2024_export_comes_back_byte_for_byte() {
+    use tradewind::listings::csv_copy::records;
+    let translatable = |column: &str| {
+        matches!(
+            column,
+            "Title"
+                | "Body (HTML)"
+                | "Description"
+                | "Tags"
+                | "SEO Title"
+                | "SEO title"
+                | "SEO Description"
+                | "SEO description"
+                | "Image Alt Text"
+                | "Image alt text"
+        ) || column.starts_with("Option") && !column.ends_with("Linked To")
+            || column.contains("(product.metafields.custom.")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (fixtures, _) = fixtures_and_data(dir.path());
+    for (name, original) in [
+        ("legacy.csv", tradewind::demo::PRODUCTS_CSV.to_vec()),
+        ("current.csv", demo_as_2024_export()),
+    ] {
+        let data = dir.path().join(format!("data-{name}"));
+        let file = dir.path().join(name);
+        std::fs::write(&file, &original).unwrap();
+        let out = dir.path().join(format!("out-{name}"));
+        let translated = tradewind(&data)
+            .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+            .arg("translate")
+            .arg(&file)
+            .args(["--to", "de", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            translated.status.success(),
+            "{name}: {}",
+            stderr(&translated)
+        );
+        let stem = name.trim_end_matches(".csv");
+        let copy = std::fs::read(out.join(format!("{stem}.de.csv"))).unwrap();
+        assert!(copy.starts_with(b"\xEF\xBB\xBF"), "{name}: the BOM is kept");
+
+        let (before, after) = (records(&original, b','), records(&copy, b','));
+        assert_eq!(before.len(), after.len(), "{name}");
+        let header: Vec<String> = before[0]
+            .values
+            .iter()
+            .map(|value| value.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let mut changed_columns = std::collections::BTreeSet::new();
+        for (old, new) in before.iter().zip(&after) {
+            assert_eq!(old.cells.len(), new.cells.len(), "{name}");
+            for (index, column) in header.iter().enumerate() {
+                let (old_bytes, new_bytes) = (
+                    &original[old.cells[index].clone()],
+                    &copy[new.cells[index].clone()],
+                );
+                if old_bytes == new_bytes {
+                    continue;
+                }
+                assert!(translatable(column), "{name}: '{column}' changed");
+                changed_columns.insert(column.clone());
+                let (source, target) = (&old.values[index], &new.values[index]);
+                assert_eq!(
+                    markup(source),
+                    markup(target),
+                    "{name}: markup of '{column}'"
+                );
+                for emoji in source.chars().filter(|character| is_emoji(*character)) {
+                    assert!(target.contains(emoji), "{name}: {emoji} lost in '{column}'");
+                }
+            }
+        }
+        let expected: &[&str] = if name == "legacy.csv" {
+            &[
+                "Title",
+                "Body (HTML)",
+                "Tags",
+                "SEO Title",
+                "SEO Description",
+                "Image Alt Text",
+                "Option1 Name",
+                "Option1 Value",
+            ]
+        } else {
+            &[
+                "Title",
+                "Description",
+                "Tags",
+                "SEO title",
+                "SEO description",
+                "Image alt text",
+                "Option1 name",
+                "Option1 value",
+                "Care guide (product.metafields.custom.care_guide)",
+            ]
+        };
+        for column in expected {
+            assert!(
+                changed_columns.contains(*column),
+                "{name}: nothing translated in '{column}'"
+            );
+        }
+        let crlf = |bytes: &[u8]| bytes.windows(2).filter(|pair| pair == b"\r\n").count();
+        assert_eq!(crlf(&original), crlf(&copy), "{name}: line ends kept");
+    }
+}

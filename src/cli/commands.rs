@@ -212,9 +212,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             print::filled(&report, &out, json);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export(ExportCommand::Table { out }) => {
+        Command::Export(ExportCommand::Table { out, marketplace }) => {
             let engine = Engine::open(config)?;
-            let rows = engine.export_translations_table(&out)?;
+            let rows = engine.export_translations_table(&out, marketplace.as_deref())?;
             println!("Wrote {rows} translations to {}.", out.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -182,6 +182,9 @@ enum ExportCommand {
         /// FILE.csv, FILE.xlsx or FILE.json.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Add the limits of this marketplace each translation breaks (amazon, ebay, etsy, shopify).
+        #[arg(long)]
+        marketplace: Option<String>,
     },
 }
 

@@ -355,6 +355,12 @@ pub fn filled(
             report.untranslated
         );
     }
+    if report.over_limits > 0 {
+        println!(
+            "{} filled translations are over Shopify's length limits or guidance: `tradewind translations --marketplace shopify` lists them.",
+            report.over_limits
+        );
+    }
     if !report.other_locales.is_empty() {
         println!("Not translated into: {}.", report.other_locales.join(", "));
     }

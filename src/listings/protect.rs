@@ -47,7 +47,8 @@ pub struct Masked {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Restored {
     pub text: String,
-    /// Spans whose placeholder the model dropped; the text lacks them.
+    /// Spans whose placeholder the model dropped; they were put back at the end of
+    /// the sentence, where a reviewer should check them.
     pub missing: Vec<Span>,
     /// Placeholders the model repeated; each extra copy was removed.
     pub repeated: Vec<Span>,
@@ -179,6 +180,31 @@ impl Protector {
     }
 }
 
+/// Spans the model dropped, put back at the end of the sentence (before its closing
+/// punctuation) rather than lost: a brand, a size or an emoji in the wrong place is
+/// for the reviewer to move; one that is gone is easily missed.
+fn put_back(text: &str, missing: &[Span]) -> String {
+    if missing.is_empty() {
+        return text.to_string();
+    }
+    let body = text.trim_end();
+    let ending = body.len()
+        - body
+            .trim_end_matches(['.', '!', '?', '。', '！', '？', '…'])
+            .len();
+    let (sentence, punctuation) = body.split_at(body.len() - ending);
+    let mut restored = sentence.trim_end().to_string();
+    for span in missing {
+        if !restored.is_empty() {
+            restored.push(' ');
+        }
+        restored.push_str(&span.replacement);
+    }
+    restored.push_str(punctuation);
+    restored.push_str(&text[body.len()..]);
+    restored
+}
+
 impl Masked {
     /// Puts every span back into `translated`, and reports any the model dropped or
     /// repeated.
@@ -210,13 +236,14 @@ impl Masked {
             last = whole.end();
         }
         text.push_str(&translated[last..]);
-        let missing = self
+        let missing: Vec<Span> = self
             .spans
             .iter()
             .zip(&seen)
             .filter(|(_, count)| **count == 0)
             .map(|(span, _)| span.clone())
             .collect();
+        let text = put_back(&text, &missing);
         Restored {
             text,
             missing,
@@ -316,12 +343,17 @@ mod tests {
     fn placeholders_the_model_drops_or_repeats_are_reported_not_hidden() {
         let masked = protector().mask("Northwind mug, 350 ml");
         let restored = masked.restore("Becher ZX1 ZX1");
-        assert_eq!(restored.text, "Becher 350 ml ");
+        assert_eq!(
+            restored.text, "Becher 350 ml Northwind ",
+            "put back, not lost"
+        );
         assert_eq!(restored.missing.len(), 1);
         assert_eq!(restored.missing[0].original, "Northwind");
         assert_eq!(restored.repeated.len(), 1);
         assert!(!restored.is_complete());
         // A number the model made up that no span has is left as the model wrote it.
         assert_eq!(masked.restore("ZX0 ZX1 ZX7").text, "Northwind 350 ml ZX7");
+        let emoji = protector().mask("A gift for you 🎁.");
+        assert_eq!(emoji.restore("Ein Geschenk.").text, "Ein Geschenk 🎁.");
     }
 }

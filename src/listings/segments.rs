@@ -29,7 +29,8 @@ pub enum SegmentError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Flag {
-    /// The model dropped a protected span (or a glossary term): it is missing.
+    /// The model dropped a protected span (or a glossary term): it was put back at the
+    /// end of the sentence, for the reviewer to place.
     Missing { sentence: String, span: Span },
     /// The model repeated a protected span; the copy was removed.
     Repeated { sentence: String, span: Span },
@@ -399,7 +400,10 @@ mod tests {
             .translate(&["A canvas tote bag."], &protector)
             .unwrap()
             .remove(0);
-        assert_eq!(field.text, "A canvas Beutel.");
+        assert_eq!(
+            field.text, "A canvas Beutel Tragetasche.",
+            "put back for the reviewer"
+        );
         let [Flag::Missing { span, sentence }] = field.flags.as_slice() else {
             panic!("{:?}", field.flags);
         };

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::csv_copy::{CsvCopy, RawRecord};
 use super::export::ExportError;
+use super::rules::{Rule, check};
 use super::translation::StoredTranslation;
 use crate::input::InputError;
 use crate::store::Store;
@@ -34,6 +35,9 @@ pub struct FilledReport {
     pub untranslated: u64,
     /// Locales of the file Tradewind has no translations into at all.
     pub other_locales: Vec<String>,
+    /// Filled rows over Shopify's length limits or guidance (SEO title 70 characters,
+    /// SEO description 320): worth a look before importing.
+    pub over_limits: u64,
 }
 
 /// The file's Field of a product row, as Tradewind names the listing's field.
@@ -154,7 +158,12 @@ enum Outcome {
 
 /// Writes to `out` (atomically) the shop's translations export `shop_export` with the
 /// translated content of every row Tradewind has a translation for.
-pub fn fill(store: &Store, shop_export: &Path, out: &Path) -> Result<FilledReport, ExportError> {
+pub fn fill(
+    store: &Store,
+    rules: &[Rule],
+    shop_export: &Path,
+    out: &Path,
+) -> Result<FilledReport, ExportError> {
     let file = CsvCopy::read(shop_export)?;
     let rows = &file.rows;
     let columns = Columns::find(shop_export, &file.header)?;
@@ -195,6 +204,12 @@ pub fn fill(store: &Store, shop_export: &Path, out: &Path) -> Result<FilledRepor
         let outcome = outcome(&lookup, &handles, &columns, row, locale, value);
         match outcome {
             Outcome::Filled(text) => {
+                let field = value(row, columns.field);
+                let ours = product_field(&field)
+                    .or_else(|| field_kind(&value(row, columns.resource), &field));
+                if ours.is_some_and(|ours| !check(rules, "shopify", ours, &text).is_empty()) {
+                    report.over_limits += 1;
+                }
                 let Some(cell) = row.cells.get(columns.translated_content) else {
                     return Err(InputError::Malformed {
                         path: shop_export.to_path_buf(),

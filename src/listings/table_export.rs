@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::export::ExportError;
+use super::rules::Violation;
 use super::translation::StoredTranslation;
 use crate::input::InputError;
 
@@ -35,7 +36,7 @@ impl TableFormat {
     }
 }
 
-const HEADER: [&str; 7] = [
+const HEADER: [&str; 8] = [
     "Handle",
     "Field",
     "Language",
@@ -43,6 +44,7 @@ const HEADER: [&str; 7] = [
     "Source",
     "Translation",
     "Flags",
+    "Over limits",
 ];
 
 #[derive(Serialize)]
@@ -54,6 +56,7 @@ struct Row<'a> {
     source: &'a str,
     translated: &'a str,
     flags: &'a serde_json::Value,
+    over_limits: &'a [Violation],
 }
 
 /// The flags as JSON (what is missing, repeated, in another language); empty when none.
@@ -65,7 +68,21 @@ fn flags_text(flags: &serde_json::Value) -> String {
     }
 }
 
-fn cells(row: &StoredTranslation) -> [String; 7] {
+/// "80 characters on ebay (93 characters)", one per limit broken.
+fn limits_text(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|violation| {
+            format!(
+                "{} on {} ({})",
+                violation.limit, violation.marketplace, violation.actual
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn cells((row, violations): &(StoredTranslation, Vec<Violation>)) -> [String; 8] {
     [
         row.handle.clone(),
         row.field.clone(),
@@ -74,11 +91,16 @@ fn cells(row: &StoredTranslation) -> [String; 7] {
         row.source.clone(),
         row.translated.clone(),
         flags_text(&row.flags),
+        limits_text(violations),
     ]
 }
 
-/// Writes `rows` to `path` (atomically) in the format its extension names.
-pub fn write(rows: &[StoredTranslation], path: &Path) -> Result<usize, ExportError> {
+/// Writes `rows`, each with the marketplace limits it breaks, to `path` (atomically)
+/// in the format its extension names.
+pub fn write(
+    rows: &[(StoredTranslation, Vec<Violation>)],
+    path: &Path,
+) -> Result<usize, ExportError> {
     let bytes = match TableFormat::of(path)? {
         TableFormat::Csv => csv_bytes(rows).map_err(|error| InputError::Write {
             path: path.to_path_buf(),
@@ -91,7 +113,7 @@ pub fn write(rows: &[StoredTranslation], path: &Path) -> Result<usize, ExportErr
         TableFormat::Json => {
             let rows: Vec<Row<'_>> = rows
                 .iter()
-                .map(|row| Row {
+                .map(|(row, violations)| Row {
                     handle: &row.handle,
                     field: &row.field,
                     locale: &row.locale,
@@ -99,6 +121,7 @@ pub fn write(rows: &[StoredTranslation], path: &Path) -> Result<usize, ExportErr
                     source: &row.source,
                     translated: &row.translated,
                     flags: &row.flags,
+                    over_limits: violations,
                 })
                 .collect();
             serde_json::to_vec_pretty(&rows).map_err(|error| InputError::Write {
@@ -112,7 +135,7 @@ pub fn write(rows: &[StoredTranslation], path: &Path) -> Result<usize, ExportErr
 }
 
 /// UTF-8 with a byte-order mark, so that Excel opens accents and CJK right.
-fn csv_bytes(rows: &[StoredTranslation]) -> Result<Vec<u8>, csv::Error> {
+fn csv_bytes(rows: &[(StoredTranslation, Vec<Violation>)]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(HEADER)?;
     for row in rows {
@@ -123,7 +146,9 @@ fn csv_bytes(rows: &[StoredTranslation]) -> Result<Vec<u8>, csv::Error> {
         .map_err(|error| csv::Error::from(error.into_error()))
 }
 
-fn xlsx_bytes(rows: &[StoredTranslation]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx_bytes(
+    rows: &[(StoredTranslation, Vec<Violation>)],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Translations")?;
@@ -145,17 +170,29 @@ mod tests {
     use super::*;
     use calamine::Reader;
 
-    fn sample() -> Vec<StoredTranslation> {
-        vec![StoredTranslation {
-            listing_id: 1,
-            handle: "kumo-mug".into(),
+    fn sample() -> Vec<(StoredTranslation, Vec<Violation>)> {
+        let title_limit = Violation {
+            marketplace: "ebay".into(),
             field: "body_html".into(),
-            locale: "de".into(),
-            source: "<p>Mug, \"tea\" &amp; more</p>".into(),
-            translated: "<p>Becher, „Tee“ &amp; mehr</p>".into(),
-            status: "edited".into(),
-            flags: serde_json::json!([{"missing": "KSM-1"}]),
-        }]
+            text: String::new(),
+            limit: "80 characters".into(),
+            actual: "93 characters".into(),
+            guidance: false,
+            source: String::new(),
+        };
+        vec![(
+            StoredTranslation {
+                listing_id: 1,
+                handle: "kumo-mug".into(),
+                field: "body_html".into(),
+                locale: "de".into(),
+                source: "<p>Mug, \"tea\" &amp; more</p>".into(),
+                translated: "<p>Becher, „Tee“ &amp; mehr</p>".into(),
+                status: "edited".into(),
+                flags: serde_json::json!([{"missing": "KSM-1"}]),
+            },
+            vec![title_limit],
+        )]
     }
 
     #[test]
@@ -182,14 +219,19 @@ mod tests {
         assert_eq!(range.get_value((0, 5)).unwrap().to_string(), "Translation");
         assert_eq!(
             range.get_value((1, 5)).unwrap().to_string(),
-            rows[0].translated
+            rows[0].0.translated
+        );
+        assert_eq!(
+            range.get_value((1, 7)).unwrap().to_string(),
+            "80 characters on ebay (93 characters)"
         );
 
         let json_path = dir.path().join("t.json");
         write(&rows, &json_path).unwrap();
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
-        assert_eq!(json[0]["translated"], rows[0].translated.as_str());
+        assert_eq!(json[0]["translated"], rows[0].0.translated.as_str());
+        assert_eq!(json[0]["over_limits"][0]["limit"], "80 characters");
         assert_eq!(json[0]["flags"][0]["missing"], "KSM-1");
     }
 

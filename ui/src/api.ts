@@ -91,7 +91,8 @@ export const api = {
   /** A translated copy of the seller's product file per language, beside it. */
   exportTranslatedCopies: (original: string) => call<WrittenCopy[]>("export_translated_copies", { original }),
   /** Every translation as a table; the format follows `out`'s extension. */
-  exportTranslationsTable: (out: string) => call<number>("export_translations_table", { out }),
+  exportTranslationsTable: (out: string, marketplace: string | null) =>
+    call<number>("export_translations_table", { out, marketplace }),
   marketplaces: () => call<string[]>("marketplaces"),
   glossary: () => call<GlossaryEntry[]>("glossary"),
   setGlossaryEntry: (entry: GlossaryEntry) => call<void>("set_glossary_entry", { entry }),

@@ -74,6 +74,7 @@ const en = {
   "export.saveAs": "Save the filled copy as",
   "export.asTable": "Save as a table (XLSX, CSV, JSON)…",
   "export.copies": "Copy my product file per language…",
+  "export.tableLimits": "with the limits of",
   "export.copy": "Wrote {file} ({n} cells translated, {stale} changed since and left).",
   "export.shopifyHelp":
     "In Shopify: Settings → Languages → Export (or Translate & Adapt → Export). Choose that file here; Tradewind fills in a copy for you to import back in the same place.",
@@ -81,6 +82,7 @@ const en = {
   "export.filled": "Filled {n} translations into {file}.",
   "export.stale": "{n} left empty: the shop's text changed since it was translated.",
   "export.untranslated": "{n} left empty: not translated yet.",
+  "export.overLimits": "{n} over Shopify's length limits or guidance (see the review's limits).",
   "export.otherLocales": "Not translated into: {locales}.",
   "export.table": "Saved {n} translations to {file}.",
   "review.marketplace": "Check limits of",
@@ -289,6 +291,7 @@ const zhCN: Record<MessageKey, string> = {
   "export.saveAs": "填好的副本另存为",
   "export.asTable": "另存为表格（XLSX、CSV、JSON）…",
   "export.copies": "按语言复制我的商品文件…",
+  "export.tableLimits": "并附上长度限制：",
   "export.copy": "已写入 {file}（翻译 {n} 个单元格，{stale} 个因已更改而保留）。",
   "export.shopifyHelp":
     "在 Shopify 中：设置 → 语言 → 导出（或 Translate & Adapt → 导出）。在这里选择该文件，Tradewind 会填好一份副本，供您在同一处导入。",
@@ -296,6 +299,7 @@ const zhCN: Record<MessageKey, string> = {
   "export.filled": "已将 {n} 条翻译填入 {file}。",
   "export.stale": "{n} 条留空：店铺中的原文在翻译后已更改。",
   "export.untranslated": "{n} 条留空：尚未翻译。",
+  "export.overLimits": "{n} 条超出 Shopify 的长度限制或建议（见审阅中的限制）。",
   "export.otherLocales": "未翻译的语言：{locales}。",
   "export.table": "已将 {n} 条翻译保存到 {file}。",
   "review.marketplace": "检查长度限制：",

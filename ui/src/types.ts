@@ -228,6 +228,8 @@ export interface FilledReport {
   untranslated: number;
   /** Languages of the file with no translations at all. */
   other_locales: string[];
+  /** Filled rows over Shopify's length limits or guidance. */
+  over_limits: number;
 }
 
 /** A translation over a marketplace's length limit. */

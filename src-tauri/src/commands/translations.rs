@@ -61,13 +61,18 @@ pub async fn fill_shopify_translations(
     .await
 }
 
-/// Every translation as a CSV, XLSX or JSON table, by `out`'s extension.
+/// Every translation as a CSV, XLSX or JSON table, by `out`'s extension, with the
+/// limits of `marketplace` each breaks.
 #[tauri::command]
 pub async fn export_translations_table(
     state: State<'_, AppState>,
     out: PathBuf,
+    marketplace: Option<String>,
 ) -> Result<usize, CommandError> {
-    blocking(state, move |engine| engine.export_translations_table(&out)).await
+    blocking(state, move |engine| {
+        engine.export_translations_table(&out, marketplace.as_deref())
+    })
+    .await
 }
 
 #[tauri::command]

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
+import { MarketplaceSelect } from "../components/MarketplaceSelect";
 import { t } from "../i18n";
 import { report } from "../state";
 import type { FilledReport } from "../types";
@@ -9,6 +10,7 @@ function filledSummary(result: FilledReport, out: string): string {
   const parts = [t("export.filled", { n: result.filled, file: out })];
   if (result.stale > 0) parts.push(t("export.stale", { n: result.stale }));
   if (result.untranslated > 0) parts.push(t("export.untranslated", { n: result.untranslated }));
+  if (result.over_limits > 0) parts.push(t("export.overLimits", { n: result.over_limits }));
   if (result.other_locales.length > 0) parts.push(t("export.otherLocales", { locales: result.other_locales.join(", ") }));
   return parts.join(" ");
 }
@@ -26,6 +28,7 @@ export function ExportTranslations() {
   const [shopExport, setShopExport] = useState("");
   const [out, setOut] = useState("");
   const [done, setDone] = useState<string | null>(null);
+  const [marketplace, setMarketplace] = useState("");
   function chooseShopExport(path: string) {
     setShopExport(path);
     setOut(path ? filledPath(path) : "");
@@ -67,7 +70,7 @@ export function ExportTranslations() {
     ]);
     if (!path) return;
     try {
-      setDone(t("export.table", { n: await api.exportTranslationsTable(path), file: path }));
+      setDone(t("export.table", { n: await api.exportTranslationsTable(path, marketplace || null), file: path }));
     } catch (error) {
       report(error);
     }
@@ -109,6 +112,7 @@ export function ExportTranslations() {
       <button type="button" data-testid="export-table" onClick={() => void asTable()}>
         {t("export.asTable")}
       </button>
+      <MarketplaceSelect testId="export-marketplace" label="export.tableLimits" value={marketplace} onChange={setMarketplace} />
       {done && (
         <p class="note" data-testid="export-done">
           {done}

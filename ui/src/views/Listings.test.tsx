@@ -34,10 +34,14 @@ const ui = componentHarness((cmd) => {
       }]]];
     case "plugin:dialog|open":
       return "/shop/translations_export.csv";
+    case "plugin:dialog|save":
+      return "/shop/all.xlsx";
+    case "export_translations_table":
+      return 42;
     case "export_translated_copies":
       return [{ locale: "de", path: "/shop/translations_export.de.csv", report: { replaced: 12, stale: 0 } }];
     case "fill_shopify_translations":
-      return { filled: 58, stale: 1, untranslated: 0, other_locales: ["es"] };
+      return { filled: 58, stale: 1, untranslated: 0, other_locales: ["es"], over_limits: 3 };
     default:
       return null;
   }
@@ -167,7 +171,7 @@ describe("reviewing translations", () => {
       { shopExport: "/shop/translations_export.csv", out: "/shop/translations_export-translated.csv" },
     ]);
     expect(byTestId("export-done")!.textContent).toBe(
-      "Filled 58 translations into /shop/translations_export-translated.csv. 1 left empty: the shop's text changed since it was translated. Not translated into: es.",
+      "Filled 58 translations into /shop/translations_export-translated.csv. 1 left empty: the shop's text changed since it was translated. 3 over Shopify's length limits or guidance (see the review's limits). Not translated into: es.",
     );
   });
 
@@ -192,5 +196,20 @@ describe("reviewing translations", () => {
     expect(byTestId("export-done")!.textContent).toBe(
       "Wrote /shop/translations_export.de.csv (12 cells translated, 0 changed since and left).",
     );
+  });
+
+  it("saves every translation as a table with the limits of the marketplace chosen", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    await act(settle); // the export form loads the marketplaces once translations are shown
+    const picker = byTestId("export-marketplace") as HTMLSelectElement;
+    await act(() => {
+      picker.value = "etsy";
+      picker.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await act(() => byTestId("export-table")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["export_translations_table", { out: "/shop/all.xlsx", marketplace: "etsy" }]);
+    expect(byTestId("export-done")!.textContent).toBe("Saved 42 translations to /shop/all.xlsx.");
   });
 });

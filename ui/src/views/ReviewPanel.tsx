@@ -1,11 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { CodeSelect } from "../components/CodeSelect";
+import { MarketplaceSelect } from "../components/MarketplaceSelect";
 import { SafeHtml } from "../components/SafeHtml";
 import { t, type MessageKey } from "../i18n";
 import { dataVersion, report } from "../state";
 import type { ListingSummary, Review, StoredTranslation, Violation } from "../types";
-import { useLoad } from "../useLoad";
 
 /** A field's name for the seller: image_alt:2, option_value:1:Sand, metafield:custom.care… */
 export function fieldLabel(field: string): string {
@@ -116,7 +116,6 @@ function FieldReview(props: { row: StoredTranslation; violations: Violation[] })
 export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTranslation[]; onClose: () => void }) {
   const locales = [...new Set(props.rows.map((row) => row.locale))].sort();
   const [locale, setLocale] = useState(locales[0] ?? "");
-  const marketplaces = useLoad(api.marketplaces) ?? [];
   const [marketplace, setMarketplace] = useState("");
   const [over, setOver] = useState<[StoredTranslation, Violation[]][]>([]);
   useEffect(() => {
@@ -136,16 +135,7 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
       <header class="view-header">
         <h2>{props.listing.title}</h2>
         <CodeSelect testId="review-locale" value={locale} codes={locales} onChange={setLocale} />
-        <label>
-          {t("review.marketplace")}{" "}
-          <CodeSelect
-            testId="review-marketplace"
-            value={marketplace}
-            codes={marketplaces}
-            onChange={setMarketplace}
-            none={t("review.noMarketplace")}
-          />
-        </label>
+        <MarketplaceSelect testId="review-marketplace" label="review.marketplace" value={marketplace} onChange={setMarketplace} />
         <button type="button" onClick={props.onClose}>
           {t("review.close")}
         </button>
