@@ -192,10 +192,14 @@ pub fn fill(
     let mut replacements = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let file_locale = value(row, columns.locale);
-        let Some(locale) = our_locales
+        let exact = our_locales
             .iter()
-            .find(|locale| same_locale(&file_locale, locale))
-        else {
+            .find(|locale| file_locale.trim().eq_ignore_ascii_case(locale));
+        let Some(locale) = exact.or_else(|| {
+            our_locales
+                .iter()
+                .find(|locale| same_locale(&file_locale, locale))
+        }) else {
             if !file_locale.trim().is_empty() && !report.other_locales.contains(&file_locale) {
                 report.other_locales.push(file_locale);
             }

@@ -1,6 +1,7 @@
 //! MADLAD-400 translation (quantized T5 through candle-transformers' `quantized_t5`):
 //! one model for any pair, slower than Marian. The target language is a leading
-//! `<2xx>` token; one segment at a time, since the stock encoder has no padding mask.
+//! `<2xx>` token. Segments of equal length are batched: the stock encoder has no
+//! padding mask, so rows of different lengths are never padded together.
 
 use std::sync::Mutex;
 
@@ -51,7 +52,9 @@ impl MadladTranslator {
         self.tokenizer.token_to_id(&format!("<2{code}>")).is_some()
     }
 
-    /// Translates each text into `target` (a language code the model knows).
+    /// Translates each text into `target` (a language code the model knows). Texts
+    /// of the same length in tokens are decoded together: the stock encoder has no
+    /// padding mask, and without padding a batch gives each row what it would alone.
     pub fn translate(
         &self,
         texts: &[&str],
@@ -66,7 +69,7 @@ impl MadladTranslator {
             .model
             .lock()
             .map_err(|_| self.run_error("an earlier translation failed midway"))?;
-        texts
+        let sources = texts
             .iter()
             .map(|text| {
                 let encoding = self
@@ -75,9 +78,29 @@ impl MadladTranslator {
                     .map_err(|error| self.run_error(error))?;
                 let mut source = vec![language];
                 source.extend_from_slice(encoding.get_ids());
-                let tokens = self
-                    .generate(&mut model, &source, max_new_tokens)
+                Ok(source)
+            })
+            .collect::<Result<Vec<Vec<u32>>, MlError>>()?;
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&index| sources[index].len());
+        let mut outputs: Vec<Vec<u32>> = vec![Vec::new(); sources.len()];
+        for same_length in order.chunk_by(|a, b| sources[*a].len() == sources[*b].len()) {
+            for batch in same_length.chunks(MAX_BATCH) {
+                let rows: Vec<&[u32]> = batch
+                    .iter()
+                    .map(|&index| sources[index].as_slice())
+                    .collect();
+                let generated = self
+                    .generate(&mut model, &rows, max_new_tokens)
                     .map_err(|error| self.run_error(error))?;
+                for (&index, tokens) in batch.iter().zip(generated) {
+                    outputs[index] = tokens;
+                }
+            }
+        }
+        outputs
+            .into_iter()
+            .map(|tokens| {
                 let text = self
                     .tokenizer
                     .decode(&tokens, true)
@@ -90,42 +113,57 @@ impl MadladTranslator {
             .collect()
     }
 
+    /// Greedy decoding of rows of the same length, each until its end token.
     fn generate(
         &self,
         model: &mut T5ForConditionalGeneration,
-        source: &[u32],
+        sources: &[&[u32]],
         max_new_tokens: usize,
-    ) -> candle_core::Result<Vec<u32>> {
+    ) -> candle_core::Result<Vec<Vec<u32>>> {
         model.clear_kv_cache();
-        let input = Tensor::new(source, &self.device)?.unsqueeze(0)?;
+        let input = Tensor::new(sources.concat().as_slice(), &self.device)?
+            .reshape((sources.len(), sources.first().map_or(0, |row| row.len())))?;
         let encoded = model.encode(&input)?;
         let start = self
             .config
             .decoder_start_token_id
             .unwrap_or(self.config.pad_token_id) as u32;
         let eos = self.config.eos_token_id as u32;
-        let mut tokens = Vec::new();
-        let mut last = start;
+        // Every token each row was fed; a finished row keeps decoding (its output
+        // ignored) so that the batch stays rectangular.
+        let mut history: Vec<Vec<u32>> = vec![Vec::new(); sources.len()];
+        let mut finished = vec![false; sources.len()];
         for step in 0..max_new_tokens {
             let input = if step == 0 || !self.config.use_cache {
-                let mut all = vec![start];
-                all.extend(&tokens);
-                all
+                let rows: Vec<u32> = history
+                    .iter()
+                    .flat_map(|row| std::iter::once(start).chain(row.iter().copied()))
+                    .collect();
+                Tensor::new(rows.as_slice(), &self.device)?.reshape((sources.len(), step + 1))?
             } else {
-                vec![last]
+                let last: Vec<u32> = history.iter().map(|row| row[row.len() - 1]).collect();
+                Tensor::new(last.as_slice(), &self.device)?.reshape((sources.len(), 1))?
             };
-            let input = Tensor::new(input.as_slice(), &self.device)?.unsqueeze(0)?;
-            let logits = model.decode(&input, &encoded)?.squeeze(0)?;
-            last = logits.argmax(D::Minus1)?.to_scalar::<u32>()?;
-            if last == eos {
+            let logits = model.decode(&input, &encoded)?;
+            let next = logits.argmax(D::Minus1)?.to_vec1::<u32>()?;
+            for (row, &token) in next.iter().enumerate() {
+                history[row].push(token);
+                finished[row] |= token == eos;
+            }
+            if finished.iter().all(|done| *done) {
                 break;
             }
-            tokens.push(last);
         }
         model.clear_kv_cache();
-        Ok(tokens)
+        Ok(history
+            .into_iter()
+            .map(|row| row.into_iter().take_while(|token| *token != eos).collect())
+            .collect())
     }
 }
+
+/// Rows decoded together at most.
+const MAX_BATCH: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -153,5 +191,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("no language 'xx'"), "{error}");
+    }
+
+    #[test]
+    fn rows_of_equal_length_decoded_together_come_out_as_they_would_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), MADLAD_ID, 7).unwrap();
+        let translator =
+            MadladTranslator::load(&ModelFiles::new(MADLAD_ID, &files), &Device::Cpu).unwrap();
+        let texts = [
+            "red mug",
+            "tan mug",
+            "small blue tote bag",
+            "red mug",
+            "a big jar",
+        ];
+        let length = |text: &str| translator.tokenizer.encode(text, true).unwrap().len();
+        assert!(
+            texts[1..]
+                .iter()
+                .any(|text| length(text) == length(texts[0])),
+            "the test needs two texts of one length"
+        );
+        let together = translator.translate(&texts, "de", 12).unwrap();
+        for (text, batched) in texts.iter().zip(&together) {
+            let alone = translator.translate(&[text], "de", 12).unwrap().remove(0);
+            assert_eq!(&alone, batched, "{text}");
+        }
     }
 }
