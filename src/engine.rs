@@ -570,6 +570,29 @@ impl Engine {
         })
     }
 
+    /// For each of `targets` the catalog can translate `source` into, the family of
+    /// models used unless the seller picks another: opus-mt where a pair (or two through
+    /// English) exists, else MADLAD. Targets no model reaches are left out.
+    pub fn default_engines(
+        &self,
+        source: &str,
+        targets: &[String],
+    ) -> Result<BTreeMap<String, EngineChoice>, Error> {
+        let catalog = self.catalog()?;
+        Ok(targets
+            .iter()
+            .filter(|target| target.as_str() != source)
+            .filter_map(|target| {
+                let route = route::plan(&catalog, source, target, EngineChoice::Marian)?;
+                let choice = match route {
+                    Route::Many { .. } => EngineChoice::Madlad,
+                    Route::Direct { .. } | Route::Pivot { .. } => EngineChoice::Marian,
+                };
+                Some((target.clone(), choice))
+            })
+            .collect())
+    }
+
     /// The models of a route with their revisions, e.g. "opus-mt-en-de@refs/pr/4": what
     /// a translation memory entry belongs to.
     pub fn route_label(&self, route: &Route) -> Result<String, Error> {
@@ -1238,6 +1261,15 @@ mod tests {
             .unwrap();
         assert_eq!(route.models(), ["fixture-opus-mt-en-de"]);
         assert_eq!(direct.len(), 2);
+        let targets: Vec<String> = ["de", "fr", "ja", "xx"].map(String::from).to_vec();
+        assert_eq!(
+            engine.default_engines("de", &targets).unwrap(),
+            BTreeMap::from([
+                ("fr".to_string(), EngineChoice::Marian),
+                ("ja".to_string(), EngineChoice::Madlad),
+            ]),
+            "de→fr through English; ja only with MADLAD; no model for xx (nor de→de)"
+        );
         let (route, pivoted) = engine
             .translate(&texts, "de", "fr", EngineChoice::Marian)
             .unwrap();

@@ -8,6 +8,7 @@ import type {
   DeviceChoice,
   DeviceStatus,
   DoctorReport,
+  EngineChoice,
   FilledReport,
   GlossaryEntry,
   JobEvent,
@@ -94,6 +95,9 @@ export const api = {
   exportTranslationsTable: (out: string, marketplace: string | null) =>
     call<number>("export_translations_table", { out, marketplace }),
   marketplaces: () => call<string[]>("marketplaces"),
+  /** Per target the catalog reaches from `source`, the family of models used by default. */
+  defaultEngines: (source: string, targets: string[]) =>
+    call<Record<string, EngineChoice>>("default_engines", { source, targets }),
   glossary: () => call<GlossaryEntry[]>("glossary"),
   setGlossaryEntry: (entry: GlossaryEntry) => call<void>("set_glossary_entry", { entry }),
   removeGlossaryEntry: (source: string, language: string) =>

@@ -53,6 +53,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         translations::export_translations_table,
         translations::export_translated_copies,
         translations::marketplaces,
+        translations::default_engines,
         translations::glossary,
         translations::set_glossary_entry,
         translations::remove_glossary_entry,

@@ -276,6 +276,13 @@ fn listings_translate_as_a_job_from_the_ui_and_a_review_is_kept() {
     .unwrap();
     assert!(report["filled"].as_u64().unwrap() > 30, "{report}");
     assert_eq!(report["other_locales"], json!(["fr", "es"]));
+    let engines = invoke(
+        &fixture,
+        "default_engines",
+        json!({ "source": "en", "targets": ["de", "ja", "xx"] }),
+    )
+    .unwrap();
+    assert_eq!(engines, json!({ "de": "marian", "ja": "madlad" }));
     let marketplaces = invoke(&fixture, "marketplaces", json!({})).unwrap();
     assert_eq!(marketplaces, json!(["amazon", "ebay", "etsy", "shopify"]));
     let over = invoke(

@@ -141,3 +141,14 @@ pub async fn export_glossary(
 ) -> Result<usize, CommandError> {
     blocking(state, move |engine| engine.export_glossary(&path)).await
 }
+
+/// Per target language the catalog reaches from `source`, the family of models used
+/// by default.
+#[tauri::command]
+pub async fn default_engines(
+    state: State<'_, AppState>,
+    source: String,
+    targets: Vec<String>,
+) -> Result<std::collections::BTreeMap<String, tradewind::ml::route::EngineChoice>, CommandError> {
+    Ok(state.engine()?.default_engines(&source, &targets)?)
+}

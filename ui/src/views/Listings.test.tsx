@@ -19,8 +19,20 @@ const rows: StoredTranslation[] = [
   { listing_id: 1, handle: "kumo-mug", field: "body_html", locale: "de", source: hostile, translated: hostile, status: "machine", flags: [{ kind: "missing" }] },
 ];
 
-const ui = componentHarness((cmd) => {
+/** The catalog as the tests see it: MADLAD for pl and ja, no model for zh. */
+function defaultEngines(args: unknown) {
+  const { source, targets } = args as { source: string; targets: string[] };
+  return Object.fromEntries(
+    targets
+      .filter((code) => code !== source && code !== "zh")
+      .map((code) => [code, code === "pl" || code === "ja" ? "madlad" : "marian"]),
+  );
+}
+
+const ui = componentHarness((cmd, args) => {
   switch (cmd) {
+    case "default_engines":
+      return defaultEngines(args);
     case "listings":
       return [listing, { ...listing, id: 2, handle: "tote", title: "Tote" }];
     case "listing_translations":
@@ -100,6 +112,8 @@ describe("reviewing translations", () => {
     await act(() => render(<Listings />, ui.root));
     await act(settle);
     expect((byTestId("translate-start") as HTMLButtonElement).disabled).toBe(true);
+    await act(settle); // the languages the catalog reaches arrive after the listings
+    expect(byTestId("translate-zh")).toBeNull();
     await act(() => byTestId("translate-de")!.click());
     await act(() => byTestId("translate-ja")!.click());
     await act(() => byTestId("translate-start")!.click());

@@ -1,7 +1,8 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
 import { CodeSelect } from "../components/CodeSelect";
 import { t } from "../i18n";
-import { activeJob, runJob } from "../state";
+import { activeJob, report, runJob } from "../state";
 import type { EngineChoice } from "../types";
 
 /** The languages sellers most often translate into, with opus-mt or MADLAD models. */
@@ -10,23 +11,21 @@ export const targetLanguages = ["de", "fr", "es", "it", "nl", "sv", "pl", "ja", 
 /** Languages a catalogue can be written in (opus-mt pairs or pivots exist from them). */
 export const sourceLanguages = ["en", ...targetLanguages];
 
-/**
- * MADLAD-400 by default where opus-mt has no good pair (none from English into Polish
- * or Japanese); the opus-mt pairs elsewhere, which are smaller and faster.
- */
-export function defaultEngine(locale: string): EngineChoice {
-  return locale === "pl" || locale === "ja" ? "madlad" : "marian";
-}
-
 /** Picks the catalogue's language, target languages and per language the model; starts the job. */
 export function TranslateForm() {
   const [source, setSource] = useState("en");
   const [chosen, setChosen] = useState<string[]>([]);
   const [engines, setEngines] = useState<Record<string, EngineChoice>>({});
+  // What the engine would use for each language from this source: opus-mt where the
+  // catalog has a pair, MADLAD elsewhere; a language no model reaches is not offered.
+  const [defaults, setDefaults] = useState<Record<string, EngineChoice> | null>(null);
+  useEffect(() => {
+    api.defaultEngines(source, targetLanguages).then(setDefaults, report);
+  }, [source]);
   const busy = activeJob.value?.state === "running";
-  const targets = targetLanguages.filter((code) => code !== source);
-  const locales = chosen.filter((code) => code !== source);
-  const engineOf = (code: string) => engines[code] ?? defaultEngine(code);
+  const targets = targetLanguages.filter((code) => code !== source && (defaults === null || code in defaults));
+  const locales = chosen.filter((code) => targets.includes(code));
+  const engineOf = (code: string) => engines[code] ?? defaults?.[code] ?? "marian";
   const toggle = (code: string) =>
     setChosen(chosen.includes(code) ? chosen.filter((other) => other !== code) : [...chosen, code]);
   function start() {
