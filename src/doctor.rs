@@ -1,14 +1,19 @@
 //! What `tradewind doctor` and the Settings view report about this installation.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::ml::device::KernelSimd;
-use crate::overview::Overview;
-use crate::store::StoreStatus;
+use crate::files::{FileError, write_atomically};
+use crate::jobs::{JobRecord, JobState};
+use crate::ml::device::{self, CpuFeatures, KernelSimd};
+use crate::ml::loaded::LoadedModels;
+use crate::ml::weights::Precision;
+use crate::overview::{self, Overview};
+use crate::store::{Store, StoreError, StoreStatus};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DoctorReport {
     pub version: &'static str,
     pub data_dir: PathBuf,
@@ -33,6 +38,7 @@ pub struct DoctorReport {
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobCounts {
     pub total: u64,
     pub running: u64,
@@ -40,48 +46,46 @@ pub struct JobCounts {
     pub failed: u64,
 }
 
-/// The SIMD features of this processor that the ML kernels can use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct CpuFeatures {
-    pub arch: &'static str,
-    pub avx2: bool,
-    pub fma: bool,
-    pub f16c: bool,
-    pub neon: bool,
+/// What the report is made of beyond the store: the data folder, the jobs, the models
+/// in memory and on disk, and the precision setting.
+pub struct Inputs<'a> {
+    pub data_dir: &'a Path,
+    pub jobs: &'a [JobRecord],
+    pub loaded: &'a LoadedModels,
+    pub present_models: Vec<String>,
+    pub translation_precision: Precision,
 }
 
-pub fn cpu_features() -> CpuFeatures {
-    #[cfg(target_arch = "x86_64")]
-    let (avx2, fma, f16c) = (
-        std::arch::is_x86_feature_detected!("avx2"),
-        std::arch::is_x86_feature_detected!("fma"),
-        std::arch::is_x86_feature_detected!("f16c"),
-    );
-    #[cfg(not(target_arch = "x86_64"))]
-    let (avx2, fma, f16c) = (false, false, false);
-    #[cfg(target_arch = "aarch64")]
-    let neon = std::arch::is_aarch64_feature_detected!("neon");
-    #[cfg(not(target_arch = "aarch64"))]
-    let neon = false;
-    CpuFeatures {
-        arch: std::env::consts::ARCH,
-        avx2,
-        fma,
-        f16c,
-        neon,
-    }
+pub fn report(store: &Store, inputs: Inputs) -> Result<DoctorReport, StoreError> {
+    let count =
+        |state: JobState| inputs.jobs.iter().filter(|job| job.state == state).count() as u64;
+    Ok(DoctorReport {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: inputs.data_dir.to_path_buf(),
+        database: store.status()?,
+        integrity_problems: store.integrity_problems()?,
+        cpu: device::cpu_features(),
+        devices: device::compiled(),
+        kernels: device::kernel_simd(),
+        loaded_models: inputs.loaded.reports(),
+        model_memory_budget_bytes: inputs.loaded.budget_bytes(),
+        translation_precision: inputs.translation_precision.name(),
+        models: inputs.present_models,
+        counts: overview::overview(store)?,
+        jobs: JobCounts {
+            total: inputs.jobs.len() as u64,
+            running: count(JobState::Running),
+            interrupted: count(JobState::Interrupted),
+            failed: count(JobState::Failed),
+        },
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cpu_features_match_the_architecture() {
-        let cpu = cpu_features();
-        assert_eq!(cpu.arch, std::env::consts::ARCH);
-        if cpu.arch != "aarch64" {
-            assert!(!cpu.neon);
-        }
-    }
+/// Writes `report` as JSON to `path`, atomically.
+pub fn save(report: &DoctorReport, path: &Path) -> Result<(), FileError> {
+    let json = serde_json::to_vec_pretty(report).map_err(|error| FileError::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(error),
+    })?;
+    write_atomically(path, &json)
 }

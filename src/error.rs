@@ -1,9 +1,15 @@
-use crate::input::InputError;
-use crate::jobs::JobError;
+use crate::analytics::AnalyticsError;
+use crate::demo::DemoError;
+use crate::error_kind::ErrorKind;
+use crate::files::FileError;
+use crate::jobs::{Failure, JobError};
+use crate::listings::ListingsError;
 use crate::ml::MlError;
+use crate::photos::PhotosError;
 use crate::store::StoreError;
 
-/// Any engine failure. Each variant's message is one sentence a seller can act on;
+/// Any engine failure: what one of the capabilities below failed with, or a setting
+/// the engine refused. Each variant's message is one sentence a seller can act on;
 /// [`Error::kind`] gives scripts and the desktop app a stable name for it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -12,9 +18,17 @@ pub enum Error {
     #[error(transparent)]
     Job(#[from] JobError),
     #[error(transparent)]
-    Input(#[from] InputError),
+    File(#[from] FileError),
     #[error(transparent)]
     Ml(#[from] MlError),
+    #[error(transparent)]
+    Listings(#[from] ListingsError),
+    #[error(transparent)]
+    Analytics(#[from] AnalyticsError),
+    #[error(transparent)]
+    Photos(#[from] PhotosError),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
     #[error("'{value}' is not a valid {setting}; choose one of: {allowed}")]
     InvalidSetting {
         setting: &'static str,
@@ -25,58 +39,38 @@ pub enum Error {
 
 impl Error {
     pub fn is_cancelled(&self) -> bool {
-        matches!(self, Error::Job(JobError::Cancelled))
-    }
-
-    pub fn kind(&self) -> &'static str {
         match self {
-            Error::Store(error) | Error::Job(JobError::Store(error)) => store_kind(error),
-            Error::Job(JobError::Cancelled) => "cancelled",
-            Error::Job(JobError::NotFound(_)) => "not_found",
-            Error::Job(JobError::NotResumable { .. } | JobError::RunningElsewhere(_)) => {
-                "job_state"
-            }
-            Error::Job(_) => "job",
-            Error::Input(InputError::Missing { .. }) => "file_missing",
-            Error::Input(_) => "bad_input",
-            Error::InvalidSetting { .. } => "invalid_setting",
-            Error::Ml(MlError::Store(error)) => store_kind(error),
-            Error::Ml(MlError::Input(InputError::Missing { .. })) => "file_missing",
-            Error::Ml(MlError::Input(_)) => "bad_input",
-            Error::Ml(MlError::UnknownModel(_)) => "not_found",
-            Error::Ml(MlError::UnknownDevice(_)) => "invalid_setting",
-            Error::Ml(MlError::NotPresent { .. }) => "model_missing",
-            Error::Ml(MlError::Damaged { .. } | MlError::MissingFile { .. }) => "model_damaged",
-            Error::Ml(_) => "model",
+            Error::Job(error) => matches!(error, JobError::Cancelled),
+            Error::Ml(error) => matches!(error, MlError::Stopped),
+            Error::Listings(error) => error.is_cancelled(),
+            Error::Analytics(error) => error.is_cancelled(),
+            Error::Photos(error) => error.is_cancelled(),
+            Error::Demo(error) => error.is_cancelled(),
+            Error::Store(_) | Error::File(_) | Error::InvalidSetting { .. } => false,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Store(error) => error.kind(),
+            Error::Job(error) => error.kind(),
+            Error::File(error) => error.kind(),
+            Error::Ml(error) => error.kind(),
+            Error::Listings(error) => error.kind(),
+            Error::Analytics(error) => error.kind(),
+            Error::Photos(error) => error.kind(),
+            Error::Demo(error) => error.kind(),
+            Error::InvalidSetting { .. } => ErrorKind::InvalidSetting,
         }
     }
 }
 
-fn store_kind(error: &StoreError) -> &'static str {
-    match error {
-        StoreError::Locked { .. } => "database_locked",
-        StoreError::ReadOnly { .. } => "database_read_only",
-        StoreError::NotADatabase { .. } => "database_damaged",
-        StoreError::TooNew { .. } => "database_too_new",
-        _ => "database",
+impl Failure for Error {
+    fn is_cancelled(&self) -> bool {
+        Error::is_cancelled(self)
     }
-}
 
-impl From<crate::listings::translation::TranslationError> for Error {
-    fn from(error: crate::listings::translation::TranslationError) -> Error {
-        use crate::listings::segments::SegmentError;
-        use crate::listings::translation::TranslationError;
-        match error {
-            TranslationError::Job(error) => Error::Job(error),
-            TranslationError::Store(error)
-            | TranslationError::Segment(SegmentError::Store(error)) => Error::Store(error),
-            TranslationError::Segment(SegmentError::Model(error)) => Error::Ml(error),
-            TranslationError::Segment(SegmentError::Html(error)) => {
-                Error::Input(InputError::Unreadable {
-                    path: "body_html".into(),
-                    detail: error.to_string(),
-                })
-            }
-        }
+    fn kind(&self) -> ErrorKind {
+        Error::kind(self)
     }
 }

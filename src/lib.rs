@@ -8,17 +8,19 @@ pub mod demo;
 pub mod doctor;
 mod engine;
 mod error;
+pub mod error_kind;
 pub mod files;
-pub mod input;
 pub mod jobs;
 pub mod listings;
 pub mod ml;
+pub mod money;
 pub mod overview;
 pub mod photos;
 pub mod store;
 
 pub use engine::{
-    ComputeSettings, DeviceStatus, Engine, EngineConfig, JobSpec, Language, ListingsFilePreview,
-    ModelRun, ModelStatus, WrittenCopy,
+    ComputeSettings, DeviceStatus, Engine, EngineConfig, Job, JobEvent, JobKind, JobObserver,
+    JobOutcome, JobSpec, Language, ListingsFilePreview, ModelRun, ModelStatus, PreparedWork,
 };
 pub use error::Error;
+pub use error_kind::ErrorKind;

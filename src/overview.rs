@@ -4,6 +4,7 @@ use crate::store::{Store, StoreError};
 
 /// How much the store holds: what the navigation badges and `doctor` show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Overview {
     pub listings: u64,
     pub variants: u64,

@@ -106,7 +106,7 @@ fn the_demo_catalogue_translates_then_a_second_run_finds_nothing_to_do() {
 
 #[test]
 fn a_utf16_tab_separated_export_comes_back_in_its_own_encoding_and_separator() {
-    use tradewind::input::{TextEncoding, decode, encode};
+    use tradewind::files::{TextEncoding, decode, encode};
 
     let dir = tempfile::tempdir().unwrap();
     let (fixtures, data) = fixtures_and_data(dir.path());
@@ -512,7 +512,7 @@ fn demo_as_2024_export() -> Vec<u8> {
 
 #[test]
 fn every_untranslated_cell_of_a_legacy_and_a_2024_export_comes_back_byte_for_byte() {
-    use tradewind::listings::csv_copy::records;
+    use tradewind::listings::output::raw_csv::records;
     let translatable = |column: &str| {
         matches!(
             column,

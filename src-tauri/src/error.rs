@@ -1,11 +1,12 @@
 use serde::Serialize;
+use tradewind::ErrorKind;
 
 /// The one error shape the UI receives: a stable `kind` to branch on and a sentence
 /// to show.
-#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message}")]
 pub struct CommandError {
-    pub kind: &'static str,
+    pub kind: ErrorKind,
     pub message: String,
 }
 

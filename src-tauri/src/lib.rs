@@ -2,6 +2,8 @@
 //! Invariant: no business logic here. A command unpacks its arguments, calls the
 //! engine, and converts the result for the UI.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod error;
 mod state;

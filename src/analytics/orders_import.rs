@@ -9,15 +9,17 @@ use csv::{Position, StringRecord};
 use rusqlite::{ErrorCode, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::money::parse_cents;
-use crate::input::{Column, CsvExport, InputError, cell, row_of};
+use super::AnalyticsError;
+use crate::files::{Column, CsvExport, FileError, cell, row_of};
 use crate::jobs::{JobContext, Unit};
+use crate::money::parse_cents;
 
 pub const FORMAT: &str = "Shopify orders export";
 const STAGE: &str = "orders";
 const ORDERS_PER_COMMIT: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportedOrders {
     pub orders: u64,
     pub lines: u64,
@@ -76,7 +78,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn find(export: &CsvExport) -> Result<Columns, InputError> {
+    fn find(export: &CsvExport) -> Result<Columns, FileError> {
         Ok(Columns {
             name: export.required("Name")?,
             created_at: export.required("Created at")?,
@@ -132,7 +134,7 @@ pub fn import_shopify_orders(
     path: &Path,
     source: &str,
     context: &mut JobContext,
-) -> Result<ImportedOrders, crate::Error> {
+) -> Result<ImportedOrders, AnalyticsError> {
     let saved: Option<Checkpoint> = context.saved(STAGE)?;
     if let Some(done) = saved.as_ref().filter(|saved| saved.finished) {
         return Ok(ImportedOrders {
@@ -143,24 +145,22 @@ pub fn import_shopify_orders(
     let mut export = CsvExport::open(path, FORMAT)?;
     let columns = Columns::find(&export)?;
     let total_bytes = std::fs::metadata(path)
-        .map_err(|error| InputError::io(path, error))?
+        .map_err(|error| FileError::io(path, error))?
         .len();
     let store = context.store().clone();
     let mut conn = store.connect()?;
 
     let mut checkpoint = match saved {
         Some(saved) if saved.file_size != total_bytes => {
-            return Err(InputError::Unreadable {
+            return Err(AnalyticsError::ChangedSinceStarted {
                 path: path.to_path_buf(),
-                detail: "the file changed since this import started; import it again instead of resuming".into(),
-            }
-            .into());
+            });
         }
         Some(saved) => {
             export
                 .reader
                 .seek(saved.position())
-                .map_err(|error| InputError::csv(path, error))?;
+                .map_err(|error| FileError::csv(path, error))?;
             context.begin_stage(STAGE, Unit::Bytes, Some(total_bytes), saved.byte);
             saved
         }
@@ -201,14 +201,16 @@ pub fn import_shopify_orders(
         if batch.len() >= ORDERS_PER_COMMIT || !more {
             let tx = conn.transaction().map_err(|error| store.error(error))?;
             let (orders, lines) = insert(&tx, source, &batch).map_err(|error| match error {
-                InsertError::Duplicate(row, name) => crate::Error::from(InputError::InvalidValue {
-                    path: path.to_path_buf(),
-                    row,
-                    column: "Name".into(),
-                    value: name,
-                    reason: "this order appears twice; the rows of an order must be together"
-                        .into(),
-                }),
+                InsertError::Duplicate(row, name) => {
+                    AnalyticsError::from(FileError::InvalidValue {
+                        path: path.to_path_buf(),
+                        row,
+                        column: "Name".into(),
+                        value: name,
+                        reason: "this order appears twice; the rows of an order must be together"
+                            .into(),
+                    })
+                }
                 InsertError::Sqlite(error) => store.error(error).into(),
             })?;
             batch.clear();
@@ -234,7 +236,7 @@ fn read_order(
     export: &CsvExport,
     record: &StringRecord,
     columns: &Columns,
-) -> Result<Order, InputError> {
+) -> Result<Order, FileError> {
     let text = |column: Option<&Column>| cell(record, column).to_string();
     let amount = |column: Option<&Column>| match column {
         Some(column) => parse_cents(cell(record, Some(column)))
@@ -297,7 +299,7 @@ fn read_item(
     export: &CsvExport,
     record: &StringRecord,
     columns: &Columns,
-) -> Result<Item, InputError> {
+) -> Result<Item, FileError> {
     let quantity = cell(record, Some(&columns.quantity))
         .parse::<i64>()
         .map_err(|_| export.invalid(record, &columns.quantity, "not a whole number"))?;

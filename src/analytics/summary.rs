@@ -3,6 +3,7 @@ use serde::Serialize;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OrdersSummary {
     pub orders: u64,
     pub order_lines: u64,
@@ -19,6 +20,7 @@ pub struct OrdersSummary {
 /// Revenue of orders that were not cancelled, per currency: amounts in different
 /// currencies are never added together.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurrencyRevenue {
     pub currency: String,
     pub orders: u64,
@@ -28,6 +30,7 @@ pub struct CurrencyRevenue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CountryOrders {
     pub country: String,
     pub orders: u64,

@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use tradewind::demo::{self, OrdersPlan};
 use tradewind::files::write_atomically_with;
-use tradewind::input::{require_file, require_folder};
+use tradewind::files::{require_file, require_folder};
 use tradewind::jobs::{JobId, JobState};
-use tradewind::listings::shopify_csv;
-use tradewind::listings::table_import::{Mapping, Role};
+use tradewind::listings::catalogue::own_layout::{Mapping, Role};
+use tradewind::listings::catalogue::shopify_csv;
 use tradewind::ml::archive::ArchiveKind;
 use tradewind::ml::device::DeviceChoice;
-use tradewind::ml::loaded::ModelInput;
+use tradewind::ml::model::ModelInput;
 use tradewind::ml::route::EngineChoice;
 use tradewind::ml::store::Presence;
 use tradewind::ml::weights::Precision;
@@ -115,7 +115,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             if let Some(out) = &out {
                 std::fs::create_dir_all(out).map_err(|source| {
-                    tradewind::input::InputError::Write {
+                    tradewind::files::FileError::Write {
                         path: out.clone(),
                         source,
                     }
@@ -277,7 +277,7 @@ async fn models(
                     Ok(files) => print::verified(id, &files, json),
                     Err(error) => {
                         all_sound = false;
-                        eprintln!("error: {error}");
+                        eprintln!("error: {error}{}", super::hint(&error));
                     }
                 }
             }
@@ -363,11 +363,10 @@ fn generate_orders(
             shopify_csv::read(path)?
         }
         None => {
-            let dir =
-                tempfile::tempdir().map_err(|source| tradewind::input::InputError::Write {
-                    path: std::env::temp_dir(),
-                    source,
-                })?;
+            let dir = tempfile::tempdir().map_err(|source| tradewind::files::FileError::Write {
+                path: std::env::temp_dir(),
+                source,
+            })?;
             let files = demo::unpack(dir.path())?;
             shopify_csv::read(&files.products)?
         }

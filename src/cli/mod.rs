@@ -266,8 +266,28 @@ pub fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {error}{}", hint(&error));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// How to do on the command line what the engine's sentence asks for (the engine's
+/// own words name no flag, since the desktop app shows them too).
+fn hint(error: &tradewind::Error) -> &'static str {
+    use tradewind::ml::MlError;
+    match error {
+        tradewind::Error::Ml(MlError::UnknownModel(_)) => "; `tradewind models list` shows the ids",
+        _ => match error.kind() {
+            tradewind::ErrorKind::NeedsMapping => {
+                " (on the command line: --map \"Name=title,Text=description\"; --preview shows the columns)"
+            }
+            tradewind::ErrorKind::ModelMissing => {
+                " (`tradewind models pull ID`, or `tradewind models import ID FOLDER`)"
+            }
+            tradewind::ErrorKind::NeedsPhoto => " (--image FILE)",
+            tradewind::ErrorKind::NeedsLanguage => " (--to LANG)",
+            _ => "",
+        },
     }
 }

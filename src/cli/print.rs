@@ -1,12 +1,13 @@
 //! Text and JSON output of the commands.
 
 use serde::Serialize;
-use tradewind::ModelStatus;
 use tradewind::doctor::DoctorReport;
-use tradewind::jobs::{JobRecord, JobState};
-use tradewind::ml::loaded::{LoadReport, ModelInput, ModelOutput};
+use tradewind::jobs::JobState;
+use tradewind::ml::loaded::LoadReport;
+use tradewind::ml::model::{ModelInput, ModelOutput};
 use tradewind::ml::store::{Presence, Trust, VerifiedFile};
 use tradewind::overview::Overview;
+use tradewind::{Job, ModelStatus};
 
 fn json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
@@ -15,11 +16,11 @@ fn json<T: Serialize>(value: &T) {
     }
 }
 
-pub fn finished_job(job: &JobRecord, overview: &Overview, as_json: bool) {
+pub fn finished_job(job: &Job, overview: &Overview, as_json: bool) {
     if as_json {
         #[derive(Serialize)]
         struct Finished<'a> {
-            job: &'a JobRecord,
+            job: &'a Job,
             overview: &'a Overview,
         }
         return json(&Finished { job, overview });
@@ -127,7 +128,7 @@ pub fn doctor(report: &DoctorReport, as_json: bool) {
     counts(&report.counts);
 }
 
-pub fn jobs(jobs: &[JobRecord], as_json: bool) {
+pub fn jobs(jobs: &[Job], as_json: bool) {
     if as_json {
         return json(&jobs);
     }
@@ -147,7 +148,7 @@ pub fn jobs(jobs: &[JobRecord], as_json: bool) {
         println!(
             "{:>4}  {:<16} {:<12} {:<10} {:>22}  {}",
             job.id,
-            job.kind,
+            job.kind.name(),
             job.state,
             job.progress.stage,
             progress,
@@ -283,7 +284,7 @@ pub fn compute_settings(settings: &tradewind::ComputeSettings, as_json: bool) {
     );
 }
 
-pub fn translations(rows: &[tradewind::listings::translation::StoredTranslation], as_json: bool) {
+pub fn translations(rows: &[tradewind::listings::translate::StoredTranslation], as_json: bool) {
     if as_json {
         return json(&rows);
     }
@@ -324,14 +325,14 @@ pub fn listings_preview(preview: &tradewind::ListingsFilePreview, as_json: bool)
     let mapped: Vec<String> = table
         .proposed
         .iter()
-        .filter(|(_, role)| **role != tradewind::listings::table_import::Role::Ignore)
+        .filter(|(_, role)| **role != tradewind::listings::catalogue::own_layout::Role::Ignore)
         .map(|(column, role)| format!("{column}={}", role.name()))
         .collect();
     println!("Proposed: --map \"{}\"", mapped.join(","));
 }
 
 pub fn filled(
-    report: &tradewind::listings::shopify_translations::FilledReport,
+    report: &tradewind::listings::output::shopify_translations::FilledReport,
     out: &std::path::Path,
     as_json: bool,
 ) {
@@ -368,7 +369,7 @@ pub fn filled(
 
 pub fn violations(
     rows: &[(
-        tradewind::listings::translation::StoredTranslation,
+        tradewind::listings::translate::StoredTranslation,
         Vec<tradewind::listings::rules::Violation>,
     )],
     as_json: bool,
@@ -401,7 +402,7 @@ pub fn violations(
     }
 }
 
-pub fn glossary(entries: &[tradewind::listings::glossary::Entry], as_json: bool) {
+pub fn glossary(entries: &[tradewind::listings::translate::glossary::Entry], as_json: bool) {
     if as_json {
         return json(&entries);
     }

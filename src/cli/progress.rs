@@ -2,7 +2,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use tradewind::jobs::{JobEvent, JobObserver, Progress, Unit};
+use tradewind::jobs::{Progress, Unit};
+use tradewind::{JobEvent, JobObserver};
 
 /// A progress bar on stderr for a running job; hidden for `--json` and when stderr is
 /// not a terminal, so scripts and CI logs get only the result.

@@ -8,8 +8,8 @@ use std::io::{self, Write};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::analytics::money::format_cents;
-use crate::listings::shopify_csv::ParsedListing;
+use crate::listings::catalogue::shopify_csv::ParsedListing;
+use crate::money::format_cents;
 
 /// The columns of Shopify's orders export, in its order.
 #[rustfmt::skip]
@@ -559,7 +559,7 @@ impl Order {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::listings::shopify_csv;
+    use crate::listings::catalogue::shopify_csv;
 
     fn demo_listings() -> Vec<ParsedListing> {
         shopify_csv::read(
@@ -609,7 +609,7 @@ mod tests {
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(records.len() as u64, made.lines);
         let amount = |record: &csv::StringRecord, name: &str| {
-            crate::analytics::money::parse_cents(&record[at(name)]).unwrap()
+            crate::money::parse_cents(&record[at(name)]).unwrap()
         };
         let mut orders = 0;
         for record in records

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 pub use generator::{GeneratedOrders, OrdersPlan, write_orders};
 use serde::{Deserialize, Serialize};
 
-use crate::analytics::{ImportedOrders, import_shopify_orders};
-use crate::files::write_atomically;
-use crate::input::InputError;
+use crate::analytics::{AnalyticsError, ImportedOrders, import_shopify_orders};
+use crate::error_kind::ErrorKind;
+use crate::files::{FileError, write_atomically};
 use crate::jobs::JobContext;
-use crate::listings::{ImportedListings, import_listings};
-use crate::photos::{ImportedPhotos, import_folder};
+use crate::listings::{ImportedListings, ListingsError, import_listings};
+use crate::photos::{ImportedPhotos, PhotosError, import_folder};
 
 /// The `source` the demo's rows carry, so loading it again replaces only them.
 pub const SOURCE: &str = "demo";
@@ -59,6 +59,7 @@ pub struct DemoFiles {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DemoLoaded {
     pub listings: ImportedListings,
     pub orders: ImportedOrders,
@@ -81,9 +82,9 @@ impl fmt::Display for DemoLoaded {
 }
 
 /// Writes the demo files into `folder`, leaving files that are already right alone.
-pub fn unpack(folder: &Path) -> Result<DemoFiles, InputError> {
+pub fn unpack(folder: &Path) -> Result<DemoFiles, FileError> {
     let photos = folder.join("photos");
-    std::fs::create_dir_all(&photos).map_err(|source| InputError::Write {
+    std::fs::create_dir_all(&photos).map_err(|source| FileError::Write {
         path: photos.clone(),
         source,
     })?;
@@ -102,15 +103,50 @@ pub fn unpack(folder: &Path) -> Result<DemoFiles, InputError> {
     Ok(files)
 }
 
-fn write_if_different(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+fn write_if_different(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     match std::fs::read(path) {
         Ok(existing) if existing == bytes => Ok(()),
         _ => write_atomically(path, bytes),
     }
 }
 
+/// Anything that stops the demo from loading: what stopped one of its imports.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Listings(#[from] ListingsError),
+    #[error(transparent)]
+    Analytics(#[from] AnalyticsError),
+    #[error(transparent)]
+    Photos(#[from] PhotosError),
+}
+
+impl DemoError {
+    /// Whether the work stopped because the seller asked it to.
+    pub fn is_cancelled(&self) -> bool {
+        match self {
+            DemoError::File(_) => false,
+            DemoError::Listings(error) => error.is_cancelled(),
+            DemoError::Analytics(error) => error.is_cancelled(),
+            DemoError::Photos(error) => error.is_cancelled(),
+        }
+    }
+
+    /// A stable name for what went wrong, for scripts and the interface.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            DemoError::File(error) => error.kind(),
+            DemoError::Listings(error) => error.kind(),
+            DemoError::Analytics(error) => error.kind(),
+            DemoError::Photos(error) => error.kind(),
+        }
+    }
+}
+
 /// The demo load job: unpack, then listings, orders and photos, each a resumable stage.
-pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, crate::Error> {
+pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoError> {
     let files = unpack(folder)?;
     Ok(DemoLoaded {
         listings: import_listings(&files.products, SOURCE, None, context)?,
@@ -122,7 +158,7 @@ pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, crate
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::listings::shopify_csv;
+    use crate::listings::catalogue::shopify_csv;
 
     #[test]
     fn the_committed_demo_orders_are_what_the_generator_makes() {

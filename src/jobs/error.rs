@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use super::{JobId, JobState};
+use crate::error_kind::ErrorKind;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,4 +25,36 @@ pub enum JobError {
     Panicked(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl JobError {
+    /// A stable name for what went wrong, for scripts and the interface.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            JobError::Cancelled => ErrorKind::Cancelled,
+            JobError::NotFound(_) => ErrorKind::NotFound,
+            JobError::NotResumable { .. } | JobError::RunningElsewhere(_) => ErrorKind::JobState,
+            JobError::Store(error) => error.kind(),
+            JobError::Lock { .. } | JobError::BadRecord { .. } | JobError::Panicked(_) => {
+                ErrorKind::Job
+            }
+        }
+    }
+}
+
+/// What a job's work may fail with: the runner needs to tell a cancellation from a
+/// failure, and keeps the failure's kind with the job.
+pub trait Failure: std::fmt::Display + From<JobError> {
+    fn is_cancelled(&self) -> bool;
+    fn kind(&self) -> ErrorKind;
+}
+
+impl Failure for JobError {
+    fn is_cancelled(&self) -> bool {
+        matches!(self, JobError::Cancelled)
+    }
+
+    fn kind(&self) -> ErrorKind {
+        JobError::kind(self)
+    }
 }

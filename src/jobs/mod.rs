@@ -14,7 +14,7 @@ mod record;
 mod runner;
 
 pub use context::JobContext;
-pub use error::JobError;
+pub use error::{Failure, JobError};
 pub use progress::{JobEvent, Progress, Throughput, Unit};
 pub use record::{JobId, JobRecord, JobState};
 pub use runner::{JobObserver, JobRunner, PreparedJob, Work};

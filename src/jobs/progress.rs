@@ -3,8 +3,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::{JobId, JobState};
+use crate::error_kind::ErrorKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Items,
@@ -29,6 +31,7 @@ impl Unit {
 
 /// Where a job stands: which stage, how far through it, and how fast it goes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     pub stage: String,
     pub done: u64,
@@ -38,11 +41,13 @@ pub struct Progress {
     pub eta_seconds: Option<f64>,
     /// For model work: the segments done and the tokens made per second.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub throughput: Option<Throughput>,
 }
 
 /// How much a model job got through in this run of its stage.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Throughput {
     pub segments: u64,
     pub tokens: u64,
@@ -59,7 +64,12 @@ pub enum JobEvent {
     Finished {
         job_id: JobId,
         state: JobState,
+        /// What the job did, or why it stopped, in one English sentence.
         message: Option<String>,
+        /// What a succeeded job did, as its work reported it.
+        outcome: Option<serde_json::Value>,
+        /// The stable kind of a failed job's error.
+        error_kind: Option<ErrorKind>,
     },
 }
 

@@ -4,11 +4,13 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{JobError, Progress, Unit};
+use crate::error_kind::ErrorKind;
 use crate::store::{Store, StoreError};
 
 pub type JobId = i64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     Queued,
@@ -58,6 +60,8 @@ impl fmt::Display for JobState {
     }
 }
 
+/// A job as stored. Its outcome is the work's own data (JSON) for whoever knows the
+/// kind of job; `message` is the same in one English sentence, or the error's.
 #[derive(Debug, Clone, Serialize)]
 pub struct JobRecord {
     pub id: JobId,
@@ -65,6 +69,10 @@ pub struct JobRecord {
     pub state: JobState,
     pub progress: Progress,
     pub message: Option<String>,
+    /// What a succeeded job did, as its work reported it.
+    pub outcome: Option<serde_json::Value>,
+    /// The stable kind of a failed job's error.
+    pub error_kind: Option<ErrorKind>,
     pub created_at: String,
     pub updated_at: String,
     pub finished_at: Option<String>,
@@ -74,7 +82,7 @@ pub struct JobRecord {
     pub checkpoint: String,
 }
 
-const COLUMNS: &str = "id, kind, state, stage, done, total, unit, message, created_at, updated_at, finished_at, spec, checkpoint";
+const COLUMNS: &str = "id, kind, state, stage, done, total, unit, message, created_at, updated_at, finished_at, spec, checkpoint, outcome, error_kind";
 
 pub(super) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -111,12 +119,20 @@ pub(super) fn load_all(store: &Store) -> Result<Vec<JobRecord>, JobError> {
     rows.into_iter().collect()
 }
 
+/// How a run of a job ended, as it is saved.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Ending {
+    pub message: Option<String>,
+    pub outcome: Option<String>,
+    pub error_kind: Option<ErrorKind>,
+}
+
 pub(super) fn set_state(
     store: &Store,
     conn: &Connection,
     id: JobId,
     state: JobState,
-    message: Option<&str>,
+    ending: &Ending,
 ) -> Result<(), StoreError> {
     let now = now();
     let finished = matches!(
@@ -125,8 +141,16 @@ pub(super) fn set_state(
     )
     .then_some(now.as_str());
     conn.execute(
-        "UPDATE jobs SET state = ?2, message = ?3, updated_at = ?4, finished_at = ?5 WHERE id = ?1",
-        (id, state.as_str(), message, &now, finished),
+        "UPDATE jobs SET state = ?2, message = ?3, updated_at = ?4, finished_at = ?5, outcome = ?6, error_kind = ?7 WHERE id = ?1",
+        rusqlite::params![
+            id,
+            state.as_str(),
+            ending.message,
+            &now,
+            finished,
+            ending.outcome,
+            ending.error_kind.map(ErrorKind::name)
+        ],
     )
     .map(|_| ())
     .map_err(|error| store.error(error))
@@ -163,5 +187,11 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<JobRecord, JobError>> {
         finished_at: row.get(10)?,
         spec: row.get(11)?,
         checkpoint: row.get(12)?,
+        outcome: row
+            .get::<_, Option<String>>(13)?
+            .and_then(|text| serde_json::from_str(&text).ok()),
+        error_kind: row
+            .get::<_, Option<String>>(14)?
+            .and_then(|name| ErrorKind::from_name(&name)),
     }))
 }

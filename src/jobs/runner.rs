@@ -1,19 +1,22 @@
 use std::collections::HashMap;
+use std::fmt;
 use std::fs::{File, TryLockError};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::record::{self, JobRecord};
-use super::{JobContext, JobError, JobEvent, JobId, JobState};
+use super::record::{self, Ending, JobRecord};
+use super::{Failure, JobContext, JobError, JobEvent, JobId, JobState};
 use crate::store::Store;
 
 pub type JobObserver = Arc<dyn Fn(JobEvent) + Send + Sync>;
 
-/// A job's work: returns a one-line summary of what it did.
-pub type Work = Box<dyn FnOnce(&mut JobContext) -> Result<String, crate::Error> + Send>;
+/// A job's work: returns what it did, which the runner keeps with the job both as
+/// data (`O` serialised) and as one sentence (`O` displayed); or fails with `E`.
+pub type Work<O, E> = Box<dyn FnOnce(&mut JobContext) -> Result<O, E> + Send>;
 
 /// Starts, watches and cancels jobs. A running job holds an OS file lock; the kernel
 /// drops it when the process dies, which is how a later process tells a job that is
@@ -61,12 +64,7 @@ impl JobRunner {
     /// Asks a job running in this process to stop at its next checkpoint.
     /// Returns false when no such job runs here.
     pub fn cancel(&self, id: JobId) -> bool {
-        let flags = self
-            .inner
-            .cancel_flags
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        match flags.get(&id) {
+        match self.flags().get(&id) {
             Some(flag) => {
                 flag.store(true, Ordering::Relaxed);
                 true
@@ -77,18 +75,26 @@ impl JobRunner {
 
     /// Runs (or resumes) job `id` on the calling thread: [`JobRunner::prepare`], then
     /// [`PreparedJob::run`].
-    pub fn run(
+    pub fn run<O, E>(
         &self,
         id: JobId,
-        work: Work,
+        work: Work<O, E>,
         observer: JobObserver,
-    ) -> Result<JobRecord, crate::Error> {
+    ) -> Result<JobRecord, E>
+    where
+        O: Serialize + fmt::Display,
+        E: Failure,
+    {
         self.prepare(id, work)?.run(observer)
     }
 
     /// Takes job `id`'s lock and checks that it may run, so that a refusal (already
     /// done, running elsewhere) reaches the caller before any work starts.
-    pub fn prepare(&self, id: JobId, work: Work) -> Result<PreparedJob, JobError> {
+    pub fn prepare<O, E>(
+        &self,
+        id: JobId,
+        work: Work<O, E>,
+    ) -> Result<PreparedJob<O, E>, JobError> {
         let store = &self.inner.store;
         let lock = self.take_lock(id)?;
         let conn = store.connect()?;
@@ -114,32 +120,61 @@ impl JobRunner {
         })
     }
 
-    fn execute(
+    /// Does the work and saves how it ended: the outcome, a cancellation, or the
+    /// failure (returned as the work's own error).
+    fn execute<O, E>(
         &self,
         id: JobId,
         checkpoint: Map<String, Value>,
-        work: Work,
+        work: Work<O, E>,
         observer: JobObserver,
-    ) -> Result<JobRecord, crate::Error> {
+    ) -> Result<(JobState, Ending), E>
+    where
+        O: Serialize + fmt::Display,
+        E: Failure,
+    {
         let store = &self.inner.store;
-        let conn = store.connect()?;
-        record::set_state(store, &conn, id, JobState::Running, None).map_err(JobError::from)?;
+        let conn = store.connect().map_err(JobError::from)?;
+        record::set_state(store, &conn, id, JobState::Running, &Ending::default())
+            .map_err(JobError::from)?;
         let cancel = Arc::new(AtomicBool::new(false));
         self.flags().insert(id, cancel.clone());
         let mut context = JobContext::new(id, store.clone(), checkpoint, cancel, observer);
         let outcome = work(&mut context);
         self.flags().remove(&id);
-        let (state, message, failure) = match outcome {
-            Ok(summary) => (JobState::Succeeded, Some(summary), None),
-            Err(error) if error.is_cancelled() => {
-                (JobState::Cancelled, Some(error.to_string()), None)
-            }
-            Err(error) => (JobState::Failed, Some(error.to_string()), Some(error)),
+        let (state, ending, failure) = match outcome {
+            Ok(done) => (
+                JobState::Succeeded,
+                Ending {
+                    message: Some(done.to_string()),
+                    outcome: serde_json::to_string(&done).ok(),
+                    error_kind: None,
+                },
+                None,
+            ),
+            Err(error) if error.is_cancelled() => (
+                JobState::Cancelled,
+                Ending {
+                    message: Some(error.to_string()),
+                    outcome: None,
+                    error_kind: Some(error.kind()),
+                },
+                None,
+            ),
+            Err(error) => (
+                JobState::Failed,
+                Ending {
+                    message: Some(error.to_string()),
+                    outcome: None,
+                    error_kind: Some(error.kind()),
+                },
+                Some(error),
+            ),
         };
-        record::set_state(store, &conn, id, state, message.as_deref()).map_err(JobError::from)?;
+        record::set_state(store, &conn, id, state, &ending).map_err(JobError::from)?;
         match failure {
             Some(error) => Err(error),
-            None => Ok(record::load(store, &conn, id)?),
+            None => Ok((state, ending)),
         }
     }
 
@@ -202,19 +237,23 @@ impl JobRunner {
 }
 
 /// A job that holds its lock and is cleared to run.
-pub struct PreparedJob {
+pub struct PreparedJob<O, E> {
     runner: JobRunner,
     id: JobId,
     lock: File,
     checkpoint: Map<String, Value>,
-    work: Work,
+    work: Work<O, E>,
 }
 
-impl PreparedJob {
+impl<O, E> PreparedJob<O, E>
+where
+    O: Serialize + fmt::Display,
+    E: Failure,
+{
     /// Does the work until it succeeds, fails or is cancelled, and always ends by
     /// reporting a `Finished` event. A failure is saved on the job and returned as
     /// the work's own error.
-    pub fn run(self, observer: JobObserver) -> Result<JobRecord, crate::Error> {
+    pub fn run(self, observer: JobObserver) -> Result<JobRecord, E> {
         let PreparedJob {
             runner,
             id,
@@ -222,11 +261,18 @@ impl PreparedJob {
             checkpoint,
             work,
         } = self;
-        let outcome = runner.execute(id, checkpoint, work, observer.clone());
+        let ended = runner.execute(id, checkpoint, work, observer.clone());
         drop(lock);
-        let (state, message) = match &outcome {
-            Ok(job) => (job.state, job.message.clone()),
-            Err(error) => (JobState::Failed, Some(error.to_string())),
+        let (state, ending) = match &ended {
+            Ok((state, ending)) => (*state, ending.clone()),
+            Err(error) => (
+                JobState::Failed,
+                Ending {
+                    message: Some(error.to_string()),
+                    outcome: None,
+                    error_kind: Some(error.kind()),
+                },
+            ),
         };
         if state == JobState::Succeeded {
             // A finished job needs no lock; a missing one is harmless, so the result is ignored.
@@ -235,9 +281,14 @@ impl PreparedJob {
         observer(JobEvent::Finished {
             job_id: id,
             state,
-            message,
+            message: ending.message,
+            outcome: ending
+                .outcome
+                .and_then(|text| serde_json::from_str(&text).ok()),
+            error_kind: ending.error_kind,
         });
-        outcome
+        ended?;
+        Ok(runner.get(id)?)
     }
 }
 
@@ -274,14 +325,14 @@ mod tests {
     }
 
     /// Inserts 1..=total into `counted`, one row per commit, resuming after the saved number.
-    fn counting_work(total: u64, stop_after: Option<u64>) -> Work {
+    fn counting_work(total: u64, stop_after: Option<u64>) -> Work<String, JobError> {
         Box::new(move |context: &mut JobContext| {
             let start: u64 = context.saved("count")?.unwrap_or(0);
             context.begin_stage("count", Unit::Items, Some(total), start);
             let mut conn: Connection = context.store().connect()?;
             for n in start + 1..=total {
                 if Some(n) == stop_after.map(|stop| stop + 1) {
-                    return Err(crate::Error::Job(JobError::Cancelled));
+                    return Err(JobError::Cancelled);
                 }
                 let tx = conn
                     .transaction()
@@ -319,6 +370,7 @@ mod tests {
             .unwrap();
         assert_eq!(job.state, JobState::Succeeded);
         assert_eq!(job.message.as_deref(), Some("counted to 5"));
+        assert_eq!(job.outcome, Some(serde_json::json!("counted to 5")));
         assert_eq!((job.progress.done, job.progress.total), (5, Some(5)));
         let events = events.lock().unwrap();
         assert_eq!(events.len(), 1 + 5 + 1, "begin, five commits, finish");
@@ -375,7 +427,14 @@ mod tests {
         let fixture = fixture();
         let id = fixture.runner.create("count", "{}").unwrap();
         let conn = fixture.store.connect().unwrap();
-        record::set_state(&fixture.store, &conn, id, JobState::Running, None).unwrap();
+        record::set_state(
+            &fixture.store,
+            &conn,
+            id,
+            JobState::Running,
+            &Ending::default(),
+        )
+        .unwrap();
         assert_eq!(fixture.runner.get(id).unwrap().state, JobState::Interrupted);
         let job = fixture
             .runner
@@ -389,17 +448,21 @@ mod tests {
         let fixture = fixture();
         let id = fixture.runner.create("count", "{}").unwrap();
         let conn = fixture.store.connect().unwrap();
-        record::set_state(&fixture.store, &conn, id, JobState::Running, None).unwrap();
+        record::set_state(
+            &fixture.store,
+            &conn,
+            id,
+            JobState::Running,
+            &Ending::default(),
+        )
+        .unwrap();
         let _held = fixture.runner.take_lock(id).unwrap();
         assert_eq!(fixture.runner.get(id).unwrap().state, JobState::Running);
         let error = fixture
             .runner
             .run(id, counting_work(3, None), silent())
             .unwrap_err();
-        assert!(
-            matches!(error, crate::Error::Job(JobError::RunningElsewhere(_))),
-            "{error}"
-        );
+        assert!(matches!(error, JobError::RunningElsewhere(_)), "{error}");
     }
 
     #[test]
@@ -426,16 +489,17 @@ mod tests {
     fn a_failing_job_is_saved_as_failed_with_its_message() {
         let fixture = fixture();
         let id = fixture.runner.create("count", "{}").unwrap();
-        let work: Work = Box::new(|_| {
-            Err(crate::input::InputError::Missing {
+        let work: Work<String, JobError> = Box::new(|_| {
+            Err(JobError::Lock {
                 path: "orders.csv".into(),
-            }
-            .into())
+                source: std::io::Error::other("gone"),
+            })
         });
         let error = fixture.runner.run(id, work, silent()).unwrap_err();
         assert!(error.to_string().contains("orders.csv"));
         let job = fixture.runner.get(id).unwrap();
         assert_eq!(job.state, JobState::Failed);
         assert_eq!(job.message, Some(error.to_string()));
+        assert_eq!(job.error_kind, Some(crate::error_kind::ErrorKind::Job));
     }
 }

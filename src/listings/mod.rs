@@ -1,22 +1,13 @@
-//! Product listings: reading the shops' product exports and keeping them in the store.
+//! Product listings: the seller's catalogue (`catalogue`: read from the shops' product
+//! exports or a file of their own layout, kept in the store), its translation into
+//! other languages (`translate`), and the translations written back out (`output`),
+//! checked against the marketplaces' length limits (`rules`).
 
-pub mod csv_copy;
-pub mod export;
-pub mod glossary;
-pub mod html;
-mod import;
-pub mod language;
-pub mod memory;
-pub mod protect;
-mod query;
+pub mod catalogue;
+mod error;
+pub mod output;
 pub mod rules;
-pub mod segments;
-pub mod shopify_csv;
-pub mod shopify_translations;
-pub mod table_copy;
-pub mod table_export;
-pub mod table_import;
-pub mod translation;
+pub mod translate;
 
-pub use import::{ImportedListings, import_listings, mapping_of};
-pub use query::{ListingSummary, list};
+pub use catalogue::{ImportedListings, ListingSummary, import_listings, list, mapping_of};
+pub use error::ListingsError;

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ListingsError;
+use super::translate::{StoredTranslation, stored};
+use crate::store::Store;
+
 const RULES: &str = include_str!("../../assets/marketplace-rules.toml");
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -26,6 +30,7 @@ struct RuleFile {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Violation {
     pub marketplace: String,
     pub field: String,
@@ -39,10 +44,61 @@ pub struct Violation {
 }
 
 /// Every rule, as shipped.
-pub fn rules() -> Result<Vec<Rule>, String> {
+pub fn rules() -> Result<Vec<Rule>, ListingsError> {
     toml::from_str::<RuleFile>(RULES)
         .map(|file| file.rule)
-        .map_err(|error| format!("assets/marketplace-rules.toml: {error}"))
+        .map_err(|error| ListingsError::Rules {
+            detail: error.to_string(),
+        })
+}
+
+/// The stored translations that break `marketplace`'s length limits, each with what
+/// is too long.
+pub fn violations(
+    store: &Store,
+    marketplace: &str,
+) -> Result<Vec<(StoredTranslation, Vec<Violation>)>, ListingsError> {
+    let rules = rules()?;
+    let known = marketplaces(&rules);
+    if !known.iter().any(|name| name == marketplace) {
+        return Err(ListingsError::UnknownMarketplace {
+            name: marketplace.to_string(),
+            known: known.join(", "),
+        });
+    }
+    Ok(stored(store)?
+        .into_iter()
+        .filter_map(|row| {
+            let found = check(&rules, marketplace, &row.field, &row.translated);
+            (!found.is_empty()).then_some((row, found))
+        })
+        .collect())
+}
+
+/// Every stored translation, each with the limits of `marketplace` it breaks (none
+/// without a marketplace).
+pub fn with_violations(
+    store: &Store,
+    marketplace: Option<&str>,
+) -> Result<Vec<(StoredTranslation, Vec<Violation>)>, ListingsError> {
+    let over = match marketplace {
+        Some(marketplace) => violations(store, marketplace)?,
+        None => Vec::new(),
+    };
+    Ok(stored(store)?
+        .into_iter()
+        .map(|row| {
+            let found = over
+                .iter()
+                .find(|(stored, _)| {
+                    (stored.listing_id, &stored.field, &stored.locale)
+                        == (row.listing_id, &row.field, &row.locale)
+                })
+                .map(|(_, violations)| violations.clone())
+                .unwrap_or_default();
+            (row, found)
+        })
+        .collect())
 }
 
 /// The marketplaces the rules know.

@@ -6,7 +6,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use super::MlError;
-use crate::input::InputError;
+use crate::files::FileError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArchiveKind {
@@ -43,7 +43,7 @@ fn wanted_name<'a>(entry: &'a str, wanted: &[&str]) -> Option<&'a str> {
 }
 
 fn unreadable(path: &Path, error: impl ToString) -> MlError {
-    MlError::Input(InputError::Unreadable {
+    MlError::Input(FileError::Unreadable {
         path: path.to_path_buf(),
         detail: format!("not a readable archive ({})", error.to_string()),
     })
@@ -74,7 +74,7 @@ pub fn each_wanted(
     wanted: &[&str],
     take: &mut TakeEntry,
 ) -> Result<(), MlError> {
-    let file = File::open(path).map_err(|error| InputError::io(path, error))?;
+    let file = File::open(path).map_err(|error| FileError::io(path, error))?;
     let mut seen: Vec<String> = Vec::new();
     let mut offer = |entry_name: &str, contents: &mut dyn Read, size: u64| match wanted_name(
         entry_name, wanted,

@@ -12,6 +12,7 @@ const BUILTIN: &str = include_str!("../../models/catalog.toml");
 const BUILTIN_PATH: &str = "models/catalog.toml";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Task {
     Translate,
@@ -23,6 +24,7 @@ pub enum Task {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Architecture {
     Bert,
@@ -36,6 +38,7 @@ pub enum Architecture {
 /// Where a file comes from and what it must be. `size` and `sha256` are absent where
 /// they could not be verified against the Hub; they are then recorded on first use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ModelFile {
     pub name: String,
@@ -49,6 +52,7 @@ pub struct ModelFile {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ModelEntry {
     pub id: String,
@@ -109,7 +113,7 @@ impl Catalog {
 
     pub fn load(path: &Path) -> Result<Catalog, MlError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|error| crate::input::InputError::io(path, error))?;
+            .map_err(|error| crate::files::FileError::io(path, error))?;
         Catalog::parse(&text, path)
     }
 
@@ -257,9 +261,10 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_model_points_to_the_list() {
+    fn an_unknown_model_is_named_and_not_found() {
         let catalog = Catalog::builtin().unwrap();
-        let message = catalog.get("gpt-9").unwrap_err().to_string();
-        assert!(message.contains("`tradewind models list`"), "{message}");
+        let error = catalog.get("gpt-9").unwrap_err();
+        assert_eq!(error.to_string(), "no model 'gpt-9' in the catalog");
+        assert_eq!(error.kind(), crate::error_kind::ErrorKind::NotFound);
     }
 }

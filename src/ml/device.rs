@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::MlError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceChoice {
     #[default]
@@ -16,6 +17,14 @@ pub enum DeviceChoice {
 }
 
 impl DeviceChoice {
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceChoice::Cpu => "cpu",
+            DeviceChoice::Metal => "metal",
+            DeviceChoice::Cuda => "cuda",
+        }
+    }
+
     pub fn parse(text: &str) -> Result<DeviceChoice, MlError> {
         match text.to_ascii_lowercase().as_str() {
             "cpu" => Ok(DeviceChoice::Cpu),
@@ -87,6 +96,7 @@ pub fn compiled() -> Vec<&'static str> {
 
 /// What candle detected at run time, which decides the kernels it uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KernelSimd {
     pub avx2: bool,
     pub f16c: bool,
@@ -114,9 +124,51 @@ pub fn kernel_simd() -> KernelSimd {
     }
 }
 
+/// The SIMD features of this processor that the ML kernels can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CpuFeatures {
+    pub arch: &'static str,
+    pub avx2: bool,
+    pub fma: bool,
+    pub f16c: bool,
+    pub neon: bool,
+}
+
+pub fn cpu_features() -> CpuFeatures {
+    #[cfg(target_arch = "x86_64")]
+    let (avx2, fma, f16c) = (
+        std::arch::is_x86_feature_detected!("avx2"),
+        std::arch::is_x86_feature_detected!("fma"),
+        std::arch::is_x86_feature_detected!("f16c"),
+    );
+    #[cfg(not(target_arch = "x86_64"))]
+    let (avx2, fma, f16c) = (false, false, false);
+    #[cfg(target_arch = "aarch64")]
+    let neon = std::arch::is_aarch64_feature_detected!("neon");
+    #[cfg(not(target_arch = "aarch64"))]
+    let neon = false;
+    CpuFeatures {
+        arch: std::env::consts::ARCH,
+        avx2,
+        fma,
+        f16c,
+        neon,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_features_match_the_architecture() {
+        let cpu = cpu_features();
+        assert_eq!(cpu.arch, std::env::consts::ARCH);
+        if cpu.arch != "aarch64" {
+            assert!(!cpu.neon);
+        }
+    }
 
     #[test]
     fn the_cpu_is_always_there_and_a_missing_gpu_falls_back_with_a_reason() {
@@ -139,7 +191,7 @@ mod tests {
     #[test]
     fn kernel_simd_agrees_with_the_cpu_check() {
         let simd = kernel_simd();
-        assert_eq!(simd.avx2, crate::doctor::cpu_features().avx2);
+        assert_eq!(simd.avx2, cpu_features().avx2);
         assert!(simd.threads >= 1);
     }
 }

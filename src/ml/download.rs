@@ -14,7 +14,7 @@ use hf_hub::HFClient;
 use super::MlError;
 use super::catalog::{ModelEntry, ModelFile};
 use super::store::{ModelStore, VerifiedFile, sha256_of};
-use crate::input::InputError;
+use crate::files::FileError;
 
 pub struct Downloader {
     client: HFClient,
@@ -46,7 +46,7 @@ impl ModelStore {
         progress: &mut (dyn FnMut(u64, u64) -> bool + Send),
     ) -> Result<Vec<VerifiedFile>, MlError> {
         let folder = self.root().join(&model.id);
-        std::fs::create_dir_all(&folder).map_err(|source| InputError::Write {
+        std::fs::create_dir_all(&folder).map_err(|source| FileError::Write {
             path: folder.clone(),
             source,
         })?;
@@ -82,7 +82,7 @@ impl ModelStore {
                 let _ = std::fs::remove_file(&partial);
                 return Err(error);
             }
-            std::fs::rename(&partial, &target).map_err(|source| InputError::Write {
+            std::fs::rename(&partial, &target).map_err(|source| FileError::Write {
                 path: target.clone(),
                 source,
             })?;
@@ -135,12 +135,12 @@ impl ModelStore {
             .create(true)
             .append(true)
             .open(partial)
-            .map_err(|source| InputError::Write {
+            .map_err(|source| FileError::Write {
                 path: partial.to_path_buf(),
                 source,
             })?;
         if have == 0 {
-            output.set_len(0).map_err(|source| InputError::Write {
+            output.set_len(0).map_err(|source| FileError::Write {
                 path: partial.to_path_buf(),
                 source,
             })?;
@@ -153,7 +153,7 @@ impl ModelStore {
             })?;
             output
                 .write_all(&chunk)
-                .map_err(|source| InputError::Write {
+                .map_err(|source| FileError::Write {
                     path: partial.to_path_buf(),
                     source,
                 })?;
@@ -163,7 +163,7 @@ impl ModelStore {
                 return Err(MlError::Stopped);
             }
         }
-        output.sync_all().map_err(|source| InputError::Write {
+        output.sync_all().map_err(|source| FileError::Write {
             path: partial.to_path_buf(),
             source,
         })?;
@@ -183,7 +183,7 @@ impl ModelStore {
         partial: &Path,
     ) -> Result<(), MlError> {
         let size = std::fs::metadata(partial)
-            .map_err(|error| InputError::io(partial, error))?
+            .map_err(|error| FileError::io(partial, error))?
             .len();
         let sha256 = sha256_of(partial)?;
         self.check_against_catalog(model, file, partial, &sha256, size)

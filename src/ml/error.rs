@@ -1,16 +1,17 @@
 use std::path::PathBuf;
 
-use crate::input::InputError;
+use crate::error_kind::ErrorKind;
+use crate::files::FileError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MlError {
     #[error("{path}: the model catalog is not valid: {detail}")]
     Catalog { path: PathBuf, detail: String },
-    #[error("no model '{0}' in the catalog; `tradewind models list` shows the ids")]
+    #[error("no model '{0}' in the catalog")]
     UnknownModel(String),
     #[error(
-        "model '{id}' is not on this computer: import it with `tradewind models import {id} FOLDER`"
+        "model '{id}' is not on this computer: download it, or import it from a folder or archive"
     )]
     NotPresent { id: String },
     #[error(
@@ -39,8 +40,34 @@ pub enum MlError {
     Stopped,
     #[error("'{0}' is not a compute device; choose cpu, metal or cuda")]
     UnknownDevice(String),
+    #[error("this model needs a photo")]
+    NeedsPhoto,
+    #[error("this model translates into many languages: say which one")]
+    NeedsTargetLanguage,
     #[error(transparent)]
-    Input(#[from] InputError),
+    Input(#[from] FileError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl MlError {
+    /// A stable name for what went wrong, for scripts and the interface.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            MlError::Store(error) => error.kind(),
+            MlError::Input(error) => error.kind(),
+            MlError::UnknownModel(_) => ErrorKind::NotFound,
+            MlError::UnknownDevice(_) => ErrorKind::InvalidSetting,
+            MlError::NotPresent { .. } => ErrorKind::ModelMissing,
+            MlError::Damaged { .. } | MlError::MissingFile { .. } => ErrorKind::ModelDamaged,
+            MlError::NoRoute { .. } => ErrorKind::NoRoute,
+            MlError::NeedsPhoto => ErrorKind::NeedsPhoto,
+            MlError::NeedsTargetLanguage => ErrorKind::NeedsLanguage,
+            MlError::Stopped => ErrorKind::Cancelled,
+            MlError::Download { .. } => ErrorKind::Download,
+            MlError::Catalog { .. } | MlError::Load { .. } | MlError::Run { .. } => {
+                ErrorKind::Model
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ const END_OF_TURN: &str = "<|im_end|>";
 const END_OF_TEXT: &str = "<|endoftext|>";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Generation {
     pub text: String,
     pub tokens: usize,

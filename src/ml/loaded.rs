@@ -9,28 +9,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::MlError;
-use super::caption::Captioner;
-use super::clip::ZeroShotTagger;
-use super::embed::SentenceEmbedder;
-use super::generate::Generator;
-use super::madlad::MadladTranslator;
-use super::marian::MarianTranslator;
-use super::sentiment::SentimentClassifier;
-
-/// A loaded model of any kind.
-#[allow(clippy::large_enum_variant)] // only ever held behind an `Arc`, never moved around
-pub enum LoadedModel {
-    Embedder(SentenceEmbedder),
-    Marian(MarianTranslator),
-    Madlad(MadladTranslator),
-    Tagger(ZeroShotTagger),
-    Captioner(Captioner),
-    Sentiment(SentimentClassifier),
-    Generator(Generator),
-}
+use super::model::LoadedModel;
 
 /// Which model, on which device, at which precision: each is a separate load.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelKey {
     pub id: String,
     pub device: String,
@@ -39,6 +22,7 @@ pub struct ModelKey {
 
 /// What a load cost, for `doctor` and the Models view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoadReport {
     pub key: ModelKey,
     pub load_ms: u64,
@@ -167,6 +151,7 @@ impl LoadedModels {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ml::embed::SentenceEmbedder;
     use crate::ml::fixtures::{BERT_ID, verified_fixture};
     use crate::ml::weights::ModelFiles;
     use candle_core::Device;
@@ -221,110 +206,5 @@ mod tests {
         );
         loaded.unload("a");
         assert_eq!(loaded.reports().len(), 1);
-    }
-}
-
-/// What to run a model on (which fields matter depends on the model's task).
-#[derive(Debug, Clone, Default)]
-pub struct ModelInput {
-    /// Texts to translate, rate or compare (the first against the others); candidate
-    /// labels for a photo; the prompt for a generator.
-    pub texts: Vec<String>,
-    pub image: Option<std::path::PathBuf>,
-    /// The target language for a many-language translator.
-    pub target_language: Option<String>,
-    pub max_tokens: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", content = "results", rename_all = "snake_case")]
-pub enum ModelOutput {
-    Translations(Vec<super::marian::Translation>),
-    /// Cosine similarity of the first text to each of the others.
-    Similarities(Vec<f32>),
-    Sentiments(Vec<super::sentiment::Sentiment>),
-    /// Each label with its probability, most likely first.
-    Tags(Vec<(String, f32)>),
-    Caption(String),
-    Generation(super::generate::Generation),
-}
-
-fn open_image(input: &ModelInput) -> Result<image::DynamicImage, MlError> {
-    let path = input.image.as_deref().ok_or_else(|| MlError::Run {
-        id: "input".into(),
-        detail: "this model needs a photo (--image FILE)".into(),
-    })?;
-    let bytes = std::fs::read(path).map_err(|error| crate::input::InputError::io(path, error))?;
-    image::load_from_memory(&bytes).map_err(|error| {
-        MlError::Input(crate::input::InputError::Unreadable {
-            path: path.to_path_buf(),
-            detail: format!("not a photo Tradewind can read ({error})"),
-        })
-    })
-}
-
-impl LoadedModel {
-    pub fn run(&self, input: &ModelInput) -> Result<ModelOutput, MlError> {
-        let texts: Vec<&str> = input.texts.iter().map(String::as_str).collect();
-        match self {
-            LoadedModel::Marian(translator) => {
-                let options = super::marian::DecodeOptions {
-                    max_new_tokens: Some(input.max_tokens),
-                    ..super::marian::DecodeOptions::default()
-                };
-                Ok(ModelOutput::Translations(
-                    translator.translate(&texts, &options)?,
-                ))
-            }
-            LoadedModel::Madlad(translator) => {
-                let target = input
-                    .target_language
-                    .as_deref()
-                    .ok_or_else(|| MlError::Run {
-                        id: "input".into(),
-                        detail: "say which language to translate into (--to de)".into(),
-                    })?;
-                Ok(ModelOutput::Translations(translator.translate(
-                    &texts,
-                    target,
-                    input.max_tokens,
-                )?))
-            }
-            LoadedModel::Embedder(embedder) => {
-                let vectors = embedder.embed(&texts)?;
-                let similarities = match vectors.split_first() {
-                    Some((first, others)) => others
-                        .iter()
-                        .map(|other| super::embed::cosine(first, other))
-                        .collect(),
-                    None => Vec::new(),
-                };
-                Ok(ModelOutput::Similarities(similarities))
-            }
-            LoadedModel::Sentiment(classifier) => {
-                Ok(ModelOutput::Sentiments(classifier.classify(&texts)?))
-            }
-            LoadedModel::Tagger(tagger) => {
-                let image = open_image(input)?;
-                let scores = tagger.tag(std::slice::from_ref(&image), &texts)?;
-                let mut tags: Vec<(String, f32)> = input
-                    .texts
-                    .iter()
-                    .cloned()
-                    .zip(scores.into_iter().flatten())
-                    .collect();
-                tags.sort_by(|a, b| b.1.total_cmp(&a.1));
-                Ok(ModelOutput::Tags(tags))
-            }
-            LoadedModel::Captioner(captioner) => Ok(ModelOutput::Caption(
-                captioner.caption(&open_image(input)?, input.max_tokens)?,
-            )),
-            LoadedModel::Generator(generator) => Ok(ModelOutput::Generation(generator.generate(
-                "You are a helpful assistant for an online shop.",
-                &input.texts.join("\n"),
-                input.max_tokens,
-                None,
-            )?)),
-        }
     }
 }

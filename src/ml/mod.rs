@@ -1,6 +1,8 @@
 //! Local AI: the model catalog, model files on disk (verify, import, remove), compute
-//! devices, and one loader per architecture over candle. Model code does no I/O beyond
-//! reading the files it is given; where files come from lives in `store`.
+//! devices, and one loader per architecture over candle. Model code reads the files it
+//! is given (and Marian writes its quantized copy where it is told); where files come
+//! from lives in `store`. `fixtures` (tiny random-weight models for tests, benches and
+//! `tradewind dev`) is compiled only with the `fixtures` feature.
 
 pub mod archive;
 mod bert_encoder;
@@ -11,12 +13,15 @@ pub mod device;
 pub mod download;
 pub mod embed;
 mod error;
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod generate;
+pub mod jobs;
 pub mod loaded;
 pub mod madlad;
 pub mod marian;
 pub mod marian_baseline;
+pub mod model;
 pub mod route;
 pub mod sentencepiece;
 pub mod sentiment;

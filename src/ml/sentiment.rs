@@ -18,6 +18,7 @@ struct Labels {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Sentiment {
     /// The most likely label, e.g. "4 stars".
     pub label: String,

@@ -19,10 +19,11 @@ use sha2::{Digest, Sha256};
 use super::MlError;
 use super::archive::{self, ArchiveKind};
 use super::catalog::{Catalog, ModelEntry, ModelFile};
-use crate::input::InputError;
+use crate::files::FileError;
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum Presence {
     NotPresent,
@@ -38,6 +39,7 @@ pub enum Presence {
 
 /// How a verified file's checksum was established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Trust {
     /// Matches the catalog's checksum.
@@ -49,6 +51,7 @@ pub enum Trust {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerifiedFile {
     pub name: String,
     pub path: PathBuf,
@@ -78,6 +81,12 @@ impl ModelStore {
     /// Where Tradewind keeps its own copies.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Where files made from model `id`'s own (a quantized copy) are kept: removed
+    /// with the model.
+    pub fn derived_dir(&self, id: &str) -> PathBuf {
+        self.root.join(id).join("derived")
     }
 
     pub fn with_hf_cache(mut self, hf_cache: Option<PathBuf>) -> ModelStore {
@@ -165,7 +174,7 @@ impl ModelStore {
         file: &ModelFile,
         path: &Path,
     ) -> Result<VerifiedFile, MlError> {
-        let meta = std::fs::metadata(path).map_err(|error| InputError::io(path, error))?;
+        let meta = std::fs::metadata(path).map_err(|error| FileError::io(path, error))?;
         let size = meta.len();
         if let Some(expected) = file.size
             && size != expected
@@ -232,7 +241,7 @@ impl ModelStore {
         if let Some(kind) = ArchiveKind::of(folder) {
             return self.import_archive(model, folder, kind, progress);
         }
-        crate::input::require_folder(folder)?;
+        crate::files::require_folder(folder)?;
         let sources: Vec<(&ModelFile, PathBuf)> = model
             .files
             .iter()
@@ -247,7 +256,7 @@ impl ModelStore {
             })
             .collect::<Result<_, _>>()?;
         let destination = self.own_dir(model);
-        std::fs::create_dir_all(&destination).map_err(|source| InputError::Write {
+        std::fs::create_dir_all(&destination).map_err(|source| FileError::Write {
             path: destination.clone(),
             source,
         })?;
@@ -271,7 +280,7 @@ impl ModelStore {
                 continue;
             }
             let mut on_chunk = |copied: u64| progress(done + copied, total);
-            let mut input = File::open(&source).map_err(|error| InputError::io(&source, error))?;
+            let mut input = File::open(&source).map_err(|error| FileError::io(&source, error))?;
             let placed =
                 self.place_checked(model, file, &mut input, &source, &target, &mut on_chunk)?;
             done += placed.size;
@@ -298,7 +307,7 @@ impl ModelStore {
             |temporary, sha256, size| {
                 self.check_against_catalog(model, file, source, sha256, size)?;
                 temporary.persist(target).map_err(|error| {
-                    MlError::from(InputError::Write {
+                    MlError::from(FileError::Write {
                         path: target.to_path_buf(),
                         source: error.error,
                     })
@@ -332,7 +341,7 @@ impl ModelStore {
         }
         let total: u64 = sizes.iter().map(|(_, size)| size).sum();
         let destination = self.own_dir(model);
-        std::fs::create_dir_all(&destination).map_err(|source| InputError::Write {
+        std::fs::create_dir_all(&destination).map_err(|source| FileError::Write {
             path: destination.clone(),
             source,
         })?;
@@ -400,7 +409,7 @@ impl ModelStore {
         let freed = disk_use(&dir);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
-                .map_err(|source| InputError::Write { path: dir, source })?;
+                .map_err(|source| FileError::Write { path: dir, source })?;
         }
         Ok(freed)
     }
@@ -516,13 +525,13 @@ fn find_in(folder: &Path, name: &str) -> Option<PathBuf> {
 const PROGRESS_EVERY: u64 = 8 << 20;
 
 pub fn sha256_of(path: &Path) -> Result<String, MlError> {
-    let mut file = File::open(path).map_err(|error| InputError::io(path, error))?;
+    let mut file = File::open(path).map_err(|error| FileError::io(path, error))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     loop {
         let read = file
             .read(&mut buffer)
-            .map_err(|error| InputError::io(path, error))?;
+            .map_err(|error| FileError::io(path, error))?;
         if read == 0 {
             break;
         }
@@ -549,7 +558,7 @@ fn copy_hashing(
     place: impl FnOnce(tempfile::NamedTempFile, &str, u64) -> Result<(), MlError>,
 ) -> Result<(), MlError> {
     let folder = target.parent().unwrap_or(Path::new("."));
-    let write_error = |source| InputError::Write {
+    let write_error = |source| FileError::Write {
         path: target.to_path_buf(),
         source,
     };
@@ -564,7 +573,7 @@ fn copy_hashing(
     loop {
         let read = input
             .read(&mut buffer)
-            .map_err(|error| InputError::io(source, error))?;
+            .map_err(|error| FileError::io(source, error))?;
         if read == 0 {
             break;
         }

@@ -130,6 +130,7 @@ pub fn pad_batches_and_truncate(
 
 /// How a model's matrix weights are held in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
     F32,

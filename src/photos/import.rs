@@ -5,13 +5,15 @@ use image::ImageFormat;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::input::{InputError, require_folder};
+use super::PhotosError;
+use crate::files::{FileError, require_folder};
 use crate::jobs::{JobContext, Unit};
 
 const STAGE: &str = "photos";
 const THUMBNAIL_EDGE: u32 = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportedPhotos {
     pub photos: u64,
 }
@@ -39,7 +41,7 @@ pub fn import_folder(
     folder: &Path,
     source: &str,
     context: &mut JobContext,
-) -> Result<ImportedPhotos, crate::Error> {
+) -> Result<ImportedPhotos, PhotosError> {
     require_folder(folder)?;
     let files = photo_files(folder)?;
     let store = context.store().clone();
@@ -84,11 +86,11 @@ pub fn import_folder(
     Ok(ImportedPhotos { photos: total })
 }
 
-fn photo_files(folder: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let entries = std::fs::read_dir(folder).map_err(|error| InputError::io(folder, error))?;
+fn photo_files(folder: &Path) -> Result<Vec<PathBuf>, FileError> {
+    let entries = std::fs::read_dir(folder).map_err(|error| FileError::io(folder, error))?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|error| InputError::io(folder, error))?.path();
+        let path = entry.map_err(|error| FileError::io(folder, error))?.path();
         if path.is_file() && is_photo(&path) {
             files.push(path);
         }
@@ -106,9 +108,9 @@ struct Photo {
     thumbnail: Vec<u8>,
 }
 
-fn read_photo(path: &Path) -> Result<Photo, InputError> {
-    let bytes = std::fs::read(path).map_err(|error| InputError::io(path, error))?;
-    let unreadable = |detail: String| InputError::Unreadable {
+fn read_photo(path: &Path) -> Result<Photo, FileError> {
+    let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
+    let unreadable = |detail: String| FileError::Unreadable {
         path: path.to_path_buf(),
         detail,
     };

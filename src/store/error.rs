@@ -2,6 +2,8 @@ use std::path::PathBuf;
 
 use rusqlite::ErrorCode;
 
+use crate::error_kind::ErrorKind;
+
 /// Everything that can go wrong between Tradewind and its SQLite database.
 /// Each message is one sentence that names the database file, so the CLI and the
 /// desktop app can show it as is.
@@ -42,6 +44,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A stable name for what went wrong, for scripts and the interface.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::Locked { .. } => ErrorKind::DatabaseLocked,
+            StoreError::ReadOnly { .. } => ErrorKind::DatabaseReadOnly,
+            StoreError::NotADatabase { .. } => ErrorKind::DatabaseDamaged,
+            StoreError::TooNew { .. } => ErrorKind::DatabaseTooNew,
+            StoreError::DataDir { .. }
+            | StoreError::CannotOpen { .. }
+            | StoreError::Migration { .. }
+            | StoreError::Sqlite { .. } => ErrorKind::Database,
+        }
+    }
+
     /// Sorts a raw SQLite error into the cases a seller can act on.
     pub fn from_sqlite(path: &std::path::Path, error: rusqlite::Error) -> StoreError {
         let path = path.to_path_buf();

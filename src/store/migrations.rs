@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0005_glossary.sql"),
     include_str!("migrations/0006_translation_origin.sql"),
     include_str!("migrations/0007_listing_fields.sql"),
+    include_str!("migrations/0008_job_outcomes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -37,6 +38,7 @@ mod tests {
         "87c1866c09b50ab604eb0f15186fbb5aa06c62db4197261d868ae738f13b2525",
         "e13d61dafd9e4361a0f44e26056bbab4afb74c8bc0e9425b0d99aaac836845e3",
         "dbd7246aa9aaf9431bf3a4bedb09fbf18f0a51ff875fb338a72baced5bae37f5",
+        "394d2c60759efb154b8d444acea7d463d4a1f48cadbc1b5bc86a9c7c19744378",
     ];
 
     #[test]

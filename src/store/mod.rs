@@ -38,6 +38,7 @@ pub struct Store {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoreStatus {
     pub path: PathBuf,
     pub schema_version: usize,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tradewind::demo::{self, GeneratedOrders, OrdersPlan};
-use tradewind::listings::shopify_csv;
+use tradewind::listings::catalogue::shopify_csv;
 
 pub fn tradewind(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tradewind"));

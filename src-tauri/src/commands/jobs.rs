@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use tauri::State;
 use tauri::ipc::Channel;
-use tradewind::jobs::{JobEvent, JobId, JobRecord, PreparedJob};
-use tradewind::{Engine, JobSpec};
+use tradewind::jobs::JobId;
+use tradewind::{Engine, Job, JobEvent, JobSpec, PreparedWork};
 
 use crate::{AppState, CommandError};
 
 #[tauri::command]
-pub async fn jobs(state: State<'_, AppState>) -> Result<Vec<JobRecord>, CommandError> {
+pub async fn jobs(state: State<'_, AppState>) -> Result<Vec<Job>, CommandError> {
     Ok(state.engine()?.jobs()?)
 }
 
@@ -46,7 +46,7 @@ pub async fn cancel_job(state: State<'_, AppState>, id: JobId) -> Result<bool, C
     Ok(state.engine()?.cancel_job(id))
 }
 
-fn run_in_background(job: PreparedJob, channel: Channel<JobEvent>) {
+fn run_in_background(job: PreparedWork, channel: Channel<JobEvent>) {
     let observer = Arc::new(move |event: JobEvent| {
         if let Err(error) = channel.send(event) {
             tracing::debug!(%error, "the window stopped listening to job progress");

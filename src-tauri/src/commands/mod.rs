@@ -1,14 +1,19 @@
 //! Every command the UI can invoke, registered in one place.
 
+mod exports;
+mod health;
 mod jobs;
 mod models;
+mod settings;
 mod shop;
-mod system;
-mod translations;
+mod translation;
 
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
 use tradewind::Engine;
+
+#[cfg(test)]
+pub use shop::PhotoView;
 
 use crate::{AppState, CommandError};
 
@@ -21,7 +26,7 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || work(engine))
         .await
         .map_err(|error| CommandError {
-            kind: "internal",
+            kind: tradewind::ErrorKind::Internal,
             message: error.to_string(),
         })?
         .map_err(CommandError::from)
@@ -41,29 +46,29 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         models::models,
         models::verify_model,
         models::remove_model,
-        models::device_status,
-        models::set_device,
         models::run_model,
-        models::compute_settings,
-        models::set_compute_settings,
-        translations::listing_translations,
-        translations::review_translation,
-        translations::retranslate_field,
-        translations::fill_shopify_translations,
-        translations::export_translations_table,
-        translations::export_translated_copies,
-        translations::marketplaces,
-        translations::default_engines,
-        translations::glossary,
-        translations::set_glossary_entry,
-        translations::remove_glossary_entry,
-        translations::import_glossary,
-        translations::export_glossary,
-        translations::marketplace_violations,
-        system::doctor,
-        system::save_doctor_report,
-        system::language,
-        system::set_language,
+        settings::device_status,
+        settings::set_device,
+        settings::compute_settings,
+        settings::set_compute_settings,
+        settings::language,
+        settings::set_language,
+        translation::listing_translations,
+        translation::review_translation,
+        translation::retranslate_field,
+        translation::marketplaces,
+        translation::marketplace_violations,
+        translation::default_engines,
+        translation::glossary,
+        translation::set_glossary_entry,
+        translation::remove_glossary_entry,
+        translation::import_glossary,
+        translation::export_glossary,
+        exports::fill_shopify_translations,
+        exports::export_translations_table,
+        exports::export_translated_copies,
+        health::doctor,
+        health::save_doctor_report,
     ]
 }
 

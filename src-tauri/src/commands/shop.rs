@@ -35,7 +35,7 @@ pub async fn orders_summary(state: State<'_, AppState>) -> Result<OrdersSummary,
 
 /// A photo as the UI shows it: its thumbnail inline as a data URL, since the CSP
 /// allows no other image source than the app itself.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct PhotoView {
     id: i64,
     file_name: String,

@@ -1,0 +1,242 @@
+//! A header-by-name view of CSV exports: shops add, drop and reorder columns between
+//! export versions, so cells are found by column name.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use csv::StringRecord;
+
+use super::{FileError, decode};
+
+/// Fails early, before anything is opened or written, when an input file is missing.
+pub fn require_file(path: &Path) -> Result<(), FileError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(FileError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "this is a folder, not a file".into(),
+        }),
+        Err(error) => Err(FileError::io(path, error)),
+    }
+}
+
+pub fn require_folder(path: &Path) -> Result<(), FileError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(FileError::NotAFolder {
+            path: path.to_path_buf(),
+        }),
+        Err(error) => Err(FileError::io(path, error)),
+    }
+}
+
+/// A CSV export opened with its header row read: cells are found by column name.
+pub struct CsvExport<R = File> {
+    pub path: PathBuf,
+    pub reader: csv::Reader<R>,
+    /// The cell separator.
+    pub delimiter: u8,
+    columns: HashMap<String, usize>,
+    format: &'static str,
+}
+
+impl CsvExport<File> {
+    /// A UTF-8, comma-separated export, read as it is on disk (so a position in it is
+    /// a byte offset in the file).
+    pub fn open(path: &Path, format: &'static str) -> Result<CsvExport<File>, FileError> {
+        let file = File::open(path).map_err(|error| FileError::io(path, error))?;
+        CsvExport::with_reader(
+            path,
+            format,
+            b',',
+            csv::ReaderBuilder::new().from_reader(file),
+        )
+    }
+}
+
+impl CsvExport<std::io::Cursor<Vec<u8>>> {
+    /// A spreadsheet file in any of the encodings and separators sellers' tools write
+    /// (see `text`), decoded whole.
+    pub fn open_text(path: &Path, format: &'static str) -> Result<Self, FileError> {
+        let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
+        let decoded = decode(path, &bytes)?;
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(decoded.delimiter)
+            .from_reader(std::io::Cursor::new(decoded.text.into_bytes()));
+        CsvExport::with_reader(path, format, decoded.delimiter, reader)
+    }
+}
+
+impl<R: Read> CsvExport<R> {
+    fn with_reader(
+        path: &Path,
+        format: &'static str,
+        delimiter: u8,
+        mut reader: csv::Reader<R>,
+    ) -> Result<CsvExport<R>, FileError> {
+        let header = reader
+            .headers()
+            .map_err(|error| FileError::csv(path, error))?;
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (name.trim().to_string(), index))
+            .collect();
+        Ok(CsvExport {
+            path: path.to_path_buf(),
+            reader,
+            delimiter,
+            columns,
+            format,
+        })
+    }
+
+    pub fn required(&self, column: &str) -> Result<Column, FileError> {
+        self.optional(&[column])
+            .ok_or_else(|| FileError::MissingColumn {
+                path: self.path.clone(),
+                column: column.to_string(),
+                format: self.format,
+            })
+    }
+
+    /// The first of `names` the file has: exports spell some columns differently
+    /// from one version to the next.
+    pub fn optional(&self, names: &[&str]) -> Option<Column> {
+        names.iter().find_map(|name| {
+            self.columns.get(*name).map(|index| Column {
+                index: *index,
+                name: (*name).to_string(),
+            })
+        })
+    }
+
+    /// Every column whose name passes `wanted`, in the file's order.
+    pub fn columns_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Column> {
+        let mut found: Vec<Column> = self
+            .columns
+            .iter()
+            .filter(|(name, _)| wanted(name))
+            .map(|(name, index)| Column {
+                index: *index,
+                name: name.clone(),
+            })
+            .collect();
+        found.sort_by_key(|column| column.index);
+        found
+    }
+
+    pub fn read(&mut self, record: &mut StringRecord) -> Result<bool, FileError> {
+        self.reader
+            .read_record(record)
+            .map_err(|error| FileError::csv(&self.path, error))
+    }
+
+    pub fn invalid(
+        &self,
+        record: &StringRecord,
+        column: &Column,
+        reason: impl Into<String>,
+    ) -> FileError {
+        FileError::InvalidValue {
+            path: self.path.clone(),
+            row: row_of(record),
+            column: column.name.clone(),
+            value: cell(record, Some(column)).to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    index: usize,
+    name: String,
+}
+
+impl Column {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The trimmed cell of an optional column; empty when the file lacks the column.
+pub fn cell<'r>(record: &'r StringRecord, column: Option<&Column>) -> &'r str {
+    column
+        .and_then(|column| record.get(column.index))
+        .map(str::trim)
+        .unwrap_or("")
+}
+
+/// The row as a spreadsheet numbers it (the header is row 1). Unlike a line number it
+/// is right whatever the line endings and however many lines a quoted cell spans.
+pub fn row_of(record: &StringRecord) -> u64 {
+    record.position().map(row_number).unwrap_or(0)
+}
+
+pub(super) fn row_number(position: &csv::Position) -> u64 {
+    position.record() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let path = dir.join("input.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn columns_are_found_by_name_whatever_their_order_and_a_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "\u{feff}B,Name\r\n2,x\r\n");
+        let mut export = CsvExport::open(&path, "test export").unwrap();
+        let name = export.required("Name").unwrap();
+        let b = export.optional(&["A", "B"]);
+        let mut record = StringRecord::new();
+        assert!(export.read(&mut record).unwrap());
+        assert_eq!(cell(&record, Some(&name)), "x");
+        assert_eq!(cell(&record, b.as_ref()), "2");
+        assert_eq!(cell(&record, None), "");
+    }
+
+    #[test]
+    fn a_missing_column_names_the_file_the_column_and_the_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "A\n1\n");
+        let export = CsvExport::open(&path, "Shopify orders export").unwrap();
+        let message = export.required("Name").unwrap_err().to_string();
+        assert!(
+            message.contains("input.csv")
+                && message.contains("'Name'")
+                && message.contains("Shopify orders export")
+        );
+    }
+
+    #[test]
+    fn a_ragged_row_is_reported_with_its_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "A,B\n1,2\n3\n");
+        let mut export = CsvExport::open(&path, "test export").unwrap();
+        let mut record = StringRecord::new();
+        assert!(export.read(&mut record).unwrap());
+        let message = export.read(&mut record).unwrap_err().to_string();
+        assert!(
+            message.contains("row 3") && message.contains("1 cells but the header has 2"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_one_clear_sentence() {
+        let error = require_file(Path::new("/nonexistent/orders.csv")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "/nonexistent/orders.csv: no such file or folder"
+        );
+    }
+}
