@@ -55,7 +55,6 @@ fn write_index(folder: &Path) -> Result<(), ExportError> {
     for name in names {
         index.push_str(&format!("export type * from \"./{name}\";\n"));
     }
-    index.push_str("export type * from \"./serde_json/JsonValue\";\n");
     std::fs::write(folder.join("index.ts"), index)?;
     Ok(())
 }

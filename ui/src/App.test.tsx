@@ -3,9 +3,26 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { App } from "./App";
+import type { JobEvent } from "./bindings";
 import { language } from "./i18n";
-import { activeJob, dataVersion, overview, view } from "./state";
+import { activeJob, dataVersion, importInto, overview, problem, view } from "./state";
 import { mockBackend, settle } from "./testing";
+
+const demoLoaded: JobEvent = {
+  type: "finished",
+  job_id: 1,
+  state: "succeeded",
+  outcome: {
+    kind: "load_demo",
+    loaded: {
+      listings: { listings: 30, variants: 74, images: 41 },
+      orders: { orders: 2000, lines: 3400 },
+      photos: { photos: 12 },
+    },
+  },
+  error_kind: null,
+  message: "Loaded the demo shop: 30 listings (74 variants, 41 images), 2000 orders (3400 line items), 12 photos",
+};
 
 let root: HTMLElement;
 
@@ -21,6 +38,7 @@ afterEach(() => {
   view.value = "listings";
   language.value = "en";
   activeJob.value = null;
+  problem.value = null;
   overview.value = null;
   dataVersion.value = 0;
 });
@@ -80,10 +98,11 @@ describe("the app", () => {
     });
     expect(byTestId("job-progress")!.textContent).toContain("8 / 30 · 2/s · 11 s left · 240 segments · 412 tokens/s");
     await act(async () => {
-      backend.jobEvents!({ type: "finished", job_id: 1, state: "succeeded", message: "Loaded the demo shop" });
+      backend.jobEvents!(demoLoaded);
       await settle();
     });
     expect(byTestId("job-state")!.textContent).toContain("Done");
+    expect(byTestId("job-message")!.textContent).toBe("Loaded the demo shop: 30 listings, 2,000 orders, 12 photos.");
     expect(byTestId("nav-listings")!.textContent).toContain("30");
     expect(byTestId("nav-analytics")!.textContent).toContain("2,000");
   });
@@ -107,5 +126,51 @@ describe("the app", () => {
     expect(document.documentElement.lang).toBe("zh-CN");
     await click(byTestId("language-en"));
     expect(byTestId("nav-listings")!.textContent).toBe("Listings");
+  });
+
+  it("words a refused import in the seller's language, with the engine's sentence beside it", async () => {
+    const backend = mockBackend();
+    const detail = "/shop/products.csv, row 3, column 'Variant Price': not an amount ('12;00')";
+    backend.answers.preview_listings_file = () => {
+      throw { kind: "bad_input", message: detail };
+    };
+    backend.answers["plugin:dialog|open"] = () => "/shop/products.csv";
+    await mount();
+    await click(byTestId("nav-settings"));
+    await click(byTestId("language-zh-CN"));
+    await act(() => importInto("listings"));
+    await act(settle);
+    expect(byTestId("problem")!.textContent).toContain("出错了");
+    expect(byTestId("problem-text")!.textContent).toBe("Tradewind 无法按预期读取此文件或数值。");
+    expect(byTestId("problem-detail")!.textContent).toBe(detail);
+  });
+
+  it("words a job's outcome and a job's failure in Chinese, and never blanks on a kind it has no words for", async () => {
+    const backend = mockBackend();
+    await mount();
+    await click(byTestId("nav-settings"));
+    await click(byTestId("language-zh-CN"));
+    await click(byTestId("nav-listings"));
+    await click(byTestId("load-demo"));
+    await act(async () => {
+      backend.jobEvents!(demoLoaded);
+      await settle();
+    });
+    expect(byTestId("job-progress")!.textContent).toContain("正在载入示例店铺");
+    expect(byTestId("job-message")!.textContent).toBe("已载入示例店铺：30 个商品、2,000 个订单、12 张图片。");
+
+    await click(byTestId("load-demo"));
+    const refused = "job 1 is running in another Tradewind process";
+    await act(async () => {
+      backend.jobEvents!({ type: "finished", job_id: 2, state: "failed", outcome: null, error_kind: "job_state", message: refused });
+      await settle();
+    });
+    expect(byTestId("job-message")!.textContent).toContain("此任务现在无法运行");
+    expect(byTestId("job-detail")!.textContent).toBe(refused);
+
+    // A kind of job from a newer build: its key is shown, the bar stays up.
+    activeJob.value = { ...activeJob.value!, kind: "tag_photos" as never };
+    await act(settle);
+    expect(byTestId("job-progress")!.textContent).toContain("job.kind.tag_photos");
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { JobProgress } from "./components/JobProgress";
 import { Nav } from "./components/Nav";
-import { language, t } from "./i18n";
+import { errorText, language, t } from "./i18n";
 import { loadLanguage, problem, refreshOverview, view } from "./state";
 import { Analytics } from "./views/Analytics";
 import { Listings } from "./views/Listings";
@@ -33,7 +33,10 @@ export function App() {
         {problem.value && (
           <div class="problem" role="alert" data-testid="problem">
             <strong>{t("error.title")}: </strong>
-            {problem.value}
+            <span data-testid="problem-text">{errorText(problem.value.kind)}</span>
+            <div class="detail" data-testid="problem-detail">
+              {problem.value.detail}
+            </div>
             <button type="button" onClick={() => (problem.value = null)}>
               ×
             </button>

@@ -1,7 +1,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError, api } from "./api";
-import type { JobEvent } from "./types";
+import type { JobEvent } from "./bindings";
 
 afterEach(() => clearMocks());
 
@@ -44,7 +44,15 @@ describe("api", () => {
     const id = await api.startJob({ kind: "import_orders", path: "/tmp/orders.csv" }, (event) => received.push(event));
     expect(id).toBe(3);
     expect(spec).toEqual({ kind: "import_orders", path: "/tmp/orders.csv" });
-    channel!.onmessage({ type: "finished", job_id: 3, state: "succeeded", message: "Imported 2 orders" });
-    expect(received).toEqual([{ type: "finished", job_id: 3, state: "succeeded", message: "Imported 2 orders" }]);
+    const finished: JobEvent = {
+      type: "finished",
+      job_id: 3,
+      state: "succeeded",
+      outcome: { kind: "import_orders", file: "/tmp/orders.csv", imported: { orders: 2, lines: 3 } },
+      error_kind: null,
+      message: "Imported 2 orders (3 line items) from /tmp/orders.csv",
+    };
+    channel!.onmessage(finished);
+    expect(received).toEqual([finished]);
   });
 });

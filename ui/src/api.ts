@@ -9,10 +9,11 @@ import type {
   DeviceStatus,
   DoctorReport,
   EngineChoice,
+  ErrorKind,
   FilledReport,
   GlossaryEntry,
+  Job,
   JobEvent,
-  JobRecord,
   JobSpec,
   Language,
   ListingSummary,
@@ -27,12 +28,16 @@ import type {
   VerifiedFile,
   Violation,
   WrittenCopy,
-} from "./types";
+} from "./bindings";
 
-/** A failed command: `kind` is stable for code, `message` is for the seller. */
+/**
+ * A failed command: `kind` is stable for code and picks the words the seller reads,
+ * `message` is the engine's own sentence (naming the file, row or field), shown as
+ * the detail. `unknown` is an answer that was not a command error at all.
+ */
 export class ApiError extends Error {
-  readonly kind: string;
-  constructor(kind: string, message: string) {
+  readonly kind: ErrorKind | "unknown";
+  constructor(kind: ErrorKind | "unknown", message: string) {
     super(message);
     this.kind = kind;
   }
@@ -40,7 +45,7 @@ export class ApiError extends Error {
 
 function toApiError(error: unknown): ApiError {
   if (error && typeof error === "object" && "kind" in error && "message" in error) {
-    return new ApiError(String(error.kind), String(error.message));
+    return new ApiError(error.kind as ErrorKind, String(error.message));
   }
   return new ApiError("unknown", String(error));
 }
@@ -64,7 +69,7 @@ export const api = {
   listings: () => call<ListingSummary[]>("listings"),
   photos: () => call<PhotoView[]>("photos"),
   ordersSummary: () => call<OrdersSummary>("orders_summary"),
-  jobs: () => call<JobRecord[]>("jobs"),
+  jobs: () => call<Job[]>("jobs"),
   doctor: () => call<DoctorReport>("doctor"),
   language: () => call<Language>("language"),
   setLanguage: (code: Language) => call<Language>("set_language", { code }),

@@ -25,6 +25,12 @@ describe("UI text", () => {
     expect(t("nav.listings")).toBe("商品");
   });
 
+  it("answers a key neither language has with the key itself, never throwing", () => {
+    expect(t("job.kind.tag_photos" as MessageKey)).toBe("job.kind.tag_photos");
+    language.value = "zh-CN";
+    expect(t("job.kind.tag_photos" as MessageKey)).toBe("job.kind.tag_photos");
+  });
+
   it("leaves an unknown placeholder visible rather than inventing a value", () => {
     expect(t("photos.count")).toBe("{n} photos");
   });

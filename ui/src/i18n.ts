@@ -2,7 +2,7 @@
 // dictionaries (the type checker and i18n.test.ts make sure of it).
 
 import { signal } from "@preact/signals";
-import type { Language } from "./types";
+import type { ErrorKind, JobKind, Language } from "./bindings";
 
 const en = {
   "app.tagline": "Offline assistant for cross-border sellers",
@@ -219,6 +219,39 @@ const en = {
   "job.state.cancelled": "Cancelled; resume it from Settings → Jobs",
   "job.state.interrupted": "Interrupted",
   "error.title": "Something went wrong",
+  "error.detail": "Details",
+  "error.kind.database_locked": "Another program is using Tradewind's database. Close the other Tradewind window, then try again.",
+  "error.kind.database_read_only": "Tradewind cannot write to its database. Check the data folder's permissions.",
+  "error.kind.database_damaged": "Tradewind's database is damaged or is not a Tradewind database.",
+  "error.kind.database_too_new": "This database was written by a newer Tradewind. Update Tradewind to open it.",
+  "error.kind.database": "Tradewind's database could not do what was asked.",
+  "error.kind.cancelled": "Stopped, as you asked. Resume it from Settings → Jobs.",
+  "error.kind.not_found": "That is not there (any more).",
+  "error.kind.job_state": "This job cannot run now: it is done already, or running in another Tradewind window.",
+  "error.kind.job": "The job could not run.",
+  "error.kind.file_missing": "The file or folder is not there.",
+  "error.kind.cannot_write": "Tradewind could not write the file. Check the disk space and the folder's permissions.",
+  "error.kind.bad_input": "Tradewind could not read this file or value as it should be.",
+  "error.kind.needs_mapping": "This is not a Shopify product file: say which column is which.",
+  "error.kind.file_changed": "The file changed since its import started. Import it again.",
+  "error.kind.invalid_setting": "That value is not one Tradewind accepts here.",
+  "error.kind.model_missing": "The model this needs is not on this computer yet. Get it in the Models view.",
+  "error.kind.model_damaged": "A model's files are damaged or not the ones expected. Delete the model and get it again.",
+  "error.kind.no_route": "No model on the list translates between these two languages.",
+  "error.kind.needs_photo": "This model works on a photo: choose one.",
+  "error.kind.needs_language": "Choose the language to translate into.",
+  "error.kind.download": "The download failed. Check the connection, then resume the job.",
+  "error.kind.model": "The model could not do what was asked.",
+  "error.kind.internal": "Tradewind ran into a fault of its own.",
+  "error.kind.unknown": "Something unexpected happened.",
+  "job.outcome.load_demo": "Loaded the demo shop: {listings} listings, {orders} orders, {photos} photos.",
+  "job.outcome.import_listings": "Imported {listings} listings ({variants} variants, {images} images) from {file}.",
+  "job.outcome.import_orders": "Imported {orders} orders ({lines} line items) from {file}.",
+  "job.outcome.import_photos": "Imported {photos} photos from {folder}.",
+  "job.outcome.import_model": "Imported the model {id}: {files} files ({size}), each verified.",
+  "job.outcome.download_model": "Downloaded the model {id}: {files} files ({size}), each verified.",
+  "job.outcome.translate_listings":
+    "Translated {fields} fields into {locales}: {memory} sentences from the translation memory, {model} by the models; {unchanged} fields unchanged; {flagged} to review.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -434,18 +467,73 @@ const zhCN: Record<MessageKey, string> = {
   "job.state.cancelled": "已取消；可在 设置 → 任务 中继续",
   "job.state.interrupted": "已中断",
   "error.title": "出错了",
+  "error.detail": "详情",
+  "error.kind.database_locked": "另一个程序正在使用 Tradewind 的数据库。请关闭另一个 Tradewind 窗口后重试。",
+  "error.kind.database_read_only": "Tradewind 无法写入数据库。请检查数据文件夹的权限。",
+  "error.kind.database_damaged": "Tradewind 的数据库已损坏，或不是 Tradewind 的数据库。",
+  "error.kind.database_too_new": "此数据库由更新版本的 Tradewind 写入。请更新 Tradewind 后再打开。",
+  "error.kind.database": "Tradewind 的数据库未能完成此操作。",
+  "error.kind.cancelled": "已按您的要求停止。可在 设置 → 任务 中继续。",
+  "error.kind.not_found": "找不到该项（或已不存在）。",
+  "error.kind.job_state": "此任务现在无法运行：它已完成，或正在另一个 Tradewind 窗口中运行。",
+  "error.kind.job": "任务无法运行。",
+  "error.kind.file_missing": "文件或文件夹不存在。",
+  "error.kind.cannot_write": "Tradewind 无法写入文件。请检查磁盘空间和文件夹权限。",
+  "error.kind.bad_input": "Tradewind 无法按预期读取此文件或数值。",
+  "error.kind.needs_mapping": "这不是 Shopify 商品文件：请说明每一列是什么。",
+  "error.kind.file_changed": "导入开始后文件已更改。请重新导入。",
+  "error.kind.invalid_setting": "此处不接受该值。",
+  "error.kind.model_missing": "所需的模型尚未在此电脑上。请在“模型”页面获取。",
+  "error.kind.model_damaged": "模型文件已损坏或不是预期的文件。请删除该模型后重新获取。",
+  "error.kind.no_route": "列表中没有能在这两种语言之间翻译的模型。",
+  "error.kind.needs_photo": "此模型需要一张图片：请选择一张。",
+  "error.kind.needs_language": "请选择要翻译成的语言。",
+  "error.kind.download": "下载失败。请检查网络连接，然后继续该任务。",
+  "error.kind.model": "模型未能完成此操作。",
+  "error.kind.internal": "Tradewind 自身出现了故障。",
+  "error.kind.unknown": "发生了意外情况。",
+  "job.outcome.load_demo": "已载入示例店铺：{listings} 个商品、{orders} 个订单、{photos} 张图片。",
+  "job.outcome.import_listings": "已从 {file} 导入 {listings} 个商品（{variants} 个款式，{images} 张图片）。",
+  "job.outcome.import_orders": "已从 {file} 导入 {orders} 个订单（{lines} 个订单项）。",
+  "job.outcome.import_photos": "已从 {folder} 导入 {photos} 张图片。",
+  "job.outcome.import_model": "已导入模型 {id}：{files} 个文件（{size}），均已校验。",
+  "job.outcome.download_model": "已下载模型 {id}：{files} 个文件（{size}），均已校验。",
+  "job.outcome.translate_listings":
+    "已将 {fields} 个字段译为 {locales}：翻译记忆提供 {memory} 句，模型翻译 {model} 句；{unchanged} 个字段未变；{flagged} 个待检查。",
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { en, "zh-CN": zhCN };
 
 export const language = signal<Language>("en");
 
-/** The text for `key` in the current language, with `{name}` placeholders filled. */
+/**
+ * The text for `key` in the current language, with `{name}` placeholders filled. A key
+ * neither dictionary has (a kind of job or error from a newer build) comes back as
+ * itself rather than breaking the view.
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[language.value][key];
+  const template: string | undefined = dictionaries[language.value][key] ?? dictionaries.en[key];
+  if (template === undefined) return key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
+}
+
+/** Every kind of error and of job has its words: the type checker refuses one without. */
+type KeyFor<Prefix extends string, Kind extends string> = `${Prefix}.${Kind}` extends MessageKey
+  ? `${Prefix}.${Kind}`
+  : never;
+
+/** What an error of `kind` means, in the seller's language. */
+export function errorText(kind: ErrorKind | "unknown"): string {
+  const key: KeyFor<"error.kind", ErrorKind | "unknown"> = `error.kind.${kind}`;
+  return t(key);
+}
+
+/** The name of a kind of job, in the seller's language. */
+export function jobKindText(kind: JobKind): string {
+  const key: KeyFor<"job.kind", JobKind> = `job.kind.${kind}`;
+  return t(key);
 }
 
 /** The BCP 47 locale for number and date formatting. */

@@ -2,18 +2,21 @@
 // only the actions call the API.
 
 import { signal } from "@preact/signals";
-import { api } from "./api";
-import { language, t } from "./i18n";
+import { ApiError, api } from "./api";
 import type {
+  ErrorKind,
+  Job,
   JobEvent,
-  JobRecord,
+  JobKind,
+  JobOutcome,
   JobSpec,
   JobState,
   Language,
   ListingsFilePreview,
   Overview,
   Progress,
-} from "./types";
+} from "./bindings";
+import { language, t } from "./i18n";
 
 export type ViewId = "listings" | "photos" | "analytics" | "models" | "settings";
 
@@ -21,21 +24,40 @@ export const view = signal<ViewId>("listings");
 export const overview = signal<Overview | null>(null);
 /** Bumped whenever a job finishes, so that open views load again. */
 export const dataVersion = signal(0);
-/** The last error worth showing, as one sentence. */
-export const problem = signal<string | null>(null);
+/** An error worth showing: its kind picks the words, the engine's sentence is the detail. */
+export interface Problem {
+  kind: ErrorKind | "unknown";
+  detail: string;
+}
+
+/** The last error worth showing. */
+export const problem = signal<Problem | null>(null);
 
 export interface ActiveJob {
   id: number | null;
-  kind: string;
+  kind: JobKind;
   state: JobState;
   progress: Progress | null;
+  outcome: JobOutcome | null;
+  error_kind: ErrorKind | null;
   message: string | null;
 }
 
 export const activeJob = signal<ActiveJob | null>(null);
 
+export function asProblem(error: unknown): Problem {
+  if (error instanceof ApiError) return { kind: error.kind, detail: error.message };
+  return { kind: "unknown", detail: error instanceof Error ? error.message : String(error) };
+}
+
 export function report(error: unknown): void {
-  problem.value = error instanceof Error ? error.message : String(error);
+  problem.value = asProblem(error);
+}
+
+/** A job that was refused before it ran (already running elsewhere, done already…). */
+function refused(job: ActiveJob, error: unknown): ActiveJob {
+  const { kind, detail } = asProblem(error);
+  return { ...job, state: "failed", error_kind: kind === "unknown" ? null : kind, message: detail };
 }
 
 export async function refreshOverview(): Promise<void> {
@@ -69,27 +91,46 @@ function onJobEvent(event: JobEvent): void {
     activeJob.value = { ...current, id: event.job_id, state: "running", progress: event.progress };
     return;
   }
-  activeJob.value = { ...current, id: event.job_id, state: event.state, message: event.message };
+  activeJob.value = {
+    ...current,
+    id: event.job_id,
+    state: event.state,
+    outcome: event.outcome,
+    error_kind: event.error_kind,
+    message: event.message,
+  };
   dataVersion.value += 1;
   void refreshOverview();
 }
 
+const running = (id: number | null, kind: JobKind, progress: Progress | null): ActiveJob => ({
+  id,
+  kind,
+  state: "running",
+  progress,
+  outcome: null,
+  error_kind: null,
+  message: null,
+});
+
 export async function runJob(spec: JobSpec): Promise<void> {
-  activeJob.value = { id: null, kind: spec.kind, state: "running", progress: null, message: null };
+  const job = running(null, spec.kind, null);
+  activeJob.value = job;
   try {
     const id = await api.startJob(spec, onJobEvent);
     if (activeJob.value && activeJob.value.id === null) activeJob.value = { ...activeJob.value, id };
   } catch (error) {
-    activeJob.value = { ...activeJob.value, state: "failed", message: String((error as Error).message ?? error) };
+    activeJob.value = refused(activeJob.value ?? job, error);
   }
 }
 
-export async function resumeJob(job: JobRecord): Promise<void> {
-  activeJob.value = { id: job.id, kind: job.kind, state: "running", progress: job.progress, message: null };
+export async function resumeJob(job: Job): Promise<void> {
+  const resumed = running(job.id, job.kind, job.progress);
+  activeJob.value = resumed;
   try {
     await api.resumeJob(job.id, onJobEvent);
   } catch (error) {
-    activeJob.value = { ...activeJob.value, state: "failed", message: String((error as Error).message ?? error) };
+    activeJob.value = refused(activeJob.value ?? resumed, error);
   }
 }
 

@@ -3,7 +3,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { render } from "preact";
 import { afterEach, beforeEach } from "vitest";
-import type { JobEvent, OrdersSummary, Overview } from "./types";
+import type { JobEvent, OrdersSummary, Overview } from "./bindings";
 
 export const emptyOverview: Overview = {
   listings: 0, variants: 0, images: 0, orders: 0, order_lines: 0, customers: 0, photos: 0,
@@ -19,12 +19,16 @@ export interface Backend {
   calls: string[];
   /** The channel of the last job started, to send it events. */
   jobEvents: ((event: JobEvent) => void) | null;
+  /** Answers of a test's own, by command, over the defaults below. */
+  answers: Record<string, (args: unknown) => unknown>;
 }
 
 export function mockBackend(overrides: Partial<Overview> = {}): Backend {
-  const backend: Backend = { overview: { ...emptyOverview, ...overrides }, calls: [], jobEvents: null };
+  const backend: Backend = { overview: { ...emptyOverview, ...overrides }, calls: [], jobEvents: null, answers: {} };
   mockIPC((cmd, args) => {
     backend.calls.push(cmd);
+    const own = backend.answers[cmd];
+    if (own) return own(args);
     switch (cmd) {
       case "overview":
         return backend.overview;

@@ -468,6 +468,32 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         engine.language().unwrap(),
         tradewind::Language::SimplifiedChinese
     );
+    // The job bar and the jobs list word what the jobs did in Chinese, from their data.
+    let bar = session
+        .wait_text("job-message", |text| text.starts_with("已将"))
+        .await;
+    assert!(bar.contains("个字段译为 de, fr"), "{bar}");
+    let rows = session
+        .client
+        .find_all(Locator::Css("[data-testid=\"job-row\"]"))
+        .await
+        .unwrap();
+    let mut words = Vec::new();
+    for row in rows {
+        words.push(row.text().await.unwrap());
+    }
+    assert!(
+        words
+            .iter()
+            .any(|row| row.contains("已载入示例店铺：30 个商品")),
+        "{words:?}"
+    );
+    for english in ["Loaded", "Imported", "Translated", "Done"] {
+        assert!(
+            words.iter().all(|row| !row.contains(english)),
+            "{english} in {words:?}"
+        );
+    }
     session.screenshot("settings-zh-CN").await;
     for view in ["listings", "photos", "analytics", "models"] {
         session.open_view(view).await;

@@ -61,4 +61,3 @@ export type * from "./Unit";
 export type * from "./VerifiedFile";
 export type * from "./Violation";
 export type * from "./WrittenCopy";
-export type * from "./serde_json/JsonValue";

@@ -1,7 +1,8 @@
-import { t, type MessageKey } from "../i18n";
+import type { Progress } from "../bindings";
 import { formatBytes, formatCount, formatDuration } from "../format";
+import { jobKindText, t, type MessageKey } from "../i18n";
+import { endingText } from "../jobText";
 import { activeJob, cancelActiveJob, dismissJob } from "../state";
-import type { Progress } from "../types";
 
 function amount(progress: Progress, value: number): string {
   return progress.unit === "bytes" ? formatBytes(value) : formatCount(value);
@@ -14,10 +15,11 @@ export function JobProgress() {
   const progress = job.progress;
   const running = job.state === "running";
   const stage = progress?.stage ? stageLabel(progress.stage) : "";
+  const ending = running ? null : endingText(job);
   return (
     <section class={`job job-${job.state}`} data-testid="job-progress" aria-live="polite">
       <div class="job-title">
-        <strong>{t(`job.kind.${job.kind}` as MessageKey)}</strong>
+        <strong>{jobKindText(job.kind)}</strong>
         {running && stage && <span> · {stage}</span>}
         {!running && <span data-testid="job-state"> · {t(`job.state.${job.state}` as MessageKey)}</span>}
       </div>
@@ -40,7 +42,16 @@ export function JobProgress() {
             ` · ${t("job.tokensPerSecond", { n: formatCount(Math.round(progress.throughput.tokens_per_second)) })}`}
         </div>
       )}
-      {!running && job.message && <div class="job-message">{job.message}</div>}
+      {ending?.text && (
+        <div class="job-message" data-testid="job-message">
+          {ending.text}
+          {ending.detail && (
+            <div class="detail" data-testid="job-detail">
+              {ending.detail}
+            </div>
+          )}
+        </div>
+      )}
       <div class="job-actions">
         {running ? (
           <button type="button" onClick={() => void cancelActiveJob()} disabled={job.id == null}>

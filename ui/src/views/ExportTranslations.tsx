@@ -3,7 +3,7 @@ import { api } from "../api";
 import { MarketplaceSelect } from "../components/MarketplaceSelect";
 import { t } from "../i18n";
 import { report } from "../state";
-import type { FilledReport } from "../types";
+import type { FilledReport } from "../bindings";
 
 /** What the filled file holds, and what was left empty and why. */
 function filledSummary(result: FilledReport, out: string): string {

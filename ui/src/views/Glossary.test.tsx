@@ -2,7 +2,7 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { describe, expect, it } from "vitest";
 import { componentHarness, settle } from "../testing";
-import type { GlossaryEntry } from "../types";
+import type { GlossaryEntry } from "../bindings";
 import { Glossary } from "./Glossary";
 
 let entries: GlossaryEntry[] = [];

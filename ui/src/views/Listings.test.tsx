@@ -3,7 +3,7 @@ import { act } from "preact/test-utils";
 import { beforeEach, describe, expect, it } from "vitest";
 import { activeJob, overview } from "../state";
 import { componentHarness, emptyOverview, settle } from "../testing";
-import type { ListingSummary, StoredTranslation } from "../types";
+import type { ListingSummary, StoredTranslation } from "../bindings";
 import { Listings } from "./Listings";
 import { byFieldOrder, fieldLabel } from "./ReviewPanel";
 
@@ -16,7 +16,7 @@ const hostile = '<p>Nice mug</p><script>window.hacked = true</script><img src="x
 
 const rows: StoredTranslation[] = [
   { listing_id: 1, handle: "kumo-mug", field: "title", locale: "de", source: "Kumo Mug", translated: "Kumo Becher", status: "machine", flags: [] },
-  { listing_id: 1, handle: "kumo-mug", field: "body_html", locale: "de", source: hostile, translated: hostile, status: "machine", flags: [{ kind: "missing" }] },
+  { listing_id: 1, handle: "kumo-mug", field: "body_html", locale: "de", source: hostile, translated: hostile, status: "machine", flags: [{ kind: "missing", sentence: "Nice mug", span: { kind: "term", original: "Kumo", replacement: "⟦0⟧" } }] },
 ];
 
 /** The catalog as the tests see it: MADLAD for pl and ja, no model for zh. */

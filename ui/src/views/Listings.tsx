@@ -5,7 +5,7 @@ import { ImportButton } from "../components/ImportButton";
 import { formatAmount, formatCount } from "../format";
 import { t } from "../i18n";
 import { columnsToMap, overview } from "../state";
-import type { ListingSummary, StoredTranslation } from "../types";
+import type { ListingSummary, StoredTranslation } from "../bindings";
 import { useLoad } from "../useLoad";
 import { ExportTranslations } from "./ExportTranslations";
 import { Glossary } from "./Glossary";

@@ -3,7 +3,7 @@ import { act } from "preact/test-utils";
 import { beforeEach, describe, expect, it } from "vitest";
 import { activeJob, columnsToMap, importInto, overview } from "../state";
 import { componentHarness, emptyOverview, settle } from "../testing";
-import type { ListingsFilePreview } from "../types";
+import type { ListingsFilePreview } from "../bindings";
 import { Listings } from "./Listings";
 
 const preview: ListingsFilePreview = {

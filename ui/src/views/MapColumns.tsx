@@ -1,7 +1,10 @@
 import { useState } from "preact/hooks";
 import { t, type MessageKey } from "../i18n";
 import { columnsToMap, runJob } from "../state";
-import type { ListingsFilePreview, Mapping, Role } from "../types";
+import type { ListingsFilePreview, Role } from "../bindings";
+
+/** Column name → what it holds. */
+type Mapping = ListingsFilePreview["proposed"];
 
 export const roles: Role[] = [
   "title",

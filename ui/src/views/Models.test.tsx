@@ -2,7 +2,7 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { describe, expect, it } from "vitest";
 import { componentHarness, settle } from "../testing";
-import type { ModelStatus } from "../types";
+import type { ModelStatus } from "../bindings";
 import { Models } from "./Models";
 
 const fixture: ModelStatus = {
@@ -18,7 +18,8 @@ const fixture: ModelStatus = {
     licence: "MIT",
     languages: ["en"],
     note: null,
-    files: [{ name: "model.safetensors", size: 86_000, sha256: "ab".repeat(32) }],
+    local_dir: null,
+    files: [{ name: "model.safetensors", size: 86_000, sha256: "ab".repeat(32), repo: null, revision: null, role: null }],
   },
   presence: { state: "present", location: "/fixtures/fixture-bert" },
   disk_bytes: 0,

@@ -3,7 +3,7 @@ import { api } from "../api";
 import { formatBytes } from "../format";
 import { t, type MessageKey } from "../i18n";
 import { activeJob, dataVersion, report, runJob } from "../state";
-import type { DeviceChoice, DeviceStatus, ModelStatus } from "../types";
+import type { DeviceChoice, DeviceStatus, ModelStatus } from "../bindings";
 import { useLoad } from "../useLoad";
 import { TryModel } from "./TryModel";
 

@@ -5,7 +5,7 @@ import { MarketplaceSelect } from "../components/MarketplaceSelect";
 import { SafeHtml } from "../components/SafeHtml";
 import { t, type MessageKey } from "../i18n";
 import { dataVersion, report } from "../state";
-import type { ListingSummary, Review, StoredTranslation, Violation } from "../types";
+import type { ListingSummary, Review, StoredTranslation, Violation } from "../bindings";
 
 /** A field's name for the seller: image_alt:2, option_value:1:Sand, metafield:custom.care… */
 export function fieldLabel(field: string): string {

@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { formatBytes } from "../format";
-import { language, t, type MessageKey } from "../i18n";
+import { jobKindText, language, t, type MessageKey } from "../i18n";
+import { endingText } from "../jobText";
 import { activeJob, changeLanguage, report as reportProblem, resumeJob } from "../state";
-import type { ComputeSettings, JobRecord, Language, Precision } from "../types";
+import type { ComputeSettings, Job, Language, Precision } from "../bindings";
 import { useLoad } from "../useLoad";
 
 const languages: { code: Language; name: string }[] = [
@@ -11,16 +12,20 @@ const languages: { code: Language; name: string }[] = [
   { code: "zh-CN", name: "简体中文" },
 ];
 
-function JobRow(props: { job: JobRecord }) {
+function JobRow(props: { job: Job }) {
   const { job } = props;
   const resumable = ["interrupted", "cancelled", "failed"].includes(job.state);
   const busy = activeJob.value?.state === "running";
+  const ending = endingText(job);
   return (
     <tr data-testid="job-row">
       <td>{job.id}</td>
-      <td>{t(`job.kind.${job.kind}` as MessageKey)}</td>
+      <td>{jobKindText(job.kind)}</td>
       <td>{t(`job.state.${job.state}` as MessageKey)}</td>
-      <td>{job.message ?? ""}</td>
+      <td>
+        {ending.text}
+        {ending.detail && <div class="detail">{ending.detail}</div>}
+      </td>
       <td>
         {resumable && (
           <button type="button" disabled={busy} onClick={() => void resumeJob(job)}>

@@ -3,7 +3,7 @@ import { api } from "../api";
 import { CodeSelect } from "../components/CodeSelect";
 import { t } from "../i18n";
 import { activeJob, report, runJob } from "../state";
-import type { EngineChoice } from "../types";
+import type { EngineChoice } from "../bindings";
 
 /** The languages sellers most often translate into, with opus-mt or MADLAD models. */
 export const targetLanguages = ["de", "fr", "es", "it", "nl", "sv", "pl", "ja", "zh"];

@@ -3,7 +3,7 @@ import { api } from "../api";
 import { formatBytes } from "../format";
 import { t } from "../i18n";
 import { report } from "../state";
-import type { ModelEntry, ModelOutput, ModelRun } from "../types";
+import type { ModelEntry, ModelOutput, ModelRun } from "../bindings";
 
 /** One line per result, for any kind of model. */
 export function describeOutput(output: ModelOutput, inputs: string[]): string[] {

@@ -1,0 +1,77 @@
+// What a job did or why it stopped, in the seller's language: the engine sends its
+// outcome and its error's kind as data, and keeps its English sentence as the detail.
+
+import type { ErrorKind, JobOutcome, JobState } from "./bindings";
+import { formatBytes, formatCount } from "./format";
+import { errorText, t } from "./i18n";
+
+/** The file's name without its folders: the job bar has no room for a whole path. */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+}
+
+export function outcomeText(outcome: JobOutcome): string {
+  const n = formatCount;
+  switch (outcome.kind) {
+    case "load_demo":
+      return t("job.outcome.load_demo", {
+        listings: n(outcome.loaded.listings.listings),
+        orders: n(outcome.loaded.orders.orders),
+        photos: n(outcome.loaded.photos.photos),
+      });
+    case "import_listings":
+      return t("job.outcome.import_listings", {
+        listings: n(outcome.imported.listings),
+        variants: n(outcome.imported.variants),
+        images: n(outcome.imported.images),
+        file: fileName(outcome.file),
+      });
+    case "import_orders":
+      return t("job.outcome.import_orders", {
+        orders: n(outcome.imported.orders),
+        lines: n(outcome.imported.lines),
+        file: fileName(outcome.file),
+      });
+    case "import_photos":
+      return t("job.outcome.import_photos", { photos: n(outcome.imported.photos), folder: fileName(outcome.folder) });
+    case "import_model":
+    case "download_model":
+      return t(`job.outcome.${outcome.kind}`, {
+        id: outcome.model.id,
+        files: n(outcome.model.files),
+        size: formatBytes(outcome.model.bytes),
+      });
+    case "translate_listings":
+      return t("job.outcome.translate_listings", {
+        fields: n(outcome.done.fields),
+        locales: outcome.locales.join(", "),
+        memory: n(outcome.done.from_memory),
+        model: n(outcome.done.from_model),
+        unchanged: n(outcome.done.unchanged),
+        flagged: n(outcome.done.flagged),
+      });
+  }
+}
+
+/** How a job ended, as the job bar and the jobs list show it. */
+export interface JobEnding {
+  state: JobState;
+  outcome: JobOutcome | null;
+  error_kind: ErrorKind | null;
+  message: string | null;
+}
+
+/**
+ * The line to show for a finished job, and the engine's own sentence as the detail of
+ * a failure. A job without an outcome from a build that did not keep one shows the
+ * sentence it kept.
+ */
+export function endingText(job: JobEnding): { text: string; detail: string | null } {
+  if (job.state === "succeeded") {
+    return job.outcome ? { text: outcomeText(job.outcome), detail: null } : { text: job.message ?? "", detail: null };
+  }
+  if (job.state === "failed") {
+    return { text: errorText(job.error_kind ?? "unknown"), detail: job.message };
+  }
+  return { text: "", detail: null };
+}
