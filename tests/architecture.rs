@@ -107,7 +107,10 @@ fn the_modules_depend_on_each_other_without_a_loop() {
         .keys()
         .filter(|module| reaches(module).contains(*module))
         .collect();
-    assert!(looping.is_empty(), "modules in a dependency loop: {looping:?}\n{graph:#?}");
+    assert!(
+        looping.is_empty(),
+        "modules in a dependency loop: {looping:?}\n{graph:#?}"
+    );
 }
 
 #[test]

@@ -81,6 +81,12 @@ fn replace(
     let mut insert_field = tx.prepare(
         "INSERT INTO listing_fields (listing_id, name, text, html, position) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
+    let mut forget_translations = tx.prepare(
+        "DELETE FROM listing_translations WHERE listing_id = ?1
+           AND (field LIKE 'option_name:%' OR field LIKE 'option_value:%'
+                OR field LIKE 'metafield:%' OR field LIKE 'column:%')
+           AND field NOT IN (SELECT name FROM listing_fields WHERE listing_id = ?1)",
+    )?;
     let mut imported = ImportedListings {
         listings: 0,
         variants: 0,
@@ -126,6 +132,10 @@ fn replace(
         for (position, field) in listing.extra_fields.iter().enumerate() {
             insert_field.execute((id, &field.name, &field.text, field.html, position as i64))?;
         }
+        // An option value or metafield the file no longer offers for translation (an
+        // option now linked to a metafield, an app's metafield) takes its stale
+        // translation with it, so no copy or review brings it back.
+        forget_translations.execute([id])?;
         imported.listings += 1;
         imported.variants += listing.variants.len() as u64;
         imported.images += listing.images.len() as u64;

@@ -74,6 +74,7 @@ struct Columns {
     status: Option<Column>,
     option_names: [Option<Column>; 3],
     option_values: [Option<Column>; 3],
+    option_links: [Option<Column>; 3],
     sku: Option<Column>,
     price: Option<Column>,
     image_src: Option<Column>,
@@ -84,9 +85,10 @@ struct Columns {
 }
 
 /// The `namespace.key` of a metafield column of the 2024+ export ("Care guide
-/// (product.metafields.custom.care_guide)"), unless its namespace holds codes rather
-/// than text: Shopify's category metafields (references to its taxonomy) and the
-/// Google Shopping app's.
+/// (product.metafields.custom.care_guide)"), unless its namespace is not the seller's
+/// text: Shopify's category metafields (references to its taxonomy), the Google
+/// Shopping app's codes, and namespaces Shopify or an app owns (`shopify--…`, such as
+/// search boosts, and `app--…`), whose values their owner writes.
 pub fn text_metafield(header: &str) -> Option<&str> {
     let key = header
         .trim()
@@ -94,7 +96,18 @@ pub fn text_metafield(header: &str) -> Option<&str> {
         .1
         .strip_suffix(')')?;
     let namespace = key.split('.').next()?;
-    (!matches!(namespace, "shopify" | "mm-google-shopping")).then_some(key)
+    let owned_elsewhere = matches!(namespace, "shopify" | "mm-google-shopping")
+        || namespace.starts_with("shopify--")
+        || namespace.starts_with("app--");
+    (!owned_elsewhere).then_some(key)
+}
+
+/// Whether this row says that option `n` (0-based) takes its values from a metafield
+/// (`Option1 Linked To` = `product.metafields.shopify.color-pattern`): each value then
+/// names an entry of a metaobject, which Shopify looks up by that very text, so the
+/// value must stay as it is (its translation belongs to the metaobject).
+fn option_is_linked(record: &StringRecord, linked_to: &[Option<Column>; 3], n: usize) -> bool {
+    !cell(record, linked_to[n].as_ref()).is_empty()
 }
 
 /// Whether a metafield's value is prose worth translating: not a number, a boolean, a
@@ -133,6 +146,11 @@ impl Columns {
             status: export.optional(&["Status"]),
             option_names: [option(1, "Name"), option(2, "Name"), option(3, "Name")],
             option_values: [option(1, "Value"), option(2, "Value"), option(3, "Value")],
+            option_links: [
+                option(1, "Linked To"),
+                option(2, "Linked To"),
+                option(3, "Linked To"),
+            ],
             sku: export.optional(&["Variant SKU", "SKU"]),
             price: export.optional(&["Variant Price", "Price"]),
             image_src: export.optional(&["Image Src", "Product image URL"]),
@@ -162,6 +180,7 @@ pub fn read(path: &Path) -> Result<Vec<ParsedListing>, FileError> {
     let columns = Columns::find(&export)?;
     let mut listings: Vec<ParsedListing> = Vec::new();
     let mut option_names: [String; 3] = Default::default();
+    let mut linked = [false; 3];
     let mut record = StringRecord::new();
     while export.read(&mut record)? {
         let handle = cell(&record, Some(&columns.handle));
@@ -194,6 +213,7 @@ pub fn read(path: &Path) -> Result<Vec<ParsedListing>, FileError> {
             option_names = std::array::from_fn(|n| {
                 cell(&record, columns.option_names[n].as_ref()).to_string()
             });
+            linked = [false; 3];
             listings.push(ParsedListing {
                 handle: handle.to_string(),
                 title: title.to_string(),
@@ -212,7 +232,7 @@ pub fn read(path: &Path) -> Result<Vec<ParsedListing>, FileError> {
         let variant = read_variant(&export, &record, &columns, &option_names)?;
         let image = read_image(&export, &record, &columns)?;
         if let Some(listing) = listings.last_mut() {
-            add_option_values(listing, &record, &columns, &option_names);
+            add_option_values(listing, &record, &columns, &option_names, &mut linked);
             listing.variants.extend(variant);
             if let Some(mut image) = image {
                 if image.position == 0 {
@@ -251,16 +271,25 @@ fn product_fields(
     options.chain(metafields).collect()
 }
 
-/// Each option value a product offers, once.
+/// Each option value a product offers, once; none of an option that any of its rows
+/// links to a metafield.
 fn add_option_values(
     listing: &mut ParsedListing,
     record: &StringRecord,
     columns: &Columns,
     option_names: &[String; 3],
+    linked: &mut [bool; 3],
 ) {
     for (n, column) in columns.option_values.iter().enumerate() {
+        if !linked[n] && option_is_linked(record, &columns.option_links, n) {
+            linked[n] = true;
+            let prefix = option_value_field(n + 1, "");
+            listing
+                .extra_fields
+                .retain(|field| !field.name.starts_with(&prefix));
+        }
         let value = cell(record, column.as_ref());
-        if value.is_empty() || option_names[n] == "Title" {
+        if value.is_empty() || option_names[n] == "Title" || linked[n] {
             continue;
         }
         let name = option_value_field(n + 1, value);
@@ -384,6 +413,55 @@ mod tests {
         assert_eq!(
             listings[1].variants[0].options, "",
             "Shopify's 'Default Title' is no option"
+        );
+    }
+
+    #[test]
+    fn an_option_linked_to_a_metafield_and_app_owned_metafields_are_not_offered_for_translation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wigs.csv");
+        std::fs::write(
+            &path,
+            "Handle,Title,Option1 Name,Option1 Value,Option1 Linked To,Option2 Name,Option2 Value,Option2 Linked To,\
+             Variant SKU,Variant Price,Hair type (product.metafields.custom.hair_type),\
+             Search product boosts (product.metafields.shopify--discovery--product_search_boost.queries),\
+             Fit note (product.metafields.app--4567--wig.fit_note)\r\n\
+             wave-wig,Body Wave Wig,Color,Natural Black,product.metafields.shopify.color-pattern,Length,16 inch,,W-1,189.00,Human hair,body wave wig,Fits most heads\r\n\
+             wave-wig,,,Dark Brown,,,20 inch,,W-2,209.00,,,\r\n\
+             scarf,Scarf,Colour,Red,,,,,S-1,10.00,,,\r\n\
+             scarf,,,Blue,product.metafields.shopify.color-pattern,,,,S-2,10.00,,,\r\n",
+        )
+        .unwrap();
+        let listings = read(&path).unwrap();
+        let fields: Vec<&str> = listings[0]
+            .extra_fields
+            .iter()
+            .map(|field| field.name.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "option_name:1",
+                "option_name:2",
+                "metafield:custom.hair_type",
+                "option_value:2:16 inch",
+                "option_value:2:20 inch"
+            ],
+            "the linked colour's values and the Shopify and app metafields stay as they are"
+        );
+        assert_eq!(
+            listings[0].variants[1].options, "Color: Dark Brown / Length: 20 inch",
+            "a linked option is still an option of its variants"
+        );
+        let scarf: Vec<&str> = listings[1]
+            .extra_fields
+            .iter()
+            .map(|field| field.name.as_str())
+            .collect();
+        assert_eq!(
+            scarf,
+            ["option_name:1"],
+            "linked on a later row: no value either"
         );
     }
 

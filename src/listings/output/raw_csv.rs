@@ -196,7 +196,7 @@ mod demo_file {
 
     #[test]
     fn the_demo_catalogue_splits_into_the_cells_the_csv_crate_reads() {
-        let bytes = include_bytes!("../../../assets/demo/products.csv");
+        let bytes: &[u8] = include_bytes!("../../../assets/demo/products.csv");
         let found = records(bytes, b',');
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

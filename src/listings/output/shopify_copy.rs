@@ -2,7 +2,7 @@
 //! CSV per language, with the translated cells replaced and every other byte as it
 //! was, ready for the shop's own import.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -103,6 +103,21 @@ pub fn translated_copy(
             fields.push((index, format!("metafield:{key}")));
         }
     }
+    // An option that any row of its product links to a metafield keeps its values (see
+    // `shopify_csv`).
+    let option_links: Vec<Option<usize>> = (1..=3).map(|n| option_column(n, "Linked To")).collect();
+    let mut linked: HashSet<(&str, usize)> = HashSet::new();
+    for record in rows {
+        let Some(handle) = record.values.get(handle_column) else {
+            continue;
+        };
+        for (n, column) in option_links.iter().enumerate() {
+            let link = column.and_then(|index| record.values.get(index));
+            if link.is_some_and(|value| !value.trim().is_empty()) {
+                linked.insert((handle.as_str(), n + 1));
+            }
+        }
+    }
     let option_values: Vec<(usize, usize)> = (1..=3)
         .filter_map(|n| option_column(n, "Value").map(|index| (n, index)))
         .collect();
@@ -142,6 +157,9 @@ pub fn translated_copy(
             }
         }
         for &(n, index) in &option_values {
+            if linked.contains(&(handle.as_str(), n)) {
+                continue;
+            }
             if let Some(value) = record.values.get(index) {
                 let field = option_value_field(n, value.trim());
                 offer(handle, field, record, index, &mut report);
