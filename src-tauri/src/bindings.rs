@@ -61,7 +61,7 @@ fn write_index(folder: &Path) -> Result<(), ExportError> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
     use std::path::PathBuf;
 
     use super::*;
@@ -99,7 +99,7 @@ mod tests {
         let fresh = tempfile::tempdir().unwrap();
         export(fresh.path()).unwrap();
         let (expected, found) = (files(fresh.path()), files(&committed));
-        let stale: Vec<&PathBuf> = expected
+        let stale: BTreeSet<&PathBuf> = expected
             .keys()
             .chain(found.keys())
             .filter(|name| expected.get(*name) != found.get(*name))

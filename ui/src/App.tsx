@@ -37,7 +37,7 @@ export function App() {
             <div class="detail" data-testid="problem-detail">
               {problem.value.detail}
             </div>
-            <button type="button" onClick={() => (problem.value = null)}>
+            <button type="button" data-testid="problem-dismiss" onClick={() => (problem.value = null)}>
               ×
             </button>
           </div>

@@ -495,6 +495,33 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         );
     }
     session.screenshot("settings-zh-CN").await;
+
+    // A file that is not there: the message in Chinese, the engine's sentence beside it.
+    session.open_view("listings").await;
+    let missing = data.path().join("nowhere").join("translations.csv");
+    session
+        .element("export-shop-file")
+        .await
+        .clear()
+        .await
+        .unwrap();
+    session
+        .type_into("export-shop-file", &missing.to_string_lossy())
+        .await;
+    session.click("export-shopify").await;
+    assert_eq!(
+        session
+            .wait_text("problem-text", |text| !text.is_empty())
+            .await,
+        "文件或文件夹不存在。"
+    );
+    let detail = session.text("problem-detail").await;
+    assert!(
+        detail.contains(&*missing.to_string_lossy()) && detail.contains("no such file"),
+        "{detail}"
+    );
+    session.screenshot("listings-error-zh-CN").await;
+    session.click("problem-dismiss").await;
     for view in ["listings", "photos", "analytics", "models"] {
         session.open_view(view).await;
         session.screenshot(&format!("{view}-zh-CN")).await;
