@@ -10,7 +10,7 @@ use image::DynamicImage;
 use tokenizers::Tokenizer;
 
 use super::MlError;
-use super::clip::normalised_pixels;
+use super::clip::{Fit, normalised_pixels};
 use super::weights::ModelFiles;
 
 /// BLIP's decoder starts at `[DEC]` and stops at `[SEP]` (their ids in BLIP's tokenizer).
@@ -68,7 +68,7 @@ impl Captioner {
             .lock()
             .map_err(|_| self.run_error("an earlier caption failed midway"))?;
         let tokens = (|| -> candle_core::Result<Vec<u32>> {
-            let pixels = normalised_pixels(image, self.image_size, &self.device)?;
+            let pixels = normalised_pixels(image, self.image_size, Fit::Squash, &self.device)?;
             let image_embeds = model.vision_model().forward(&pixels.unsqueeze(0)?)?;
             let mut tokens = vec![self.start];
             for step in 0..max_tokens {

@@ -9,7 +9,7 @@ use candle_transformers::models::clip::vision_model::ClipVisionConfig;
 use candle_transformers::models::clip::{ClipConfig, ClipModel};
 use image::DynamicImage;
 use serde::Deserialize;
-use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer};
+use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use super::MlError;
 use super::weights::ModelFiles;
@@ -17,6 +17,11 @@ use super::weights::ModelFiles;
 /// CLIP's pixel normalisation (OpenAI's training statistics).
 const MEAN: [f32; 3] = [0.481_454_66, 0.457_827_5, 0.408_210_73];
 const STD: [f32; 3] = [0.268_629_54, 0.261_302_6, 0.275_777_1];
+
+/// Tensors every CLIP checkpoint has that candle makes up when they are missing (a
+/// random class embedding at each load): a checkpoint without them is refused.
+pub const CLASS_EMBEDDING: &str = "vision_model.embeddings.class_embedding";
+pub const LOGIT_SCALE: &str = "logit_scale";
 
 #[derive(Deserialize)]
 #[serde(default)]
@@ -119,20 +124,44 @@ impl HubConfig {
     }
 }
 
-/// `[3, S, S]`: resized to `size`², scaled to 0..1 and normalised per channel with
+/// How a photo is brought to the model's square input, as each model was trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// The shortest side to the size, then the centre cut out (CLIP).
+    CentreCrop,
+    /// Both sides to the size, the proportions given up (BLIP).
+    Squash,
+}
+
+/// The photo at `size`² (bicubic), as `fit` says.
+pub fn fitted(image: &DynamicImage, size: u32, fit: Fit) -> image::RgbImage {
+    let filter = image::imageops::FilterType::CatmullRom;
+    match fit {
+        Fit::Squash => image.resize_exact(size, size, filter).to_rgb8(),
+        Fit::CentreCrop => {
+            let (width, height) = (image.width().max(1), image.height().max(1));
+            let scale = f64::from(size) / f64::from(width.min(height));
+            let resized_width = ((f64::from(width) * scale).round() as u32).max(size);
+            let resized_height = ((f64::from(height) * scale).round() as u32).max(size);
+            let resized = image
+                .resize_exact(resized_width, resized_height, filter)
+                .to_rgb8();
+            let left = (resized_width - size) / 2;
+            let top = (resized_height - size) / 2;
+            image::imageops::crop_imm(&resized, left, top, size, size).to_image()
+        }
+    }
+}
+
+/// `[3, S, S]`: fitted to `size`², scaled to 0..1 and normalised per channel with
 /// CLIP's statistics (BLIP uses the same).
 pub fn normalised_pixels(
     image: &DynamicImage,
     size: usize,
+    fit: Fit,
     device: &Device,
 ) -> candle_core::Result<Tensor> {
-    let rgb = image
-        .resize_exact(
-            size as u32,
-            size as u32,
-            image::imageops::FilterType::Triangle,
-        )
-        .to_rgb8();
+    let rgb = fitted(image, size as u32, fit);
     let mut planes = vec![0f32; 3 * size * size];
     for (x, y, pixel) in rgb.enumerate_pixels() {
         for channel in 0..3 {
@@ -183,8 +212,24 @@ impl ZeroShotTagger {
             pad_token: end_of_text.into(),
             ..PaddingParams::default()
         }));
+        // A label longer than the text model's positions keeps its start (and its
+        // end-of-text token), as CLIP's own tokenizer truncates.
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: config.text_config.max_position_embeddings,
+                ..TruncationParams::default()
+            }))
+            .map_err(|error| files.failed(tokenizer_path, error))?;
         let weights_path = files.path("model.safetensors")?;
         let tensors = files.tensors("model.safetensors", device)?;
+        for name in [CLASS_EMBEDDING, LOGIT_SCALE] {
+            if !tensors.contains_key(name) {
+                return Err(files.failed(
+                    weights_path,
+                    format!("it has no tensor '{name}', which every CLIP checkpoint carries"),
+                ));
+            }
+        }
         let model = ClipModel::new(
             VarBuilder::from_tensors(tensors, DType::F32, device),
             &config,
@@ -223,7 +268,9 @@ impl ZeroShotTagger {
             let ids = Tensor::new(ids, &self.device)?;
             let pixels = images
                 .iter()
-                .map(|image| normalised_pixels(image, self.image_size, &self.device))
+                .map(|image| {
+                    normalised_pixels(image, self.image_size, Fit::CentreCrop, &self.device)
+                })
                 .collect::<candle_core::Result<Vec<_>>>()?;
             let pixels = Tensor::stack(&pixels, 0)?;
             let (_, per_image) = self.model.forward(&pixels, &ids)?;
@@ -265,5 +312,73 @@ mod tests {
             assert!((a - b).abs() < 1e-5);
         }
         assert!(tagger.tag(&photos, &[]).unwrap().iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn the_same_photo_and_labels_score_the_same_on_every_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), CLIP_ID, 7).unwrap();
+        let load =
+            || ZeroShotTagger::load(&ModelFiles::new(CLIP_ID, &files), &Device::Cpu).unwrap();
+        let labels = ["red leather bag", "blue mug"];
+        let photo = [solid(200, 20, 20)];
+        let first = load().tag(&photo, &labels).unwrap();
+        for _ in 0..2 {
+            assert_eq!(load().tag(&photo, &labels).unwrap(), first);
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_without_the_class_embedding_is_refused_not_made_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), CLIP_ID, 7).unwrap();
+        let weights = files
+            .iter()
+            .find(|file| file.name == "model.safetensors")
+            .unwrap();
+        let mut tensors = candle_core::safetensors::load(&weights.path, &Device::Cpu).unwrap();
+        tensors.remove(CLASS_EMBEDDING);
+        candle_core::safetensors::save(&tensors, &weights.path).unwrap();
+        let Err(error) = ZeroShotTagger::load(&ModelFiles::new(CLIP_ID, &files), &Device::Cpu)
+        else {
+            panic!("a checkpoint without its class embedding loaded");
+        };
+        let message = error.to_string();
+        assert!(
+            message.contains("model.safetensors") && message.contains(CLASS_EMBEDDING),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_label_longer_than_the_text_model_is_cut_not_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), CLIP_ID, 7).unwrap();
+        let tagger = ZeroShotTagger::load(&ModelFiles::new(CLIP_ID, &files), &Device::Cpu).unwrap();
+        let long = "red ".repeat(200);
+        let scores = tagger
+            .tag(&[solid(10, 10, 10)], &[long.as_str(), "blue mug"])
+            .unwrap();
+        assert_eq!(scores[0].len(), 2);
+    }
+
+    #[test]
+    fn a_photo_is_cut_to_its_centre_as_clip_was_trained_and_squashed_for_blip() {
+        let mut wide = image::RgbImage::from_pixel(300, 100, image::Rgb([0, 0, 255]));
+        for x in 100..200 {
+            for y in 0..100 {
+                wide.put_pixel(x, y, image::Rgb([255, 0, 0]));
+            }
+        }
+        let wide = DynamicImage::ImageRgb8(wide);
+        let centre = fitted(&wide, 32, Fit::CentreCrop);
+        assert_eq!(centre.dimensions(), (32, 32));
+        assert!(
+            centre.pixels().all(|pixel| pixel[0] > 200 && pixel[2] < 60),
+            "only the red middle"
+        );
+        let squashed = fitted(&wide, 32, Fit::Squash);
+        assert_eq!(squashed.dimensions(), (32, 32));
+        assert!(squashed.get_pixel(1, 16)[2] > 200, "the blue sides stay");
     }
 }
