@@ -58,7 +58,7 @@ pub struct DemoFiles {
     pub photos: PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DemoLoaded {
     pub listings: ImportedListings,

@@ -6,8 +6,10 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::clip::text_model::{Activation, ClipTextConfig};
 use candle_transformers::models::clip::vision_model::ClipVisionConfig;
-use candle_transformers::models::clip::{ClipConfig, ClipModel};
-use image::DynamicImage;
+use candle_transformers::models::clip::{ClipConfig, ClipModel, div_l2_norm};
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, RgbImage};
 use serde::Deserialize;
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
@@ -135,21 +137,36 @@ pub enum Fit {
 
 /// The photo at `size`² (bicubic), as `fit` says.
 pub fn fitted(image: &DynamicImage, size: u32, fit: Fit) -> image::RgbImage {
-    let filter = image::imageops::FilterType::CatmullRom;
-    match fit {
-        Fit::Squash => image.resize_exact(size, size, filter).to_rgb8(),
-        Fit::CentreCrop => {
-            let (width, height) = (image.width().max(1), image.height().max(1));
-            let scale = f64::from(size) / f64::from(width.min(height));
-            let resized_width = ((f64::from(width) * scale).round() as u32).max(size);
-            let resized_height = ((f64::from(height) * scale).round() as u32).max(size);
-            let resized = image
-                .resize_exact(resized_width, resized_height, filter)
-                .to_rgb8();
-            let left = (resized_width - size) / 2;
-            let top = (resized_height - size) / 2;
-            image::imageops::crop_imm(&resized, left, top, size, size).to_image()
-        }
+    resized(image, size, size, fit == Fit::CentreCrop)
+}
+
+/// `image` resized to `width` × `height` (bicubic, SIMD), cut to the centre first where
+/// `crop` and the proportions differ.
+pub fn resized(image: &DynamicImage, width: u32, height: u32, crop: bool) -> RgbImage {
+    let rgb = image.to_rgb8();
+    let (source_width, source_height) = rgb.dimensions();
+    let fallback = || {
+        image::imageops::resize(
+            &image.to_rgb8(),
+            width,
+            height,
+            image::imageops::FilterType::CatmullRom,
+        )
+    };
+    let Ok(source) =
+        Image::from_vec_u8(source_width, source_height, rgb.into_raw(), PixelType::U8x3)
+    else {
+        return fallback();
+    };
+    let mut target = Image::new(width, height, PixelType::U8x3);
+    let mut options =
+        ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    if crop {
+        options = options.fit_into_destination(Some((0.5, 0.5)));
+    }
+    match Resizer::new().resize(&source, &mut target, &options) {
+        Ok(()) => RgbImage::from_raw(width, height, target.into_vec()).unwrap_or_else(fallback),
+        Err(_) => fallback(),
     }
 }
 
@@ -191,6 +208,8 @@ pub struct ZeroShotTagger {
     model: ClipModel,
     tokenizer: Tokenizer,
     image_size: usize,
+    /// exp(logit_scale): what cosine similarities are multiplied by before the softmax.
+    scale: f32,
     device: Device,
 }
 
@@ -230,6 +249,13 @@ impl ZeroShotTagger {
                 ));
             }
         }
+        let scale = tensors
+            .get(LOGIT_SCALE)
+            .map(|tensor| tensor.flatten_all().and_then(|flat| flat.to_vec1::<f32>()))
+            .transpose()
+            .map_err(|error| files.failed(weights_path, error))?
+            .and_then(|values| values.first().copied())
+            .map_or(1.0, f32::exp);
         let model = ClipModel::new(
             VarBuilder::from_tensors(tensors, DType::F32, device),
             &config,
@@ -240,8 +266,59 @@ impl ZeroShotTagger {
             model,
             tokenizer,
             image_size: config.image_size,
+            scale,
             device: device.clone(),
         })
+    }
+
+    /// The side of the square photos go in at.
+    pub fn image_size(&self) -> u32 {
+        self.image_size as u32
+    }
+
+    /// What cosine similarities are multiplied by before a softmax over labels.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Each photo's embedding, of unit length.
+    pub fn embed_images(&self, images: &[DynamicImage]) -> Result<Vec<Vec<f32>>, MlError> {
+        if images.is_empty() {
+            return Ok(Vec::new());
+        }
+        (|| -> candle_core::Result<Vec<Vec<f32>>> {
+            let pixels = images
+                .iter()
+                .map(|image| {
+                    normalised_pixels(image, self.image_size, Fit::CentreCrop, &self.device)
+                })
+                .collect::<candle_core::Result<Vec<_>>>()?;
+            let features = self.model.get_image_features(&Tensor::stack(&pixels, 0)?)?;
+            div_l2_norm(&features)?.to_vec2::<f32>()
+        })()
+        .map_err(|error| self.run_error(error))
+    }
+
+    /// Each text's embedding, of unit length.
+    pub fn embed_texts(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, MlError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|error| self.run_error(error))?;
+        (|| -> candle_core::Result<Vec<Vec<f32>>> {
+            let ids: Vec<Vec<u32>> = encodings
+                .iter()
+                .map(|encoding| encoding.get_ids().to_vec())
+                .collect();
+            let features = self
+                .model
+                .get_text_features(&Tensor::new(ids, &self.device)?)?;
+            div_l2_norm(&features)?.to_vec2::<f32>()
+        })()
+        .map_err(|error| self.run_error(error))
     }
 
     fn run_error(&self, detail: impl ToString) -> MlError {
@@ -256,28 +333,34 @@ impl ZeroShotTagger {
         if images.is_empty() || labels.is_empty() {
             return Ok(vec![Vec::new(); images.len()]);
         }
-        let encodings = self
-            .tokenizer
-            .encode_batch(labels.to_vec(), true)
-            .map_err(|error| self.run_error(error))?;
-        (|| -> candle_core::Result<Vec<Vec<f32>>> {
-            let ids: Vec<Vec<u32>> = encodings
-                .iter()
-                .map(|encoding| encoding.get_ids().to_vec())
-                .collect();
-            let ids = Tensor::new(ids, &self.device)?;
-            let pixels = images
-                .iter()
-                .map(|image| {
-                    normalised_pixels(image, self.image_size, Fit::CentreCrop, &self.device)
-                })
-                .collect::<candle_core::Result<Vec<_>>>()?;
-            let pixels = Tensor::stack(&pixels, 0)?;
-            let (_, per_image) = self.model.forward(&pixels, &ids)?;
-            candle_nn::ops::softmax_last_dim(&per_image.contiguous()?)?.to_vec2::<f32>()
-        })()
-        .map_err(|error| self.run_error(error))
+        let texts = self.embed_texts(labels)?;
+        Ok(self
+            .embed_images(images)?
+            .iter()
+            .map(|image| probabilities(image, &texts, self.scale))
+            .collect())
     }
+}
+
+/// The softmax over `labels` of the scaled cosine similarities to `image` (all of unit
+/// length).
+pub fn probabilities(image: &[f32], labels: &[Vec<f32>], scale: f32) -> Vec<f32> {
+    let logits: Vec<f32> = labels
+        .iter()
+        .map(|label| scale * dot(image, label))
+        .collect();
+    softmax(&logits)
+}
+
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|logit| (logit - top).exp()).collect();
+    let total: f32 = exps.iter().sum();
+    exps.into_iter().map(|value| value / total).collect()
 }
 
 #[cfg(test)]
@@ -360,6 +443,28 @@ mod tests {
             .tag(&[solid(10, 10, 10)], &[long.as_str(), "blue mug"])
             .unwrap();
         assert_eq!(scores[0].len(), 2);
+    }
+
+    #[test]
+    fn resizing_cuts_to_the_centre_when_asked() {
+        let image = wide_red_left();
+        let cut = resized(&image, 16, 16, true);
+        assert!(
+            cut.pixels().all(|pixel| pixel[0] > 200 && pixel[1] > 200),
+            "the white middle only"
+        );
+        let squashed = resized(&image, 16, 16, false);
+        assert!(squashed.get_pixel(0, 8)[1] < 80, "the red side stays");
+    }
+
+    fn wide_red_left() -> DynamicImage {
+        let mut rgb = RgbImage::from_pixel(64, 32, image::Rgb([255, 255, 255]));
+        for y in 0..32 {
+            for x in 0..16 {
+                rgb.put_pixel(x, y, image::Rgb([220, 0, 0]));
+            }
+        }
+        DynamicImage::ImageRgb8(rgb)
     }
 
     #[test]

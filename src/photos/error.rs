@@ -1,9 +1,10 @@
 use crate::error_kind::ErrorKind;
 use crate::files::FileError;
 use crate::jobs::JobError;
+use crate::ml::MlError;
 use crate::store::StoreError;
 
-/// Anything that stops a photo import.
+/// Anything that stops work on photos: importing, tagging, captioning, exporting them.
 #[derive(Debug, thiserror::Error)]
 pub enum PhotosError {
     #[error(transparent)]
@@ -12,6 +13,16 @@ pub enum PhotosError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Job(#[from] JobError),
+    #[error(transparent)]
+    Model(#[from] MlError),
+    #[error("the photo rules built into Tradewind are not valid: {detail}")]
+    Rules { detail: String },
+    #[error(
+        "'{group}' is not a group of photo tags; choose category, colour, material, pattern, style, audience or season"
+    )]
+    UnknownGroup { group: String },
+    #[error("a tag needs a word or two")]
+    EmptyLabel,
 }
 
 impl PhotosError {
@@ -26,6 +37,10 @@ impl PhotosError {
             PhotosError::File(error) => error.kind(),
             PhotosError::Store(error) => error.kind(),
             PhotosError::Job(error) => error.kind(),
+            PhotosError::Model(error) => error.kind(),
+            PhotosError::Rules { .. } => ErrorKind::Internal,
+            PhotosError::UnknownGroup { .. } => ErrorKind::InvalidSetting,
+            PhotosError::EmptyLabel => ErrorKind::BadInput,
         }
     }
 }
