@@ -19,8 +19,9 @@ pub mod photos;
 pub mod store;
 
 pub use engine::{
-    ComputeSettings, DeviceStatus, Engine, EngineConfig, Job, JobEvent, JobKind, JobObserver,
-    JobOutcome, JobSpec, Language, ListingsFilePreview, ModelRun, ModelStatus, PreparedWork,
+    CategoryChoice, ComputeSettings, DeviceStatus, Engine, EngineConfig, Job, JobEvent, JobKind,
+    JobObserver, JobOutcome, JobSpec, Language, ListingsFilePreview, ModelRun, ModelStatus,
+    PhotoVocabulary, PreparedWork,
 };
 pub use error::Error;
 pub use error_kind::ErrorKind;

@@ -135,7 +135,7 @@ fn every_fixture_model_runs_through_the_engine_with_its_load_cost_reported() {
     let (fixtures, data) = fixtures_and_data(dir.path());
     let photo = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/assets/demo/photos/rendered-red-tote.jpg"
+        "/assets/demo/photos/sakura-stitch-tote-1.jpg"
     );
     let cases: &[(&str, &[&str])] = &[
         ("fixture-bert", &["red mug", "blue cup", "steel knife"]),

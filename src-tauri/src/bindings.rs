@@ -34,6 +34,13 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::listings::output::WrittenCopy::export_all(&config)?;
     tradewind::listings::translate::glossary::Entry::export_all(&config)?;
     tradewind::ml::route::EngineChoice::export_all(&config)?;
+    tradewind::photos::PhotoDetail::export_all(&config)?;
+    tradewind::PhotoVocabulary::export_all(&config)?;
+    tradewind::CategoryChoice::export_all(&config)?;
+    tradewind::photos::tag_job::TagAction::export_all(&config)?;
+    tradewind::photos::export::SidecarNaming::export_all(&config)?;
+    tradewind::photos::export::SidecarsWritten::export_all(&config)?;
+    tradewind::photos::export::ShopifyFilled::export_all(&config)?;
     crate::CommandError::export_all(&config)?;
     write_index(folder)
 }

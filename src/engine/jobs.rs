@@ -26,7 +26,9 @@ use crate::listings::{self, ImportedListings};
 use crate::ml::MlError;
 use crate::ml::jobs::ModelFetched;
 use crate::ml::route::EngineChoice;
-use crate::photos::{self, ImportedPhotos};
+use crate::photos::captions::CaptionedPhotos;
+use crate::photos::tag_job::TaggedPhotos;
+use crate::photos::{self, ImportedPhotos, SkippedPhoto};
 use crate::{Error, ml};
 
 /// Long work the engine can run as a job. Saved with the job, so a job can be resumed
@@ -49,6 +51,31 @@ pub enum JobSpec {
     },
     ImportPhotos {
         folder: PathBuf,
+    },
+    /// Photos chosen one by one (each kept under its own folder).
+    ImportPhotoFiles {
+        files: Vec<PathBuf>,
+    },
+    /// Tags the photos of `photos` (every photo when empty) with the zero-shot model
+    /// `model` (the first present one when `None`).
+    TagPhotos {
+        #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<Vec<i64>>", optional))]
+        photos: Vec<i64>,
+        #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        model: Option<String>,
+    },
+    /// Alt text for the photos of `photos` (all when empty): a caption by `model` (the
+    /// first present captioner when `None`), translated into each of `locales`.
+    CaptionPhotos {
+        #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<Vec<i64>>", optional))]
+        photos: Vec<i64>,
+        locales: Vec<String>,
+        #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        model: Option<String>,
     },
     ImportModel {
         id: String,
@@ -81,6 +108,9 @@ pub enum JobKind {
     ImportListings,
     ImportOrders,
     ImportPhotos,
+    ImportPhotoFiles,
+    TagPhotos,
+    CaptionPhotos,
     ImportModel,
     DownloadModel,
     TranslateListings,
@@ -93,6 +123,9 @@ impl JobSpec {
             JobSpec::ImportListings { .. } => JobKind::ImportListings,
             JobSpec::ImportOrders { .. } => JobKind::ImportOrders,
             JobSpec::ImportPhotos { .. } => JobKind::ImportPhotos,
+            JobSpec::ImportPhotoFiles { .. } => JobKind::ImportPhotoFiles,
+            JobSpec::TagPhotos { .. } => JobKind::TagPhotos,
+            JobSpec::CaptionPhotos { .. } => JobKind::CaptionPhotos,
             JobSpec::ImportModel { .. } => JobKind::ImportModel,
             JobSpec::DownloadModel { .. } => JobKind::DownloadModel,
             JobSpec::TranslateListings { .. } => JobKind::TranslateListings,
@@ -131,6 +164,18 @@ pub enum JobOutcome {
         folder: PathBuf,
         imported: ImportedPhotos,
     },
+    ImportPhotoFiles {
+        imported: ImportedPhotos,
+    },
+    TagPhotos {
+        model: String,
+        tagged: TaggedPhotos,
+    },
+    CaptionPhotos {
+        model: String,
+        locales: Vec<String>,
+        captioned: CaptionedPhotos,
+    },
     ImportModel {
         model: ModelFetched,
     },
@@ -162,12 +207,42 @@ impl fmt::Display for JobOutcome {
                 imported.lines,
                 file.display()
             ),
-            JobOutcome::ImportPhotos { folder, imported } => write!(
-                f,
-                "Imported {} photos from {}",
-                imported.photos,
-                folder.display()
-            ),
+            JobOutcome::ImportPhotos { folder, imported } => {
+                write!(
+                    f,
+                    "Imported {} photos from {}",
+                    imported.photos,
+                    folder.display()
+                )?;
+                photos_left(f, imported)
+            }
+            JobOutcome::ImportPhotoFiles { imported } => {
+                write!(f, "Imported {} photos", imported.photos)?;
+                photos_left(f, imported)
+            }
+            JobOutcome::TagPhotos { model, tagged } => {
+                write!(
+                    f,
+                    "Tagged {} photos with {model}: {} tags proposed (learning from {} of your corrections)",
+                    tagged.photos, tagged.proposed, tagged.learned_from
+                )?;
+                skipped(f, &tagged.skipped)
+            }
+            JobOutcome::CaptionPhotos {
+                model,
+                locales,
+                captioned,
+            } => {
+                write!(
+                    f,
+                    "Wrote alt text for {} photos with {model}, {} translations into {}; {} of your edits kept",
+                    captioned.captioned,
+                    captioned.translated,
+                    locales.join(", "),
+                    captioned.kept
+                )?;
+                skipped(f, &captioned.skipped)
+            }
             JobOutcome::ImportModel { model } => write!(
                 f,
                 "Imported model {}: {} files, {} bytes, each verified",
@@ -373,6 +448,26 @@ impl Engine {
                 imported: photos::import_folder(&folder, &source_name(&folder), context)?,
                 folder,
             },
+            JobSpec::ImportPhotoFiles { files } => JobOutcome::ImportPhotoFiles {
+                imported: self.import_photo_files(&files, context)?,
+            },
+            JobSpec::TagPhotos { photos, model } => {
+                let (model, tagged) = self.tag_photos(&photos, model.as_deref(), context)?;
+                JobOutcome::TagPhotos { model, tagged }
+            }
+            JobSpec::CaptionPhotos {
+                photos,
+                locales,
+                model,
+            } => {
+                let (model, captioned) =
+                    self.caption_photos(&photos, &locales, model.as_deref(), context)?;
+                JobOutcome::CaptionPhotos {
+                    model,
+                    locales,
+                    captioned,
+                }
+            }
             JobSpec::ImportModel { id, folder } => JobOutcome::ImportModel {
                 model: ml::jobs::import(
                     &self.model_store(),
@@ -439,6 +534,21 @@ impl Engine {
     }
 }
 
+/// The end of a photo import's sentence: what was unchanged and what was passed over.
+fn photos_left(f: &mut fmt::Formatter<'_>, imported: &ImportedPhotos) -> fmt::Result {
+    if imported.unchanged > 0 {
+        write!(f, "; {} unchanged", imported.unchanged)?;
+    }
+    skipped(f, &imported.skipped)
+}
+
+fn skipped(f: &mut fmt::Formatter<'_>, skipped: &[SkippedPhoto]) -> fmt::Result {
+    for photo in skipped {
+        write!(f, "; skipped {}", photo.reason)?;
+    }
+    Ok(())
+}
+
 /// A model job the seller stopped is cancelled, not failed, and says so as every job does.
 fn stopped_is_cancelled(error: MlError) -> Error {
     match error {
@@ -464,6 +574,18 @@ mod tests {
             },
             JobSpec::ImportPhotos {
                 folder: "photos".into(),
+            },
+            JobSpec::ImportPhotoFiles {
+                files: vec!["a.jpg".into()],
+            },
+            JobSpec::TagPhotos {
+                photos: Vec::new(),
+                model: None,
+            },
+            JobSpec::CaptionPhotos {
+                photos: vec![1],
+                locales: vec!["de".into()],
+                model: None,
             },
             JobSpec::ImportModel {
                 id: "m".into(),

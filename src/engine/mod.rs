@@ -8,6 +8,7 @@ mod exports;
 mod health;
 mod jobs;
 mod models;
+mod photos;
 mod settings;
 mod shop;
 mod translation;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use jobs::{Job, JobEvent, JobKind, JobObserver, JobOutcome, JobSpec, PreparedWork};
 pub use models::{ModelRun, ModelStatus};
+pub use photos::{CategoryChoice, PhotoVocabulary};
 pub use settings::{ComputeSettings, DeviceStatus, Language};
 pub use shop::ListingsFilePreview;
 

@@ -11,7 +11,6 @@ use crate::analytics::{self, OrdersSummary};
 use crate::listings::catalogue::{own_layout, shopify_csv};
 use crate::listings::{self, ListingSummary};
 use crate::overview::{self, Overview};
-use crate::photos::{self, PhotoSummary};
 
 /// A product file before import: whether it is a Shopify product CSV (which needs no
 /// mapping), its columns, first rows and the mapping Tradewind proposes.
@@ -30,10 +29,6 @@ impl Engine {
 
     pub fn listings(&self) -> Result<Vec<ListingSummary>, Error> {
         Ok(listings::list(&self.store)?)
-    }
-
-    pub fn photos(&self) -> Result<Vec<PhotoSummary>, Error> {
-        Ok(photos::list(&self.store)?)
     }
 
     pub fn orders_summary(&self) -> Result<OrdersSummary, Error> {

@@ -151,6 +151,11 @@ fn check_one(rule: &Rule, text: &str) -> Vec<Violation> {
 pub fn check(rules: &[Rule], marketplace: &str, field: &str, text: &str) -> Vec<Violation> {
     let tags = || text.split(',').map(str::trim).filter(|tag| !tag.is_empty());
     let mut found = Vec::new();
+    // Every image's alt text ("image_alt:2") answers to the alt text's rules.
+    let field = match field.split_once(':') {
+        Some(("image_alt", _)) => "image_alt",
+        _ => field,
+    };
     for rule in rules.iter().filter(|rule| rule.marketplace == marketplace) {
         if rule.field == field {
             found.extend(check_one(rule, text));

@@ -16,6 +16,9 @@ use super::weights::ModelFiles;
 /// BLIP's decoder starts at `[DEC]` and stops at `[SEP]` (their ids in BLIP's tokenizer).
 const DEFAULT_START: u32 = 30522;
 const DEFAULT_STOP: u32 = 102;
+/// The fewest tokens a caption has: BLIP's own captioning demo generates with
+/// `min_length=5`, as a shorter sentence says nothing of the photo.
+const MIN_TOKENS: usize = 5;
 
 pub struct Captioner {
     id: String,
@@ -24,6 +27,11 @@ pub struct Captioner {
     image_size: usize,
     start: u32,
     stop: u32,
+    /// 0, or −∞ at the tokenizer's special tokens but the stop token: a caption is words,
+    /// and a padding or unknown token would be dropped from it unseen.
+    no_specials: Tensor,
+    /// 0, or −∞ at the stop token, while the caption is shorter than `MIN_TOKENS`.
+    no_stop: Tensor,
     device: Device,
 }
 
@@ -43,15 +51,40 @@ impl Captioner {
             .map_err(|error| files.failed(weights_path, error))?;
         let model = BlipForConditionalGeneration::new(&config, weights)
             .map_err(|error| files.failed(weights_path, error))?;
+        let stop = tokenizer.token_to_id("[SEP]").unwrap_or(DEFAULT_STOP);
+        let mut mask = vec![0f32; config.text_config.vocab_size];
+        for (id, token) in tokenizer.get_added_tokens_decoder() {
+            if token.special
+                && id != stop
+                && let Some(slot) = mask.get_mut(id as usize)
+            {
+                *slot = f32::NEG_INFINITY;
+            }
+        }
+        let vocab = mask.len();
+        let mut stop_mask = vec![0f32; vocab];
+        if let Some(slot) = stop_mask.get_mut(stop as usize) {
+            *slot = f32::NEG_INFINITY;
+        }
+        let (no_specials, no_stop) = Tensor::from_vec(mask, vocab, device)
+            .and_then(|specials| Ok((specials, Tensor::from_vec(stop_mask, vocab, device)?)))
+            .map_err(|error| files.failed(weights_path, error))?;
         Ok(Captioner {
             id: files.id.to_string(),
             model: Mutex::new(model),
             start: tokenizer.token_to_id("[DEC]").unwrap_or(DEFAULT_START),
-            stop: tokenizer.token_to_id("[SEP]").unwrap_or(DEFAULT_STOP),
+            stop,
+            no_specials,
+            no_stop,
             tokenizer,
             image_size: config.vision_config.image_size,
             device: device.clone(),
         })
+    }
+
+    /// The side of the square photos go in at.
+    pub fn image_size(&self) -> u32 {
+        self.image_size as u32
     }
 
     fn run_error(&self, detail: impl ToString) -> MlError {
@@ -80,6 +113,10 @@ impl Captioner {
                     .forward(&input, &image_embeds)?
                     .squeeze(0)?;
                 let last = logits.get(logits.dim(0)? - 1)?;
+                let mut last = last.broadcast_add(&self.no_specials)?;
+                if step < MIN_TOKENS.min(max_tokens) {
+                    last = last.broadcast_add(&self.no_stop)?;
+                }
                 let token = last.argmax(D::Minus1)?.to_scalar::<u32>()?;
                 if token == self.stop {
                     break;

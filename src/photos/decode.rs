@@ -72,9 +72,29 @@ fn format_of(path: &Path, bytes: &[u8]) -> Result<(ImageFormat, &'static str), F
     }
 }
 
+/// A JPEG ends with its end-of-image marker (some cameras pad after it): decoders fill a
+/// cut-short file's missing rows with grey rather than say so.
+fn require_whole_jpeg(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let end = bytes
+        .iter()
+        .rposition(|byte| *byte != 0)
+        .map_or(0, |last| last + 1);
+    if bytes[..end].ends_with(&[0xff, 0xd9]) {
+        Ok(())
+    } else {
+        Err(unreadable(
+            path,
+            "the photo is damaged or cut short (it has no end-of-image marker)".into(),
+        ))
+    }
+}
+
 /// The whole photo, oriented as its EXIF data says.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded, FileError> {
     let (format, name) = format_of(path, bytes)?;
+    if format == ImageFormat::Jpeg {
+        require_whole_jpeg(path, bytes)?;
+    }
     let damaged = |error: image::ImageError| {
         unreadable(path, format!("the photo is damaged or cut short ({error})"))
     };
@@ -97,6 +117,7 @@ pub fn decode_for_model(path: &Path, bytes: &[u8], edge: u32) -> Result<DynamicI
     if format != ImageFormat::Jpeg {
         return Ok(decode(path, bytes)?.image);
     }
+    require_whole_jpeg(path, bytes)?;
     let damaged = |detail: String| {
         unreadable(
             path,

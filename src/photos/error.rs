@@ -23,6 +23,10 @@ pub enum PhotosError {
     UnknownGroup { group: String },
     #[error("a tag needs a word or two")]
     EmptyLabel,
+    #[error("there is no photo {id}")]
+    NoPhoto { id: i64 },
+    #[error(transparent)]
+    Listings(#[from] crate::listings::ListingsError),
 }
 
 impl PhotosError {
@@ -41,6 +45,8 @@ impl PhotosError {
             PhotosError::Rules { .. } => ErrorKind::Internal,
             PhotosError::UnknownGroup { .. } => ErrorKind::InvalidSetting,
             PhotosError::EmptyLabel => ErrorKind::BadInput,
+            PhotosError::NoPhoto { .. } => ErrorKind::NotFound,
+            PhotosError::Listings(error) => error.kind(),
         }
     }
 }

@@ -254,7 +254,8 @@ mod tests {
 
     #[test]
     fn a_demo_photo_reads_with_its_size_and_a_small_thumbnail() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/photos/coffee-cup.jpg");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/demo/photos/kumo-stoneware-mug-1.jpg");
         let bytes = std::fs::read(&path).unwrap();
         let photo = read_photo(&path, &bytes).unwrap();
         assert_eq!((photo.measures.width, photo.measures.height), (600, 400));

@@ -147,22 +147,29 @@ pub fn tag_photos(
         let images: Vec<image::DynamicImage> =
             to_embed.iter().map(|(_, image)| image.clone()).collect();
         let embedded = embedder.embed_images(&images)?;
-        let tx = conn.transaction().map_err(|error| store.error(error))?;
+        let mut fresh = Vec::with_capacity(to_embed.len());
         for ((index, _), vector) in to_embed.iter().zip(embedded) {
+            fresh.push((batch[*index], vector.clone()));
+            vectors[*index] = Some(vector);
+        }
+        // Proposals first: label embeddings the tagger meets for the first time are
+        // stored on their own connection, which the batch's transaction would block.
+        let mut proposed = Vec::with_capacity(batch.len());
+        for (photo, vector) in batch.iter().zip(&vectors) {
+            if let Some(vector) = vector {
+                proposed.push((*photo, tagger.propose(vector)?));
+            }
+        }
+        let tx = conn.transaction().map_err(|error| store.error(error))?;
+        for (photo, vector) in fresh {
             checkpoint.tagged.photo_embeddings.misses += 1;
-            let photo = batch[*index];
             tx.execute(
                 "INSERT OR REPLACE INTO photo_embeddings (photo_id, model, sha256, vector) VALUES (?1, ?2, ?3, ?4)",
                 (photo.id, embedder.model_key(), &photo.sha256, tagging::to_bytes(&vector)),
             )
             .map_err(|error| store.error(error))?;
-            vectors[*index] = Some(vector);
         }
-        for (photo, vector) in batch.iter().zip(&vectors) {
-            let Some(vector) = vector else {
-                continue;
-            };
-            let proposals = tagger.propose(vector)?;
+        for (photo, proposals) in proposed {
             tx.execute(
                 "DELETE FROM photo_tags WHERE photo_id = ?1 AND state = 'proposed'",
                 [photo.id],

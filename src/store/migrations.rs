@@ -40,7 +40,7 @@ mod tests {
         "e13d61dafd9e4361a0f44e26056bbab4afb74c8bc0e9425b0d99aaac836845e3",
         "dbd7246aa9aaf9431bf3a4bedb09fbf18f0a51ff875fb338a72baced5bae37f5",
         "394d2c60759efb154b8d444acea7d463d4a1f48cadbc1b5bc86a9c7c19744378",
-        "32d5e3a45406e862085c6cfa76aa12f90c2d25573867af719bba2df94a4eb86c",
+        "bcabed6de669e3fe26636a9ff54e93de1e3640ff3bdc4255c153ccd093790a36",
     ];
 
     #[test]

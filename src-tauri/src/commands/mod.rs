@@ -4,6 +4,7 @@ mod exports;
 mod health;
 mod jobs;
 mod models;
+mod photos;
 mod settings;
 mod shop;
 mod translation;
@@ -13,7 +14,7 @@ use tauri::{Runtime, State};
 use tradewind::Engine;
 
 #[cfg(test)]
-pub use shop::PhotoView;
+pub use photos::PhotoView;
 
 use crate::{AppState, CommandError};
 
@@ -37,7 +38,20 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         shop::overview,
         shop::listings,
         shop::preview_listings_file,
-        shop::photos,
+        photos::photos,
+        photos::photo,
+        photos::photo_vocabulary,
+        photos::photo_categories,
+        photos::correct_photo_tags,
+        photos::add_photo_label,
+        photos::reset_photo_learning,
+        photos::edit_photo_alt_text,
+        photos::photo_marketplaces,
+        photos::sidecar_naming,
+        photos::set_sidecar_naming,
+        photos::write_photo_sidecars,
+        photos::export_photos_table,
+        photos::fill_shopify_from_photos,
         shop::orders_summary,
         jobs::jobs,
         jobs::start_job,

@@ -1,7 +1,6 @@
-//! What the store holds, for the Listings, Photos and Analytics views.
+//! What the store holds, for the Listings and Analytics views, and a product file
+//! looked at before it is imported.
 
-use base64::Engine as _;
-use serde::Serialize;
 use tauri::State;
 use tradewind::analytics::OrdersSummary;
 use tradewind::listings::ListingSummary;
@@ -31,35 +30,4 @@ pub async fn preview_listings_file(
 #[tauri::command]
 pub async fn orders_summary(state: State<'_, AppState>) -> Result<OrdersSummary, CommandError> {
     Ok(state.engine()?.orders_summary()?)
-}
-
-/// A photo as the UI shows it: its thumbnail inline as a data URL, since the CSP
-/// allows no other image source than the app itself.
-#[derive(Debug, Serialize, ts_rs::TS)]
-pub struct PhotoView {
-    id: i64,
-    file_name: String,
-    width: u32,
-    height: u32,
-    bytes: u64,
-    thumbnail: String,
-}
-
-#[tauri::command]
-pub async fn photos(state: State<'_, AppState>) -> Result<Vec<PhotoView>, CommandError> {
-    let photos = state.engine()?.photos()?;
-    Ok(photos
-        .into_iter()
-        .map(|photo| PhotoView {
-            thumbnail: format!(
-                "data:image/jpeg;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(&photo.thumbnail_jpeg)
-            ),
-            id: photo.id,
-            file_name: photo.file_name,
-            width: photo.width,
-            height: photo.height,
-            bytes: photo.bytes,
-        })
-        .collect())
 }

@@ -396,6 +396,24 @@ pub fn translate_listings(
     Ok(outcome)
 }
 
+/// Plain texts (a photo's alt text, say) from `source_lang` into `locale` with what
+/// listing fields get: protected spans, the glossary, the translation memory.
+pub fn translate_texts(
+    store: &Store,
+    memory: &TranslationMemory,
+    (source_lang, locale): (&str, &str),
+    engine: &str,
+    model: &mut ModelFn,
+    texts: &[&str],
+) -> Result<Vec<FieldTranslation>, ListingsError> {
+    let setup = locale_setup(store, source_lang, locale, engine)?;
+    let protector = Protector::new(&[], &setup.glossary);
+    let mut translator = SegmentTranslator::new(memory, setup.key.clone(), model);
+    let prepared = translator.prepare(texts, &protector)?;
+    translator.flush()?;
+    Ok(translator.render(&prepared))
+}
+
 /// One field of one listing translated again by the machine, from the language and
 /// with the family of models its stored translation was made with (`model_for` gives
 /// that route's label and model), replacing what is stored, the seller's own edit

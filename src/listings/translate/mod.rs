@@ -15,5 +15,6 @@ pub mod stored;
 
 pub use job::{
     LocaleEngine, ModelFn, Request, TranslatedListings, retranslate, translate_listings,
+    translate_texts,
 };
 pub use stored::{Origin, Review, StoredTranslation, origin, review, stored};

@@ -1,7 +1,7 @@
 -- Shipped in 0.4.0. Never edit this file: append a new migration instead.
 
 -- What tagging, checking and exporting photos keeps. A photo is re-imported in place
--- (by source and file name), so its tags, captions and links survive an unchanged file.
+-- (by source and file name), so its tags and captions survive an unchanged file.
 ALTER TABLE photos ADD COLUMN format TEXT NOT NULL DEFAULT '';
 -- Measurements the checks and colours are made from (JSON, see photos::measure).
 ALTER TABLE photos ADD COLUMN measures TEXT NOT NULL DEFAULT '{}';
@@ -47,14 +47,6 @@ CREATE TABLE photo_captions (
     made_from  TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL,
     PRIMARY KEY (photo_id, locale)
-) STRICT;
-
--- Which listing image a photo is, found by its file name in the product file.
-CREATE TABLE photo_listings (
-    photo_id       INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
-    listing_id     INTEGER NOT NULL REFERENCES listings (id) ON DELETE CASCADE,
-    image_position INTEGER NOT NULL,
-    PRIMARY KEY (photo_id, listing_id, image_position)
 ) STRICT;
 
 -- The seller's own labels, offered to the tagger beside the shipped vocabularies.
