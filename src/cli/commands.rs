@@ -229,6 +229,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Models(command) => models(command, config, json).await,
+        Command::Photos(command) => super::photos::run(command, config, json).await,
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(
@@ -331,7 +332,7 @@ async fn models(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn run_job(engine: &Engine, id: JobId, json: bool) -> Result<ExitCode, Error> {
+pub(super) async fn run_job(engine: &Engine, id: JobId, json: bool) -> Result<ExitCode, Error> {
     let display = ProgressDisplay::new(json);
     let canceller = engine.clone();
     let ctrl_c = tokio::spawn(async move {

@@ -1,4 +1,5 @@
 mod commands;
+mod photos;
 mod print;
 mod progress;
 
@@ -107,6 +108,9 @@ enum Command {
     /// The AI models: list the catalog, verify, import from a folder, delete, try one.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Product photos: import, tag, caption, check against marketplaces, correct, export.
+    #[command(subcommand)]
+    Photos(photos::PhotosCommand),
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),

@@ -53,9 +53,7 @@ pub async fn photo(state: State<'_, AppState>, id: i64) -> Result<PhotoDetail, C
 }
 
 #[tauri::command]
-pub async fn photo_vocabulary(
-    state: State<'_, AppState>,
-) -> Result<PhotoVocabulary, CommandError> {
+pub async fn photo_vocabulary(state: State<'_, AppState>) -> Result<PhotoVocabulary, CommandError> {
     Ok(state.engine()?.photo_vocabulary()?)
 }
 
