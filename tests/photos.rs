@@ -295,6 +295,26 @@ fn tagging_caches_its_embeddings_and_resumes_without_tagging_twice() {
             .all(|photo| photo.tags.iter().all(|tag| tag.state == TagState::Proposed)),
         "only proposals so far"
     );
+    // The random-weight CLIP finds every photo alike: it must not make the shop one shot.
+    let same_shots: Vec<&str> = photos
+        .iter()
+        .filter(|photo| photo.duplicate_of.is_some())
+        .map(|photo| photo.file_name.as_str())
+        .collect();
+    assert_eq!(
+        same_shots,
+        [
+            "atlas-trail-bottle-750-1.jpg",
+            "atlas-trail-bottle-750-2.jpg",
+            "rocket.jpg",
+            "sakura-stitch-tote-1.jpg",
+            "sakura-stitch-tote-2.jpg",
+            "zz-600x400.jpg",
+            "zz-render-blurred.png",
+            "zz-render.png",
+        ],
+        "the re-exported, darkened, blurred and resized copies, and nothing else"
+    );
 }
 
 #[test]

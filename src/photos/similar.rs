@@ -14,6 +14,8 @@ use crate::store::{Store, StoreError};
 const SAME_HASH: u32 = 6;
 /// Embeddings this alike (cosine) are the same shot.
 const SAME_EMBEDDING: f32 = 0.95;
+/// Below this many photos, "most are alike" says nothing about the model.
+const MIN_PHOTOS_TO_JUDGE_MODEL: usize = 4;
 
 fn find(parents: &mut [usize], mut item: usize) -> usize {
     while parents[item] != item {
@@ -21,6 +23,25 @@ fn find(parents: &mut [usize], mut item: usize) -> usize {
         item = parents[item];
     }
     item
+}
+
+/// The pairs of photos whose embeddings say "the same shot". A model that finds most of
+/// the shop's photos alike cannot tell shots apart (an untrained or wrong model), so its
+/// embeddings count for nothing rather than merging the whole shop into one group.
+fn alike_pairs(vectors: &[(usize, Vec<f32>)]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    for (a, (first, left)) in vectors.iter().enumerate() {
+        for (second, right) in &vectors[a + 1..] {
+            if dot(left, right) >= SAME_EMBEDDING {
+                pairs.push((*first, *second));
+            }
+        }
+    }
+    let all_pairs = vectors.len() * vectors.len().saturating_sub(1) / 2;
+    if vectors.len() >= MIN_PHOTOS_TO_JUDGE_MODEL && pairs.len() * 2 > all_pairs {
+        return Vec::new();
+    }
+    pairs
 }
 
 /// For each photo that has a near-duplicate, the smallest id of its group.
@@ -69,12 +90,8 @@ pub fn duplicate_groups(store: &Store) -> Result<HashMap<i64, i64>, StoreError> 
         }
     }
     for vectors in by_model.values() {
-        for (a, (first, left)) in vectors.iter().enumerate() {
-            for (second, right) in &vectors[a + 1..] {
-                if dot(left, right) >= SAME_EMBEDDING {
-                    union(&mut parents, *first, *second);
-                }
-            }
+        for (first, second) in alike_pairs(vectors) {
+            union(&mut parents, first, second);
         }
     }
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -95,4 +112,32 @@ pub fn duplicate_groups(store: &Store) -> Result<HashMap<i64, i64>, StoreError> 
         }
     }
     Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(angle: f32) -> Vec<f32> {
+        vec![angle.cos(), angle.sin()]
+    }
+
+    #[test]
+    fn alike_embeddings_pair_up() {
+        let vectors = vec![
+            (0, unit(0.0)),
+            (1, unit(0.05)),
+            (2, unit(1.0)),
+            (3, unit(2.0)),
+        ];
+        assert_eq!(alike_pairs(&vectors), [(0, 1)]);
+    }
+
+    #[test]
+    fn a_model_that_finds_everything_alike_is_not_believed() {
+        let vectors: Vec<_> = (0..6).map(|i| (i, unit(i as f32 * 0.01))).collect();
+        assert!(alike_pairs(&vectors).is_empty());
+        let few: Vec<_> = (0..3).map(|i| (i, unit(i as f32 * 0.01))).collect();
+        assert_eq!(alike_pairs(&few).len(), 3, "three photos of one shot");
+    }
 }

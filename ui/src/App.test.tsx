@@ -17,7 +17,7 @@ const demoLoaded: JobEvent = {
     loaded: {
       listings: { listings: 30, variants: 74, images: 41 },
       orders: { orders: 2000, lines: 3400 },
-      photos: { photos: 12 },
+      photos: { photos: 12, unchanged: 0, skipped: [] },
     },
   },
   error_kind: null,
@@ -169,8 +169,8 @@ describe("the app", () => {
     expect(byTestId("job-detail")!.textContent).toBe(refused);
 
     // A kind of job from a newer build: its key is shown, the bar stays up.
-    activeJob.value = { ...activeJob.value!, kind: "tag_photos" as never };
+    activeJob.value = { ...activeJob.value!, kind: "forecast_demand" as never };
     await act(settle);
-    expect(byTestId("job-progress")!.textContent).toContain("job.kind.tag_photos");
+    expect(byTestId("job-progress")!.textContent).toContain("job.kind.forecast_demand");
   });
 });

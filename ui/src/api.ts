@@ -4,6 +4,7 @@
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
+  CategoryChoice,
   ComputeSettings,
   DeviceChoice,
   DeviceStatus,
@@ -24,7 +25,13 @@ import type {
   StoredTranslation,
   OrdersSummary,
   Overview,
+  PhotoDetail,
   PhotoView,
+  PhotoVocabulary,
+  ShopifyFilled,
+  SidecarNaming,
+  SidecarsWritten,
+  TagAction,
   VerifiedFile,
   Violation,
   WrittenCopy,
@@ -68,6 +75,26 @@ export const api = {
   overview: () => call<Overview>("overview"),
   listings: () => call<ListingSummary[]>("listings"),
   photos: () => call<PhotoView[]>("photos"),
+  photo: (id: number) => call<PhotoDetail>("photo", { id }),
+  photoVocabulary: () => call<PhotoVocabulary>("photo_vocabulary"),
+  /** Taxonomy categories whose path has every word of `query`. */
+  photoCategories: (query: string) => call<CategoryChoice[]>("photo_categories", { query }),
+  /** The seller's word on a tag across `photos`; returns how many changed. */
+  correctPhotoTags: (photos: number[], group: string, label: string, action: TagAction) =>
+    call<number>("correct_photo_tags", { photos, group, label, action }),
+  addPhotoLabel: (group: string, label: string) => call<void>("add_photo_label", { group, label }),
+  resetPhotoLearning: () => call<void>("reset_photo_learning"),
+  editPhotoAltText: (photo: number, locale: string, text: string) =>
+    call<void>("edit_photo_alt_text", { photo, locale, text }),
+  photoMarketplaces: () => call<string[]>("photo_marketplaces"),
+  sidecarNaming: () => call<SidecarNaming>("sidecar_naming"),
+  setSidecarNaming: (naming: SidecarNaming) => call<void>("set_sidecar_naming", { naming }),
+  /** XMP sidecars beside the photos (all when `photos` is empty), or into `folder`. */
+  writePhotoSidecars: (photos: number[], folder: string | null) =>
+    call<SidecarsWritten>("write_photo_sidecars", { photos, folder }),
+  exportPhotosTable: (out: string) => call<number>("export_photos_table", { out }),
+  fillShopifyFromPhotos: (original: string, out: string, locale: string) =>
+    call<ShopifyFilled>("fill_shopify_from_photos", { original, out, locale }),
   ordersSummary: () => call<OrdersSummary>("orders_summary"),
   jobs: () => call<Job[]>("jobs"),
   doctor: () => call<DoctorReport>("doctor"),
@@ -125,6 +152,11 @@ export const api = {
   async pickFile(name: string, extensions: string[]): Promise<string | null> {
     const chosen = await open({ multiple: false, directory: false, filters: [{ name, extensions }] });
     return typeof chosen === "string" ? chosen : null;
+  },
+  async pickFiles(name: string, extensions: string[]): Promise<string[]> {
+    const chosen = await open({ multiple: true, directory: false, filters: [{ name, extensions }] });
+    if (Array.isArray(chosen)) return chosen;
+    return typeof chosen === "string" ? [chosen] : [];
   },
   async pickFolder(): Promise<string | null> {
     const chosen = await open({ multiple: false, directory: true });

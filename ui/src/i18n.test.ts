@@ -26,9 +26,9 @@ describe("UI text", () => {
   });
 
   it("answers a key neither language has with the key itself, never throwing", () => {
-    expect(t("job.kind.tag_photos" as MessageKey)).toBe("job.kind.tag_photos");
+    expect(t("job.kind.forecast_demand" as MessageKey)).toBe("job.kind.forecast_demand");
     language.value = "zh-CN";
-    expect(t("job.kind.tag_photos" as MessageKey)).toBe("job.kind.tag_photos");
+    expect(t("job.kind.forecast_demand" as MessageKey)).toBe("job.kind.forecast_demand");
   });
 
   it("leaves an unknown placeholder visible rather than inventing a value", () => {

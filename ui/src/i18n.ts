@@ -3,8 +3,10 @@
 
 import { signal } from "@preact/signals";
 import type { ErrorKind, JobKind, Language } from "./bindings";
+import { photosEn, photosZh } from "./i18n/photos";
 
 const en = {
+  ...photosEn,
   "app.tagline": "Offline assistant for cross-border sellers",
   "nav.listings": "Listings",
   "nav.photos": "Photos",
@@ -111,7 +113,7 @@ const en = {
   "review.field.metafield": "Metafield {key}",
   "photos.empty.title": "No photos yet",
   "photos.empty.body":
-    "Choose a folder of product photos (JPEG or PNG). Tradewind keeps a thumbnail of each; the photos never leave this computer.",
+    "Choose a folder of product photos (JPEG, PNG or WebP). Tradewind checks each against the marketplaces' photo rules, names its colours, tags it and writes its alt text; the photos never leave this computer.",
   "photos.import": "Import a photo folder…",
   "photos.count": "{n} photos",
   "analytics.empty.title": "No orders yet",
@@ -257,6 +259,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = {
+  ...photosZh,
   "app.tagline": "跨境卖家的离线助手",
   "nav.listings": "商品",
   "nav.photos": "图片",
@@ -360,7 +363,7 @@ const zhCN: Record<MessageKey, string> = {
   "review.field.option_value": "选项 {n} 的值“{value}”",
   "review.field.metafield": "元字段 {key}",
   "photos.empty.title": "还没有图片",
-  "photos.empty.body": "选择一个商品图片文件夹（JPEG 或 PNG）。Tradewind 为每张图片保存缩略图；图片不会离开这台电脑。",
+  "photos.empty.body": "选择一个商品图片文件夹（JPEG、PNG 或 WebP）。Tradewind 会按各平台的图片规则检查每张图片、识别颜色、打标签并生成替代文本；图片不会离开这台电脑。",
   "photos.import": "导入图片文件夹…",
   "photos.count": "{n} 张图片",
   "analytics.empty.title": "还没有订单",

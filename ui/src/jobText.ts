@@ -1,7 +1,7 @@
 // What a job did or why it stopped, in the seller's language: the engine sends its
 // outcome and its error's kind as data, and keeps its English sentence as the detail.
 
-import type { ErrorKind, JobOutcome, JobState } from "./bindings";
+import type { ErrorKind, ImportedPhotos, JobOutcome, JobState } from "./bindings";
 import { formatBytes, formatCount } from "./format";
 import { errorText, t } from "./i18n";
 
@@ -33,7 +33,33 @@ export function outcomeText(outcome: JobOutcome): string {
         file: fileName(outcome.file),
       });
     case "import_photos":
-      return t("job.outcome.import_photos", { photos: n(outcome.imported.photos), folder: fileName(outcome.folder) });
+      return [
+        t("job.outcome.import_photos", { photos: n(outcome.imported.photos), folder: fileName(outcome.folder) }),
+        ...photosLeft(outcome.imported),
+      ].join(" ");
+    case "import_photo_files":
+      return [t("job.outcome.import_photo_files", { photos: n(outcome.imported.photos) }), ...photosLeft(outcome.imported)].join(" ");
+    case "tag_photos":
+      return [
+        t("job.outcome.tag_photos", {
+          photos: n(outcome.tagged.photos),
+          model: outcome.model,
+          proposed: n(outcome.tagged.proposed),
+          learned: n(outcome.tagged.learned_from),
+        }),
+        ...outcome.tagged.skipped.map((photo) => t("photos.skipped", { reason: photo.reason })),
+      ].join(" ");
+    case "caption_photos":
+      return [
+        t("job.outcome.caption_photos", {
+          captioned: n(outcome.captioned.captioned),
+          model: outcome.model,
+          translated: n(outcome.captioned.translated),
+          locales: outcome.locales.join(", "),
+          kept: n(outcome.captioned.kept),
+        }),
+        ...outcome.captioned.skipped.map((photo) => t("photos.skipped", { reason: photo.reason })),
+      ].join(" ");
     case "import_model":
     case "download_model":
       return t(`job.outcome.${outcome.kind}`, {
@@ -51,6 +77,12 @@ export function outcomeText(outcome: JobOutcome): string {
         flagged: n(outcome.done.flagged),
       });
   }
+}
+
+/** What a photo import left as it was, and what it could not read. */
+function photosLeft(imported: ImportedPhotos): string[] {
+  const parts = imported.unchanged > 0 ? [t("job.outcome.photos_unchanged", { n: formatCount(imported.unchanged) })] : [];
+  return [...parts, ...imported.skipped.map((photo) => t("photos.skipped", { reason: photo.reason }))];
 }
 
 /** How a job ended, as the job bar and the jobs list show it. */

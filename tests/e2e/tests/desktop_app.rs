@@ -178,7 +178,10 @@ impl Session {
         self.element(id).await.send_keys(text).await.unwrap();
     }
 
+    /// How many such elements show once the first has rendered: they come in one
+    /// render, but only after the `invoke` that feeds them answers.
     async fn count(&self, id: &str) -> usize {
+        self.element(id).await;
         self.client
             .find_all(Locator::Css(&Session::css(id)))
             .await
@@ -394,6 +397,90 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         format!("{} photos", overview.photos)
     );
     assert_eq!(session.count("photo-card").await as u64, overview.photos);
+
+    // Tag the demo photos with the fixture CLIP, keep one proposal, keep the rest in bulk.
+    session.click("tag-photos").await;
+    session
+        .wait_text_within("job-progress", Duration::from_secs(180), |text| {
+            text.contains("Tagging photos") && text.contains("Done")
+        })
+        .await;
+    let tote = engine
+        .photos()
+        .unwrap()
+        .into_iter()
+        .find(|photo| photo.file_name == "sakura-stitch-tote-1.jpg")
+        .unwrap();
+    assert!(!tote.tags.is_empty(), "the tagger proposed something");
+    session.click(&format!("open-photo-{}", tote.id)).await;
+    session.text("photo-detail").await;
+    session
+        .client
+        .find(Locator::Css(
+            "[data-testid=\"photo-detail\"] [data-testid=\"tag-keep\"]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while !engine
+        .photo(tote.id)
+        .unwrap()
+        .tags
+        .iter()
+        .any(|tag| tag.state == tradewind::photos::TagState::Accepted)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the kept tag was not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    session.screenshot("photos-detail-en").await;
+    session.click("photo-detail-close").await;
+    session.click("select-all").await;
+    session.click("accept-all").await;
+    session
+        .wait_text("bulk-done", |text| {
+            text.starts_with("Kept ") && text.ends_with(" photos.")
+        })
+        .await;
+    assert!(
+        engine.photos().unwrap().iter().all(|photo| photo
+            .tags
+            .iter()
+            .all(|tag| tag.state != tradewind::photos::TagState::Proposed)),
+        "every proposal kept"
+    );
+    // Out: a CSV where the seller types it, XMP sidecars beside the photos.
+    let table = data.path().join("photos.csv");
+    session.click("photo-exports-open").await;
+    session
+        .type_into("photos-csv-path", &table.to_string_lossy())
+        .await;
+    session.click("photos-csv").await;
+    session
+        .wait_text("photos-export-done", |text| {
+            text.starts_with("Saved 12 photos")
+        })
+        .await;
+    assert_eq!(
+        csv::Reader::from_path(&table).unwrap().records().count(),
+        12
+    );
+    session.click("photos-xmp").await;
+    session
+        .wait_text("photos-export-done", |text| {
+            text == "Wrote 12 XMP sidecars."
+        })
+        .await;
+    assert!(
+        data.path()
+            .join("demo/photos/sakura-stitch-tote-1.xmp")
+            .is_file()
+    );
     session.screenshot("photos-en").await;
 
     session.open_view("analytics").await;
@@ -469,10 +556,11 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         tradewind::Language::SimplifiedChinese
     );
     // The job bar and the jobs list word what the jobs did in Chinese, from their data.
+    // The bar shows the last job, the photo tagging.
     let bar = session
-        .wait_text("job-message", |text| text.starts_with("已将"))
+        .wait_text("job-message", |text| text.starts_with("已用"))
         .await;
-    assert!(bar.contains("个字段译为 de, fr"), "{bar}");
+    assert!(bar.contains("张图片打标签"), "{bar}");
     let rows = session
         .client
         .find_all(Locator::Css("[data-testid=\"job-row\"]"))
@@ -488,7 +576,11 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
             .any(|row| row.contains("已载入示例店铺：30 个商品")),
         "{words:?}"
     );
-    for english in ["Loaded", "Imported", "Translated", "Done"] {
+    assert!(
+        words.iter().any(|row| row.contains("个字段译为 de, fr")),
+        "{words:?}"
+    );
+    for english in ["Loaded", "Imported", "Translated", "Tagged", "Done"] {
         assert!(
             words.iter().all(|row| !row.contains(english)),
             "{english} in {words:?}"
@@ -531,6 +623,13 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         session.text("photos-count").await,
         format!("{} 张图片", overview.photos)
     );
+    session.click(&format!("open-photo-{}", tote.id)).await;
+    let detail = session
+        .wait_text("photo-detail", |text| text.contains("平台检查"))
+        .await;
+    assert!(detail.contains("最长边至少"), "{detail}");
+    session.screenshot("photos-detail-zh-CN").await;
+    session.click("photo-detail-close").await;
 
     // And back.
     session.open_view("settings").await;
