@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
@@ -121,36 +122,48 @@ pub fn tag_photos(
     let mut conn = store.connect()?;
     for batch in remaining.chunks(PHOTOS_PER_BATCH) {
         let mut vectors: Vec<Option<Vec<f32>>> = Vec::with_capacity(batch.len());
-        let mut to_embed = Vec::new();
+        let mut uncached = Vec::new();
         for (index, photo) in batch.iter().enumerate() {
-            match cached_embedding(&store, photo, embedder.model_key())? {
-                Some(vector) => {
-                    checkpoint.tagged.photo_embeddings.hits += 1;
-                    vectors.push(Some(vector));
+            let cached = cached_embedding(&store, photo, embedder.model_key())?;
+            if cached.is_some() {
+                checkpoint.tagged.photo_embeddings.hits += 1;
+            } else {
+                uncached.push(index);
+            }
+            vectors.push(cached);
+        }
+        // The batch's photos decode side by side: decoding is most of a photo's time
+        // outside the model, and each photo is independent.
+        let image_size = embedder.image_size();
+        let decoded: Vec<(usize, Result<image::DynamicImage, FileError>)> = uncached
+            .par_iter()
+            .map(|&index| {
+                let path = Path::new(&batch[index].path);
+                let read = std::fs::read(path)
+                    .map_err(|error| FileError::io(path, error))
+                    .and_then(|bytes| decode_for_model(path, &bytes, image_size));
+                (index, read)
+            })
+            .collect();
+        let mut to_embed = Vec::with_capacity(decoded.len());
+        let mut images = Vec::with_capacity(decoded.len());
+        for (index, read) in decoded {
+            match read {
+                Ok(image) => {
+                    to_embed.push(index);
+                    images.push(image);
                 }
-                None => {
-                    vectors.push(None);
-                    let path = Path::new(&photo.path);
-                    let read = std::fs::read(path)
-                        .map_err(|error| FileError::io(path, error))
-                        .and_then(|bytes| decode_for_model(path, &bytes, embedder.image_size()));
-                    match read {
-                        Ok(image) => to_embed.push((index, image)),
-                        Err(error) => checkpoint.tagged.skipped.push(SkippedPhoto {
-                            file: photo.file_name.clone(),
-                            reason: error.to_string(),
-                        }),
-                    }
-                }
+                Err(error) => checkpoint.tagged.skipped.push(SkippedPhoto {
+                    file: batch[index].file_name.clone(),
+                    reason: error.to_string(),
+                }),
             }
         }
-        let images: Vec<image::DynamicImage> =
-            to_embed.iter().map(|(_, image)| image.clone()).collect();
         let embedded = embedder.embed_images(&images)?;
         let mut fresh = Vec::with_capacity(to_embed.len());
-        for ((index, _), vector) in to_embed.iter().zip(embedded) {
-            fresh.push((batch[*index], vector.clone()));
-            vectors[*index] = Some(vector);
+        for (index, vector) in to_embed.into_iter().zip(embedded) {
+            fresh.push((batch[index], vector.clone()));
+            vectors[index] = Some(vector);
         }
         // Proposals first: label embeddings the tagger meets for the first time are
         // stored on their own connection, which the batch's transaction would block.

@@ -121,9 +121,10 @@ impl LabelCache {
         embedder: &dyn Embedder,
         prompts: &[String],
     ) -> Result<Vec<Vec<f32>>, PhotosError> {
+        let mut seen = std::collections::HashSet::new();
         let missing: Vec<&String> = prompts
             .iter()
-            .filter(|prompt| !self.memo.contains_key(*prompt))
+            .filter(|prompt| !self.memo.contains_key(*prompt) && seen.insert(*prompt))
             .collect();
         if !missing.is_empty() {
             let conn = self.store.connect()?;
@@ -165,22 +166,35 @@ impl LabelCache {
             .collect())
     }
 
-    /// A label's embedding: the normalised mean of its prompts'.
-    fn label(
+    /// Each label's embedding: the normalised mean of its prompts'. All the labels'
+    /// prompts the cache lacks go through the model together, in full batches.
+    fn labels(
         &mut self,
         embedder: &dyn Embedder,
         templates: &[String],
-        text: &str,
-    ) -> Result<Vec<f32>, PhotosError> {
-        let vectors = self.prompts(embedder, &vocabulary::prompts_for(templates, text))?;
-        let width = vectors.first().map_or(0, Vec::len);
-        let mut mean = vec![0.0; width];
-        for vector in &vectors {
-            for (sum, value) in mean.iter_mut().zip(vector) {
-                *sum += value;
-            }
-        }
-        Ok(normalised(mean))
+        texts: &[&str],
+    ) -> Result<Vec<Vec<f32>>, PhotosError> {
+        let per_label: Vec<Vec<String>> = texts
+            .iter()
+            .map(|text| vocabulary::prompts_for(templates, text))
+            .collect();
+        let all: Vec<String> = per_label.iter().flatten().cloned().collect();
+        let mut vectors = self.prompts(embedder, &all)?.into_iter();
+        Ok(per_label
+            .iter()
+            .map(|prompts| {
+                let mut mean: Vec<f32> = Vec::new();
+                for vector in vectors.by_ref().take(prompts.len()) {
+                    if mean.is_empty() {
+                        mean = vec![0.0; vector.len()];
+                    }
+                    for (sum, value) in mean.iter_mut().zip(&vector) {
+                        *sum += value;
+                    }
+                }
+                normalised(mean)
+            })
+            .collect())
     }
 }
 
@@ -322,13 +336,17 @@ impl Tagger<'_> {
             proposals.push(category);
         }
         for group in &self.vocabulary.groups {
-            let mut logits = Vec::with_capacity(group.labels.len());
-            for label in &group.labels {
-                let vector = self
-                    .labels
-                    .label(self.embedder, &group.prompts, &label.key)?;
-                logits.push(self.logit(photo, &vector, &group.key, &label.key));
-            }
+            let keys: Vec<&str> = group
+                .labels
+                .iter()
+                .map(|label| label.key.as_str())
+                .collect();
+            let vectors = self.labels.labels(self.embedder, &group.prompts, &keys)?;
+            let logits: Vec<f32> = keys
+                .iter()
+                .zip(&vectors)
+                .map(|(key, vector)| self.logit(photo, vector, &group.key, key))
+                .collect();
             let threshold = self
                 .learned
                 .thresholds
@@ -401,11 +419,16 @@ impl Tagger<'_> {
         );
         let mut chosen: Option<(String, Vec<f32>)> = None;
         loop {
-            let mut logits = Vec::with_capacity(candidates.len());
-            for (key, text, _) in &candidates {
-                let vector = self.labels.label(self.embedder, &prompts, text)?;
-                logits.push(self.logit(photo, &vector, CATEGORY, key));
-            }
+            let texts: Vec<&str> = candidates
+                .iter()
+                .map(|(_, text, _)| text.as_str())
+                .collect();
+            let vectors = self.labels.labels(self.embedder, &prompts, &texts)?;
+            let logits: Vec<f32> = candidates
+                .iter()
+                .zip(&vectors)
+                .map(|((key, _, _), vector)| self.logit(photo, vector, CATEGORY, key))
+                .collect();
             let probabilities = softmax(&logits);
             let Some((best, probability)) = probabilities
                 .iter()

@@ -5,6 +5,7 @@
 
 mod measure;
 mod models;
+mod photos;
 mod translate;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,14 @@ enum Command {
     /// One measurement (what `models` runs in its children).
     #[command(hide = true)]
     ModelsRun(models::RunOptions),
+    /// Photos into CLIP ViT-B/32: decode, the image tower and the tag job, beside candle's example.
+    Photos(photos::Options),
+    /// One measurement (what `photos` runs in its children).
+    #[command(hide = true)]
+    PhotosRun(photos::RunOptions),
+    /// The tag job on two shoots (what `photos` runs in a child).
+    #[command(hide = true)]
+    PhotosJob(photos::JobOptions),
 }
 
 fn main() -> std::process::ExitCode {
@@ -39,6 +48,9 @@ fn main() -> std::process::ExitCode {
         Command::TranslateRun(options) => translate::run(&options),
         Command::Models(options) => models::compare(&options),
         Command::ModelsRun(options) => models::run(&options),
+        Command::Photos(options) => photos::compare(&options),
+        Command::PhotosRun(options) => photos::run(&options),
+        Command::PhotosJob(options) => photos::tag_job(&options),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
