@@ -521,8 +521,8 @@ fn alt_text_is_captioned_translated_kept_when_edited_and_written_out_as_xmp_csv_
     engine
         .correct_photo_tags(&[tote], "category", "100", TagAction::Add)
         .unwrap();
-    let sidecars = dir.path().join("sidecars");
-    std::fs::create_dir_all(&sidecars).unwrap();
+    // A folder that is not there yet is made.
+    let sidecars = dir.path().join("sidecars").join("shoot");
     let written = engine
         .write_photo_sidecars(&[tote], Some(&sidecars))
         .unwrap();

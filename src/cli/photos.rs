@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde::Serialize;
 use tradewind::photos::checks::Status;
+use tradewind::photos::export::SidecarNaming;
 use tradewind::photos::tag_job::TagAction;
 use tradewind::photos::{PhotoSummary, TagState};
 use tradewind::{Engine, EngineConfig, Error, JobSpec};
@@ -37,18 +38,23 @@ pub enum PhotosCommand {
         /// The languages, e.g. de,fr (English is the caption's own).
         #[arg(long, value_delimiter = ',', required = true)]
         to: Vec<String>,
+        /// Only these photos (ids from `photos list`).
         #[arg(long, value_delimiter = ',')]
         photos: Vec<i64>,
+        /// The model to use (default: the first captioning model on this computer).
         #[arg(long)]
         model: Option<String>,
     },
     /// Check photos against a marketplace's photo rules (default: every marketplace).
     Check {
+        /// amazon, ebay, etsy or shopify; the exit code is 1 when a photo fails.
         #[arg(long)]
         marketplace: Option<String>,
     },
     /// Keep, remove or add a tag on photos: `--accept`, `--remove` or `--add`.
+    #[command(group = clap::ArgGroup::new("action").required(true))]
     Correct {
+        /// The photos (ids from `photos list`).
         #[arg(long, value_delimiter = ',', required = true)]
         photos: Vec<i64>,
         /// category, colour, material, pattern, style, audience or season.
@@ -57,20 +63,30 @@ pub enum PhotosCommand {
         /// The label (for a category, its taxonomy id).
         #[arg(long)]
         label: String,
+        /// Keep the tagger's proposal.
         #[arg(long, group = "action")]
         accept: bool,
+        /// Take the tag off (the tagger learns it does not fit).
         #[arg(long, group = "action")]
         remove: bool,
+        /// Put the tag on (the tagger learns it fits).
         #[arg(long, group = "action")]
         add: bool,
     },
     /// Write the photos out: a CSV table (--out FILE.csv), XMP sidecars (--xmp, beside the
     /// photos or into --out DIR), or a copy of a Shopify product CSV filled in (--shopify).
     Export {
+        /// The CSV file; with --xmp, a folder for the sidecars; with --shopify, the copy.
         #[arg(long, value_name = "FILE_OR_DIR")]
         out: Option<PathBuf>,
+        /// Write an XMP sidecar per photo (tags, hierarchy, alt text per language); the
+        /// photos themselves are never touched.
         #[arg(long, conflicts_with = "shopify")]
         xmp: bool,
+        /// How sidecars are named, kept for next time (as the app's setting): `photo.xmp`
+        /// (Lightroom, Bridge) or `photo.jpg.xmp` (digiKam, darktable).
+        #[arg(long, value_enum, requires = "xmp")]
+        sidecar_names: Option<SidecarNames>,
         /// The Shopify product CSV to copy, with the photos' reviewed tags and alt text.
         #[arg(long, value_name = "PRODUCTS_CSV")]
         shopify: Option<PathBuf>,
@@ -78,6 +94,16 @@ pub enum PhotosCommand {
         #[arg(long, default_value = "en")]
         locale: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SidecarNames {
+    /// photo.xmp
+    #[value(name = "photo.xmp")]
+    Replace,
+    /// photo.jpg.xmp
+    #[value(name = "photo.jpg.xmp")]
+    Append,
 }
 
 fn json<T: Serialize>(value: &T) {
@@ -162,9 +188,18 @@ pub async fn run(
         PhotosCommand::Export {
             out,
             xmp,
+            sidecar_names,
             shopify,
             locale,
-        } => export(&engine, out, xmp, shopify, &locale, as_json)?,
+        } => {
+            if let Some(names) = sidecar_names {
+                engine.set_sidecar_naming(match names {
+                    SidecarNames::Replace => SidecarNaming::ReplaceExtension,
+                    SidecarNames::Append => SidecarNaming::AppendExtension,
+                })?;
+            }
+            export(&engine, out, xmp, shopify, &locale, as_json)?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

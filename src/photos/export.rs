@@ -169,6 +169,12 @@ pub fn write_sidecars(
     folder: Option<&Path>,
 ) -> Result<SidecarsWritten, PhotosError> {
     let taxonomy = super::vocabulary::taxonomy()?;
+    if let Some(folder) = folder {
+        std::fs::create_dir_all(folder).map_err(|source| FileError::Write {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+    }
     let mut report = SidecarsWritten::default();
     for photo in query::details(store, selection)? {
         let path = naming.path(Path::new(&photo.path), folder);
