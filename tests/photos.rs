@@ -503,6 +503,21 @@ fn alt_text_is_captioned_translated_kept_when_edited_and_written_out_as_xmp_csv_
     assert_eq!(detail.captions["de"].text, "Rote Canvas-Tasche");
     assert_eq!(detail.captions["de"].status, "edited");
     assert!(!detail.captions["en"].text.is_empty());
+    assert!(
+        detail.alt_text_limits.is_empty(),
+        "short alt text breaks no limit"
+    );
+    // An alt text longer than Shopify takes is flagged with the rule's figures.
+    let long = "Rote Canvas-Tasche mit Kirschblütenstickerei. ".repeat(12);
+    engine.edit_photo_alt_text(tote, "fr", &long).unwrap();
+    let flagged = engine.photo(tote).unwrap().alt_text_limits;
+    let broken = &flagged["fr"];
+    assert_eq!(broken.len(), 1, "{flagged:?}");
+    assert_eq!(
+        (broken[0].marketplace.as_str(), broken[0].limit.as_str()),
+        ("shopify", "512 characters")
+    );
+    engine.edit_photo_alt_text(tote, "fr", "Sac rouge").unwrap();
 
     // The seller keeps one tag and adds their own; the sidecar says so, in both languages.
     let kept = detail

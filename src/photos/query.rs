@@ -11,6 +11,7 @@ use super::checks::{self, CheckResult, Status};
 use super::links::{self, ListingLink};
 use super::measure::Measures;
 use super::similar;
+use crate::listings::rules::{self as length_rules, Violation};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,9 +90,32 @@ pub struct PhotoDetail {
     pub measures: Measures,
     pub tags: Vec<Tag>,
     pub captions: BTreeMap<String, Caption>,
+    /// Per language, the marketplaces' alt text limits its alt text breaks.
+    pub alt_text_limits: BTreeMap<String, Vec<Violation>>,
     pub listings: Vec<ListingLink>,
     pub checks: BTreeMap<String, Vec<CheckResult>>,
     pub duplicates: Vec<i64>,
+}
+
+/// What each caption breaks of the marketplaces' `image_alt` length limits (the
+/// listings' rules, `assets/marketplace-rules.toml`).
+fn alt_text_limits(
+    rules: &[length_rules::Rule],
+    captions: &BTreeMap<String, Caption>,
+) -> BTreeMap<String, Vec<Violation>> {
+    captions
+        .iter()
+        .map(|(locale, caption)| {
+            let broken = length_rules::marketplaces(rules)
+                .iter()
+                .flat_map(|marketplace| {
+                    length_rules::check(rules, marketplace, "image_alt", &caption.text)
+                })
+                .collect::<Vec<_>>();
+            (locale.clone(), broken)
+        })
+        .filter(|(_, broken)| !broken.is_empty())
+        .collect()
 }
 
 struct Row {
@@ -229,6 +253,7 @@ fn caption_locales(store: &Store) -> Result<HashMap<i64, Vec<String>>, StoreErro
 /// The whole record of each photo of `selection` (every photo when it is empty).
 pub fn details(store: &Store, selection: &[i64]) -> Result<Vec<PhotoDetail>, PhotosError> {
     let rules = checks::rules()?;
+    let limits = length_rules::rules()?;
     let mut tags = tags(store)?;
     let mut linked = links::listing_links(store)?;
     let groups = similar::duplicate_groups(store)?;
@@ -243,10 +268,12 @@ pub fn details(store: &Store, selection: &[i64]) -> Result<Vec<PhotoDetail>, Pho
                     .collect(),
                 None => Vec::new(),
             };
+            let captions = captions::captions(store, row.id)?;
             Ok(PhotoDetail {
                 checks: all_checks(&row.measures, &rules),
                 tags: tags.remove(&row.id).unwrap_or_default(),
-                captions: captions::captions(store, row.id)?,
+                alt_text_limits: alt_text_limits(&limits, &captions),
+                captions,
                 listings: linked.remove(&row.id).unwrap_or_default(),
                 duplicates,
                 id: row.id,

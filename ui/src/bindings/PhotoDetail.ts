@@ -4,8 +4,13 @@ import type { CheckResult } from "./CheckResult";
 import type { ListingLink } from "./ListingLink";
 import type { Measures } from "./Measures";
 import type { Tag } from "./Tag";
+import type { Violation } from "./Violation";
 
 /**
  * A photo's whole record.
  */
-export type PhotoDetail = { id: number, file_name: string, path: string, measures: Measures, tags: Array<Tag>, captions: { [key in string]: Caption }, listings: Array<ListingLink>, checks: { [key in string]: Array<CheckResult> }, duplicates: Array<number>, };
+export type PhotoDetail = { id: number, file_name: string, path: string, measures: Measures, tags: Array<Tag>, captions: { [key in string]: Caption }, 
+/**
+ * Per language, the marketplaces' alt text limits its alt text breaks.
+ */
+alt_text_limits: { [key in string]: Array<Violation> }, listings: Array<ListingLink>, checks: { [key in string]: Array<CheckResult> }, duplicates: Array<number>, };

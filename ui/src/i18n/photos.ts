@@ -2,6 +2,10 @@
 
 export const photosEn = {
   "photos.tools.tagging": "Tags",
+  "photos.detail.altTooLong": "Too long for {marketplace}: at most {limit}, this has {actual}.",
+  "photos.ownLabels": "Your labels",
+  "photos.ownLabels.placeholder": "e.g. Furoshiki wraps",
+  "photos.ownLabels.added": "Added “{label}” to {group}: the next tagging scores it.",
   "photos.tools.altText": "Alt text",
   "photos.tools.export": "Save tags and alt text: a CSV, XMP sidecars, your Shopify file",
   "photos.tools.table": "Table",
@@ -35,6 +39,8 @@ export const photosEn = {
   "photos.acceptAll": "Keep the proposed tags",
   "photos.addTag": "Add",
   "photos.removeTag": "Remove",
+  "photos.replaceTag": "Replace",
+  "photos.replaceTag.title": "Take the group's other tags off the selected photos and put this one on",
   "photos.tagLabel": "tag",
   "photos.changed": "{n} photos changed.",
   "photos.group.category": "Category",
@@ -102,6 +108,10 @@ export const photosEn = {
 
 export const photosZh: Record<keyof typeof photosEn, string> = {
   "photos.tools.tagging": "标签",
+  "photos.detail.altTooLong": "对{marketplace}来说太长：最多 {limit}，此处为 {actual}。",
+  "photos.ownLabels": "自定义标签",
+  "photos.ownLabels.placeholder": "例如：包袱布",
+  "photos.ownLabels.added": "已将“{label}”加入{group}：下次打标签时会为它打分。",
   "photos.tools.altText": "替代文本",
   "photos.tools.export": "保存标签和替代文本：CSV、XMP 附属文件、您的 Shopify 文件",
   "photos.tools.table": "表格",
@@ -135,6 +145,8 @@ export const photosZh: Record<keyof typeof photosEn, string> = {
   "photos.acceptAll": "保留建议的标签",
   "photos.addTag": "添加",
   "photos.removeTag": "删除",
+  "photos.replaceTag": "替换",
+  "photos.replaceTag.title": "去掉所选图片在该组的其他标签，换成这个标签",
   "photos.tagLabel": "标签",
   "photos.changed": "已更改 {n} 张图片。",
   "photos.group.category": "类目",

@@ -169,6 +169,11 @@ export function PhotoDetail(props: {
             {t("photos.detail.save")}
           </button>
           {saved === caption.locale && <span class="note">{t("photos.detail.saved")}</span>}
+          {(detail.alt_text_limits[caption.locale] ?? []).map((broken) => (
+            <span key={broken.marketplace} class="note warning" title={broken.source} data-testid={`alt-limit-${caption.locale}`}>
+              {t("photos.detail.altTooLong", { marketplace: marketplaceText(broken.marketplace), limit: broken.limit, actual: broken.actual })}
+            </span>
+          ))}
         </label>
       ))}
       <h3>{t("photos.detail.checks")}</h3>

@@ -64,7 +64,49 @@ export function PhotoJobs(props: { vocabulary: PhotoVocabulary | null; selection
           {t("photos.caption")}
         </button>
       </div>
+      <OwnLabels vocabulary={props.vocabulary} />
     </section>
+  );
+}
+
+/** A label or category of the seller's own: the tagger scores it from the next run on. */
+export function OwnLabels(props: { vocabulary: PhotoVocabulary | null }) {
+  const groups = ["category", ...(props.vocabulary?.groups.map((group) => group.key) ?? [])];
+  const [group, setGroup] = useState("category");
+  const [label, setLabel] = useState("");
+  const [added, setAdded] = useState<string | null>(null);
+  async function add() {
+    try {
+      await api.addPhotoLabel(group, label);
+      setAdded(t("photos.ownLabels.added", { label: label.trim(), group: groupText(group) }));
+      setLabel("");
+      dataVersion.value += 1;
+    } catch (error) {
+      report(error);
+    }
+  }
+  return (
+    <div class="tool-row" data-testid="own-labels">
+      <span class="tool-label">{t("photos.ownLabels")}</span>
+      <select data-testid="own-label-group" value={group} onChange={(event) => setGroup(event.currentTarget.value)}>
+        {groups.map((key) => (
+          <option key={key} value={key}>
+            {groupText(key)}
+          </option>
+        ))}
+      </select>
+      <input
+        type="text"
+        data-testid="own-label"
+        placeholder={t("photos.ownLabels.placeholder")}
+        value={label}
+        onInput={(event) => setLabel(event.currentTarget.value)}
+      />
+      <button type="button" data-testid="own-label-add" disabled={!label.trim()} onClick={() => void add()}>
+        {t("photos.addTag")}
+      </button>
+      {added && <span class="note" data-testid="own-label-added">{added}</span>}
+    </div>
   );
 }
 
@@ -80,6 +122,25 @@ export function BulkTags(props: { vocabulary: PhotoVocabulary | null; selection:
     try {
       const changed = await api.correctPhotoTags(props.selection, group, label, action);
       setDone(t("photos.changed", { n: changed }));
+      dataVersion.value += 1;
+    } catch (error) {
+      report(error);
+    }
+  }
+  /** The group's other tags off every selected photo, then this one on: one call per label. */
+  async function replace() {
+    if (!label) return;
+    try {
+      const photos = await Promise.all(props.selection.map((id) => api.photo(id)));
+      const others = new Map<string, number[]>();
+      for (const photo of photos) {
+        for (const tag of photo.tags.filter((found) => found.group === group && found.label !== label && found.state !== "removed")) {
+          others.set(tag.label, [...(others.get(tag.label) ?? []), photo.id]);
+        }
+      }
+      for (const [other, ids] of others) await api.correctPhotoTags(ids, group, other, "remove");
+      const changed = await api.correctPhotoTags(props.selection, group, label, "add");
+      setDone(t("photos.changed", { n: Math.max(changed, new Set([...others.values()].flat()).size) }));
       dataVersion.value += 1;
     } catch (error) {
       report(error);
@@ -135,6 +196,9 @@ export function BulkTags(props: { vocabulary: PhotoVocabulary | null; selection:
       </button>
       <button type="button" data-testid="bulk-remove" disabled={!label} onClick={() => void apply("remove")}>
         {t("photos.removeTag")}
+      </button>
+      <button type="button" data-testid="bulk-replace" disabled={!label} title={t("photos.replaceTag.title")} onClick={() => void replace()}>
+        {t("photos.replaceTag")}
       </button>
       <button type="button" onClick={props.onDone}>
         {t("photos.clearSelection")}

@@ -49,7 +49,18 @@ const detail: PhotoDetail = {
     sharpness: 770, brightness: 0.4, dark_clipped: 0, bright_clipped: 0, colours: [{ hex: "#c81e1e", name: "red", share: 0.86 }],
   },
   tags: tote.tags,
-  captions: { en: { locale: "en", text: "a red canvas tote bag", status: "machine" } },
+  captions: {
+    en: { locale: "en", text: "a red canvas tote bag", status: "machine" },
+    de: { locale: "de", text: "eine rote Tasche …", status: "edited" },
+  },
+  alt_text_limits: {
+    de: [
+      {
+        marketplace: "shopify", field: "image_alt", text: "eine rote Tasche …", limit: "512 characters", actual: "540 characters",
+        guidance: false, source: "Shopify help",
+      },
+    ],
+  },
   listings: [{ listing_id: 14, handle: "sakura-stitch-tote", title: "Sakura Stitch Canvas Tote", position: 1 }],
   checks: {
     ebay: [
@@ -140,14 +151,44 @@ describe("the Photos view", () => {
     await act(settle);
     expect(ui.calls).toContainEqual(["correct_photo_tags", { photos: [1, 2], group: "material", label: "linen", action: "add" }]);
     expect(byTestId("bulk-done")!.textContent).toBe("2 photos changed.");
+    // Replace: canvas (proposed on photo 1) off, linen on both.
+    ui.calls.length = 0;
+    await act(() => byTestId("bulk-replace")!.click());
+    await act(settle);
+    expect(ui.calls.filter(([cmd]) => cmd === "correct_photo_tags")).toEqual([
+      ["correct_photo_tags", { photos: [1], group: "material", label: "canvas", action: "remove" }],
+      ["correct_photo_tags", { photos: [1, 2], group: "material", label: "linen", action: "add" }],
+    ]);
 
     await act(() => byTestId("open-photo-1")!.click());
     await act(settle);
     expect(byTestId("photo-detail")!.textContent).toContain("image 1 of Sakura Stitch Canvas Tote");
     expect(byTestId("checks-ebay")!.textContent).toContain("Longest side at least 1000 px: this photo has 600 px");
+    expect(byTestId("alt-limit-de")!.textContent).toBe("Too long for Shopify: at most 512 characters, this has 540 characters.");
+    expect(byTestId("alt-limit-en")).toBeNull();
     await act(() => (byTestId("tag-material-canvas")!.querySelector('[data-testid="tag-keep"]') as HTMLElement).click());
     await act(settle);
     expect(ui.calls).toContainEqual(["correct_photo_tags", { photos: [1], group: "material", label: "canvas", action: "accept" }]);
+  });
+
+  it("adds a label of the seller's own to a group", async () => {
+    photos = [tote];
+    await act(() => render(<Photos />, ui.root));
+    await act(settle);
+    const group = byTestId("own-label-group") as HTMLSelectElement;
+    await act(() => {
+      group.value = "material";
+      group.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    const input = byTestId("own-label") as HTMLInputElement;
+    await act(() => {
+      input.value = "  washi paper ";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await act(() => byTestId("own-label-add")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["add_photo_label", { group: "material", label: "  washi paper " }]);
+    expect(byTestId("own-label-added")!.textContent).toBe("Added “washi paper” to Material: the next tagging scores it.");
   });
 
   it("speaks Chinese: tags, checks and filters", async () => {
