@@ -646,6 +646,11 @@ fn alt_text_is_captioned_translated_kept_when_edited_and_written_out_as_xmp_csv_
     assert!(row[column("tags_material")].contains("canvas (added)"));
     assert_eq!(&row[column("alt_text_de")], "Rote Canvas-Tasche");
     assert!(
+        row[column("colours_de")].starts_with("rot"),
+        "the tote's red, named in German: {}",
+        &row[column("colours_de")]
+    );
+    assert!(
         row[column("checks_amazon")].starts_with("warn"),
         "{}",
         &row[column("checks_amazon")]

@@ -197,7 +197,8 @@ pub fn write_sidecars(
 }
 
 /// Every photo as a CSV row: file, size, category (id and path), tags by group with
-/// their state, colours, alt text per language, and each marketplace's check results.
+/// their state, colours, alt text per language, the colours named in each of those
+/// languages, and each marketplace's check results.
 pub fn write_table(store: &Store, out: &Path) -> Result<usize, PhotosError> {
     let taxonomy = super::vocabulary::taxonomy()?;
     let photos = query::details(store, &[])?;
@@ -228,6 +229,9 @@ pub fn write_table(store: &Store, out: &Path) -> Result<usize, PhotosError> {
     header.extend(groups.iter().map(|group| format!("tags_{group}")));
     header.extend(["colours".to_string(), "listings".to_string()]);
     header.extend(locales.iter().map(|locale| format!("alt_text_{locale}")));
+    // The colours' names in each listing language, for the listing's own colour field.
+    let named_in: Vec<&String> = locales.iter().filter(|locale| *locale != "en").collect();
+    header.extend(named_in.iter().map(|locale| format!("colours_{locale}")));
     header.extend(
         marketplaces
             .iter()
@@ -304,6 +308,15 @@ pub fn write_table(store: &Store, out: &Path) -> Result<usize, PhotosError> {
                 .get(locale)
                 .map(|caption| caption.text.clone())
                 .unwrap_or_default()
+        }));
+        row.extend(named_in.iter().map(|locale| {
+            photo
+                .measures
+                .colours
+                .iter()
+                .map(|colour| super::colours::colour_name(&colour.name, locale))
+                .collect::<Vec<_>>()
+                .join("; ")
         }));
         row.extend(marketplaces.iter().map(|marketplace| {
             let results = photo.checks.get(marketplace).cloned().unwrap_or_default();
