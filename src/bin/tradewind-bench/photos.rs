@@ -32,8 +32,9 @@ pub struct Options {
     /// Where the model and the photos are written (kept between runs; about 700 MB).
     #[arg(long, default_value = "target/bench/photos")]
     dir: PathBuf,
-    /// 1 MP photos per set (the tag job tags two sets: label cache cold, then warm).
-    #[arg(long, default_value_t = 48)]
+    /// 1 MP photos per set, a seller's shoot (the tag job tags two sets: label cache
+    /// cold, then warm).
+    #[arg(long, default_value_t = 200)]
     photos: usize,
 }
 
