@@ -122,7 +122,7 @@ fn a_malformed_orders_export_names_the_row_and_column() {
 }
 
 #[test]
-fn an_export_that_is_not_an_orders_export_names_the_missing_column() {
+fn an_export_that_is_not_an_orders_export_says_which_exports_it_reads() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("products.csv");
     std::fs::write(&file, "Handle,Title\nmug,Mug\n").unwrap();
@@ -131,7 +131,8 @@ fn an_export_that_is_not_an_orders_export_names_the_missing_column() {
         &["import", "orders", file.to_str().unwrap()],
     ));
     assert!(
-        message.contains("no 'Name' column; is this a Shopify orders export?"),
+        message.contains("products.csv is not an orders export Tradewind knows")
+            && message.contains("Amazon's All Orders report"),
         "{message}"
     );
 }

@@ -18,6 +18,40 @@ pub enum AnalyticsError {
         "{path}: the file changed since this import started; import it again instead of resuming"
     )]
     ChangedSinceStarted { path: PathBuf },
+    #[error(
+        "{path} is not an orders export Tradewind knows: Shopify's orders export, Etsy's EtsySoldOrders or EtsySoldOrderItems, Amazon's All Orders report, eBay's Seller Hub orders report or WooCommerce's orders export"
+    )]
+    UnknownLayout { path: PathBuf },
+    #[error("{path} is {found}, not an export of {wanted}")]
+    WrongChannel {
+        path: PathBuf,
+        found: &'static str,
+        wanted: &'static str,
+    },
+    #[error("{path}, row {row}: order {order} has no date on any of its rows")]
+    OrderWithoutDate {
+        path: PathBuf,
+        row: u64,
+        order: String,
+    },
+    #[error("the exchange rates built into Tradewind cannot be read: {detail}")]
+    Rates { detail: String },
+    #[error(
+        "{rate} {currency} per euro on {day} is not a rate: give a three-letter currency, a day like 2026-11-02 and a rate above 0"
+    )]
+    BadRate {
+        currency: String,
+        day: String,
+        rate: f64,
+    },
+    #[error("no exchange rate is known for {currency}; import the ECB's rates or set one")]
+    UnknownCurrency { currency: String },
+    #[error("'{value}' is not a {what}: {expected}")]
+    BadFilter {
+        what: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 impl AnalyticsError {
@@ -33,6 +67,13 @@ impl AnalyticsError {
             AnalyticsError::Store(error) => error.kind(),
             AnalyticsError::Job(error) => error.kind(),
             AnalyticsError::ChangedSinceStarted { .. } => ErrorKind::FileChanged,
+            AnalyticsError::UnknownLayout { .. }
+            | AnalyticsError::WrongChannel { .. }
+            | AnalyticsError::OrderWithoutDate { .. } => ErrorKind::BadInput,
+            AnalyticsError::Rates { .. } => ErrorKind::Internal,
+            AnalyticsError::BadRate { .. }
+            | AnalyticsError::UnknownCurrency { .. }
+            | AnalyticsError::BadFilter { .. } => ErrorKind::InvalidSetting,
         }
     }
 }

@@ -1,9 +1,22 @@
-//! Customer analytics from the shops' order exports.
+//! Customer analytics from the shops' order exports: every channel's orders in one
+//! store, money converted to one reporting currency, and what a seller asks of them:
+//! the dashboard's figures, RFM groups and cohorts.
 
+mod channels;
+pub mod cohorts;
 mod error;
+mod filter;
+pub mod fx;
+pub mod metrics;
 mod orders_import;
+pub mod rfm;
+mod source;
+mod store_orders;
 mod summary;
 
+pub use channels::{Channel, Layout};
 pub use error::AnalyticsError;
-pub use orders_import::{ImportedOrders, import_shopify_orders};
+pub use filter::Filter;
+pub use orders_import::{ImportedOrders, import_orders};
+pub use source::{OrdersPreview, preview};
 pub use summary::{CountryOrders, CurrencyRevenue, OrdersSummary, summarise};

@@ -17,16 +17,17 @@ pub struct OrdersSummary {
     pub top_countries: Vec<CountryOrders>,
 }
 
-/// Revenue of orders that were not cancelled, per currency: amounts in different
-/// currencies are never added together.
+/// Sales of orders that were not cancelled, per currency, in its minor unit: gross is
+/// the items' prices times quantities, net is gross less discounts and refunds (shipping
+/// and taxes are not sales). Amounts in different currencies are never added together.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurrencyRevenue {
     pub currency: String,
     pub orders: u64,
-    pub gross_cents: i64,
-    pub refunded_cents: i64,
-    pub net_cents: i64,
+    pub gross_minor: i64,
+    pub refunded_minor: i64,
+    pub net_minor: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +61,8 @@ pub fn summarise(store: &Store) -> Result<OrdersSummary, StoreError> {
         .map_err(sqlite)?;
     let revenue = conn
         .prepare(
-            "SELECT currency, count(*), sum(total_cents), sum(refunded_cents), sum(total_cents - refunded_cents)
+            "SELECT currency, count(*), sum(items_minor), sum(refunded_minor),
+                    sum(items_minor - discount_minor - refunded_minor)
              FROM orders WHERE cancelled_at IS NULL GROUP BY currency ORDER BY count(*) DESC, currency",
         )
         .and_then(|mut statement| {
@@ -69,9 +71,9 @@ pub fn summarise(store: &Store) -> Result<OrdersSummary, StoreError> {
                     Ok(CurrencyRevenue {
                         currency: row.get(0)?,
                         orders: row.get(1)?,
-                        gross_cents: row.get(2)?,
-                        refunded_cents: row.get(3)?,
-                        net_cents: row.get(4)?,
+                        gross_minor: row.get(2)?,
+                        refunded_minor: row.get(3)?,
+                        net_minor: row.get(4)?,
                     })
                 })?
                 .collect()

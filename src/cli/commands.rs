@@ -87,9 +87,28 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                         mapping,
                     }
                 }
-                ImportCommand::Orders { file } => {
+                ImportCommand::Orders {
+                    file,
+                    channel,
+                    preview,
+                } => {
                     require_file(&file)?;
-                    JobSpec::ImportOrders { path: file }
+                    let engine = Engine::open(config.clone())?;
+                    let found = engine.preview_orders_file(&file)?;
+                    if json && preview {
+                        print::json(&found);
+                    } else if !json {
+                        println!("{}: {} ({} rows)", file.display(), found.name, found.rows);
+                    }
+                    if preview {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    JobSpec::ImportOrders {
+                        path: file,
+                        channel: channel
+                            .as_deref()
+                            .and_then(tradewind::analytics::Channel::from_key),
+                    }
                 }
                 ImportCommand::Photos { folder } => {
                     require_folder(&folder)?;
@@ -230,6 +249,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Models(command) => models(command, config, json).await,
         Command::Photos(command) => super::photos::run(command, config, json).await,
+        Command::Analytics(command) => super::analytics::run(command, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(

@@ -1,3 +1,4 @@
+mod analytics;
 mod commands;
 mod photos;
 mod print;
@@ -111,6 +112,10 @@ enum Command {
     /// Product photos: import, tag, caption, check against marketplaces, correct, export.
     #[command(subcommand)]
     Photos(photos::PhotosCommand),
+    /// Customer analytics over every channel's orders: summary, customers, RFM, cohorts,
+    /// the reporting currency and its exchange rates.
+    #[command(subcommand)]
+    Analytics(analytics::AnalyticsCommand),
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -206,8 +211,18 @@ enum ImportCommand {
         #[arg(long)]
         preview: bool,
     },
-    /// A Shopify orders export (CSV).
-    Orders { file: PathBuf },
+    /// An orders export of Shopify, Etsy (EtsySoldOrders or EtsySoldOrderItems), Amazon
+    /// (All Orders report), eBay (Seller Hub orders report) or WooCommerce; its layout is
+    /// found from its header and shown before the import.
+    Orders {
+        file: PathBuf,
+        /// Refuse the file unless it is this channel's.
+        #[arg(long, value_parser = ["shopify", "etsy", "amazon", "ebay", "woocommerce"])]
+        channel: Option<String>,
+        /// Only say what the file is.
+        #[arg(long)]
+        preview: bool,
+    },
     /// A folder of product photos (JPEG, PNG).
     Photos { folder: PathBuf },
 }

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use serde::Serialize;
 use tradewind::photos::checks::Status;
 use tradewind::photos::export::SidecarNaming;
 use tradewind::photos::tag_job::TagAction;
@@ -12,6 +11,7 @@ use tradewind::photos::{PhotoSummary, TagState};
 use tradewind::{Engine, EngineConfig, Error, JobSpec};
 
 use super::commands::run_job;
+use super::print::json;
 
 #[derive(Debug, Subcommand)]
 pub enum PhotosCommand {
@@ -104,13 +104,6 @@ pub enum SidecarNames {
     /// photo.jpg.xmp
     #[value(name = "photo.jpg.xmp")]
     Append,
-}
-
-fn json<T: Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(error) => eprintln!("error: cannot write JSON: {error}"),
-    }
 }
 
 fn tag_words(photo: &PhotoSummary) -> String {

@@ -9,7 +9,8 @@ use tradewind::ml::store::{Presence, Trust, VerifiedFile};
 use tradewind::overview::Overview;
 use tradewind::{Job, ModelStatus};
 
-fn json<T: Serialize>(value: &T) {
+/// `value` as pretty JSON on standard output.
+pub fn json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
         Err(error) => eprintln!("error: cannot write JSON: {error}"),

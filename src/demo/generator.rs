@@ -396,14 +396,15 @@ impl Order {
         number: u64,
     ) -> Order {
         let market = customer.market;
-        let local = |usd_cents: i64| {
-            let cents = (usd_cents as f64 * market.rate).round() as i64;
+        // Yen have no minor unit: amounts in JPY are whole yen.
+        let whole_units = |cents: i64| {
             if market.currency == "JPY" {
                 (cents + 50) / 100 * 100
             } else {
                 cents
             }
         };
+        let local = |usd_cents: i64| whole_units((usd_cents as f64 * market.rate).round() as i64);
         let unit_prices: Vec<i64> = items
             .iter()
             .map(|(index, _)| local(products[*index].price_usd_cents))
@@ -429,7 +430,7 @@ impl Order {
                 shipping = 0;
                 (code, waived)
             } else {
-                (code, subtotal * percent / 100)
+                (code, whole_units(subtotal * percent / 100))
             }
         } else {
             ("", 0)
@@ -439,7 +440,7 @@ impl Order {
         } else {
             subtotal - discount
         };
-        let taxes = discounted * market.tax_basis_points / 10_000;
+        let taxes = whole_units(discounted * market.tax_basis_points / 10_000);
         let total = discounted + shipping + taxes;
         let (financial_status, refunded, cancelled) = match rng.u8(..100) {
             0..3 => ("refunded", total, false),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub use generator::{GeneratedOrders, OrdersPlan, write_orders};
 use serde::{Deserialize, Serialize};
 
-use crate::analytics::{AnalyticsError, ImportedOrders, import_shopify_orders};
+use crate::analytics::{AnalyticsError, Channel, ImportedOrders, import_orders};
 use crate::error_kind::ErrorKind;
 use crate::files::{FileError, write_atomically};
 use crate::jobs::JobContext;
@@ -150,7 +150,13 @@ pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoE
     let files = unpack(folder)?;
     Ok(DemoLoaded {
         listings: import_listings(&files.products, SOURCE, None, context)?,
-        orders: import_shopify_orders(&files.orders, SOURCE, context)?,
+        orders: import_orders(
+            &files.orders,
+            SOURCE,
+            Some(Channel::Shopify),
+            &folder.join("imports"),
+            context,
+        )?,
         photos: import_folder(&files.photos, SOURCE, context)?,
     })
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicU64;
 use serde::{Deserialize, Serialize};
 
 use super::Engine;
-use crate::analytics::{self, ImportedOrders};
+use crate::analytics::{self, Channel, ImportedOrders};
 use crate::demo::{self, DemoLoaded};
 use crate::error_kind::ErrorKind;
 use crate::files::source_name;
@@ -48,6 +48,9 @@ pub enum JobSpec {
     },
     ImportOrders {
         path: PathBuf,
+        /// The channel the file must be an export of; found from its header when None.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<Channel>,
     },
     ImportPhotos {
         folder: PathBuf,
@@ -200,13 +203,24 @@ impl fmt::Display for JobOutcome {
                 imported.images,
                 file.display()
             ),
-            JobOutcome::ImportOrders { file, imported } => write!(
-                f,
-                "Imported {} orders ({} line items) from {}",
-                imported.orders,
-                imported.lines,
-                file.display()
-            ),
+            JobOutcome::ImportOrders { file, imported } => {
+                write!(
+                    f,
+                    "Imported {} orders ({} line items) from {} ({})",
+                    imported.orders,
+                    imported.lines,
+                    file.display(),
+                    imported.layout.name()
+                )?;
+                if imported.skipped_rows > 0 {
+                    write!(
+                        f,
+                        "; {} rows that belong to no order left out",
+                        imported.skipped_rows
+                    )?;
+                }
+                Ok(())
+            }
             JobOutcome::ImportPhotos { folder, imported } => {
                 write!(
                     f,
@@ -440,8 +454,14 @@ impl Engine {
                 )?,
                 file: path,
             },
-            JobSpec::ImportOrders { path } => JobOutcome::ImportOrders {
-                imported: analytics::import_shopify_orders(&path, &source_name(&path), context)?,
+            JobSpec::ImportOrders { path, channel } => JobOutcome::ImportOrders {
+                imported: analytics::import_orders(
+                    &path,
+                    &source_name(&path),
+                    channel,
+                    &self.data_dir.join("imports"),
+                    context,
+                )?,
                 file: path,
             },
             JobSpec::ImportPhotos { folder } => JobOutcome::ImportPhotos {
@@ -571,6 +591,7 @@ mod tests {
             },
             JobSpec::ImportOrders {
                 path: "o.csv".into(),
+                channel: None,
             },
             JobSpec::ImportPhotos {
                 folder: "photos".into(),

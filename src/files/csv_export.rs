@@ -40,6 +40,8 @@ pub struct CsvExport<R = File> {
     pub delimiter: u8,
     columns: HashMap<String, usize>,
     format: &'static str,
+    /// Rows are numbered by line: the reader skips blank lines, which a spreadsheet counts.
+    rows_by_line: bool,
 }
 
 impl CsvExport<File> {
@@ -53,6 +55,62 @@ impl CsvExport<File> {
             b',',
             csv::ReaderBuilder::new().from_reader(file),
         )
+    }
+}
+
+/// How many rows may come before an export's header (eBay writes a blank row first).
+const ROWS_BEFORE_HEADER: usize = 10;
+
+impl CsvExport<File> {
+    /// A UTF-8 export separated by `delimiter`, read as it is on disk, whose header is the
+    /// first of its first rows that has the column `marker`: some exports put blank or
+    /// title rows above the header and summary rows below the data (so rows may be
+    /// ragged; a row's cells are still found by the header's names).
+    pub fn open_at_header(
+        path: &Path,
+        format: &'static str,
+        delimiter: u8,
+        marker: &str,
+    ) -> Result<CsvExport<File>, FileError> {
+        let file = File::open(path).map_err(|error| FileError::io(path, error))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(file);
+        let mut record = StringRecord::new();
+        for _ in 0..ROWS_BEFORE_HEADER {
+            if !reader
+                .read_record(&mut record)
+                .map_err(|error| FileError::csv(path, error))?
+            {
+                break;
+            }
+            let names: Vec<String> = record
+                .iter()
+                .map(|name| name.trim_start_matches('\u{feff}').trim().to_string())
+                .collect();
+            if names.iter().any(|name| name == marker) {
+                let columns = names
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, name)| (name, index))
+                    .collect();
+                return Ok(CsvExport {
+                    path: path.to_path_buf(),
+                    reader,
+                    delimiter,
+                    columns,
+                    format,
+                    rows_by_line: true,
+                });
+            }
+        }
+        Err(FileError::MissingColumn {
+            path: path.to_path_buf(),
+            column: marker.to_string(),
+            format,
+        })
     }
 }
 
@@ -90,6 +148,7 @@ impl<R: Read> CsvExport<R> {
             delimiter,
             columns,
             format,
+            rows_by_line: false,
         })
     }
 
@@ -134,6 +193,14 @@ impl<R: Read> CsvExport<R> {
             .map_err(|error| FileError::csv(&self.path, error))
     }
 
+    /// The row of `record` as a spreadsheet numbers it.
+    pub fn row(&self, record: &StringRecord) -> u64 {
+        match record.position() {
+            Some(position) if self.rows_by_line => position.line(),
+            _ => row_of(record),
+        }
+    }
+
     pub fn invalid(
         &self,
         record: &StringRecord,
@@ -142,7 +209,7 @@ impl<R: Read> CsvExport<R> {
     ) -> FileError {
         FileError::InvalidValue {
             path: self.path.clone(),
-            row: row_of(record),
+            row: self.row(record),
             column: column.name.clone(),
             value: cell(record, Some(column)).to_string(),
             reason: reason.into(),
@@ -229,6 +296,35 @@ mod tests {
             message.contains("row 3") && message.contains("1 cells but the header has 2"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_header_below_blank_and_title_rows_is_found_and_ragged_rows_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "\n\"Orders report\"\nSales Record Number,Order Number\n1,12-3\n\n\"2 record(s) downloaded\"\n",
+        );
+        let mut export =
+            CsvExport::open_at_header(&path, "eBay orders report", b',', "Order Number").unwrap();
+        let order = export.required("Order Number").unwrap();
+        let mut record = StringRecord::new();
+        assert!(export.read(&mut record).unwrap());
+        assert_eq!(
+            (cell(&record, Some(&order)), export.row(&record)),
+            ("12-3", 4)
+        );
+        assert!(export.read(&mut record).unwrap());
+        assert_eq!(
+            cell(&record, Some(&order)),
+            "",
+            "a summary row has no order"
+        );
+        let missing = CsvExport::open_at_header(&path, "eBay orders report", b',', "Item Number")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(missing.contains("'Item Number'"), "{missing}");
     }
 
     #[test]

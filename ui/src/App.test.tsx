@@ -16,7 +16,7 @@ const demoLoaded: JobEvent = {
     kind: "load_demo",
     loaded: {
       listings: { listings: 30, variants: 74, images: 41 },
-      orders: { orders: 2000, lines: 3400 },
+      orders: { orders: 2000, lines: 3400, skipped_rows: 0, layout: "shopify_orders" },
       photos: { photos: 12, unchanged: 0, skipped: [] },
     },
   },

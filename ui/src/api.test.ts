@@ -48,7 +48,7 @@ describe("api", () => {
       type: "finished",
       job_id: 3,
       state: "succeeded",
-      outcome: { kind: "import_orders", file: "/tmp/orders.csv", imported: { orders: 2, lines: 3 } },
+      outcome: { kind: "import_orders", file: "/tmp/orders.csv", imported: { orders: 2, lines: 3, skipped_rows: 0, layout: "shopify_orders" } },
       error_kind: null,
       message: "Imported 2 orders (3 line items) from /tmp/orders.csv",
     };

@@ -1,11 +1,21 @@
 import { locale } from "./i18n";
 
-/** Amounts arrive as hundredths of the currency unit. */
-export function formatMoney(cents: number, currency: string): string {
+/** Digits of a currency's minor unit (0 for JPY, 3 for KWD), as the platform knows them. */
+function minorDigits(currency: string): number {
   try {
-    return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(cents / 100);
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
+    return 2;
+  }
+}
+
+/** An order's amount, which arrives in minor units of its currency (cents; yen for JPY). */
+export function formatMoney(minor: number, currency: string): string {
+  const value = minor / 10 ** minorDigits(currency);
+  try {
+    return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(value);
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
   }
 }
 

@@ -2,11 +2,13 @@
 // dictionaries (the type checker and i18n.test.ts make sure of it).
 
 import { signal } from "@preact/signals";
-import type { ErrorKind, JobKind, Language } from "./bindings";
+import type { ErrorKind, JobKind, Language, Layout } from "./bindings";
+import { analyticsEn, analyticsZh } from "./i18n/analytics";
 import { photosEn, photosZh } from "./i18n/photos";
 
 const en = {
   ...photosEn,
+  ...analyticsEn,
   "app.tagline": "Offline assistant for cross-border sellers",
   "nav.listings": "Listings",
   "nav.photos": "Photos",
@@ -248,7 +250,7 @@ const en = {
   "error.kind.unknown": "Something unexpected happened.",
   "job.outcome.load_demo": "Loaded the demo shop: {listings} listings, {orders} orders, {photos} photos.",
   "job.outcome.import_listings": "Imported {listings} listings ({variants} variants, {images} images) from {file}.",
-  "job.outcome.import_orders": "Imported {orders} orders ({lines} line items) from {file}.",
+  "job.outcome.import_orders": "Imported {orders} orders ({lines} line items) from {file} ({layout}).",
   "job.outcome.import_photos": "Imported {photos} photos from {folder}.",
   "job.outcome.import_model": "Imported the model {id}: {files} files ({size}), each verified.",
   "job.outcome.download_model": "Downloaded the model {id}: {files} files ({size}), each verified.",
@@ -260,6 +262,7 @@ export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = {
   ...photosZh,
+  ...analyticsZh,
   "app.tagline": "跨境卖家的离线助手",
   "nav.listings": "商品",
   "nav.photos": "图片",
@@ -497,7 +500,7 @@ const zhCN: Record<MessageKey, string> = {
   "error.kind.unknown": "发生了意外情况。",
   "job.outcome.load_demo": "已载入示例店铺：{listings} 个商品、{orders} 个订单、{photos} 张图片。",
   "job.outcome.import_listings": "已从 {file} 导入 {listings} 个商品（{variants} 个款式，{images} 张图片）。",
-  "job.outcome.import_orders": "已从 {file} 导入 {orders} 个订单（{lines} 个订单项）。",
+  "job.outcome.import_orders": "已从 {file}（{layout}）导入 {orders} 个订单（{lines} 个订单项）。",
   "job.outcome.import_photos": "已从 {folder} 导入 {photos} 张图片。",
   "job.outcome.import_model": "已导入模型 {id}：{files} 个文件（{size}），均已校验。",
   "job.outcome.download_model": "已下载模型 {id}：{files} 个文件（{size}），均已校验。",
@@ -530,6 +533,12 @@ type KeyFor<Prefix extends string, Kind extends string> = `${Prefix}.${Kind}` ex
 /** What an error of `kind` means, in the seller's language. */
 export function errorText(kind: ErrorKind | "unknown"): string {
   const key: KeyFor<"error.kind", ErrorKind | "unknown"> = `error.kind.${kind}`;
+  return t(key);
+}
+
+/** An orders export's layout as the seller knows it, in their language. */
+export function layoutText(layout: Layout): string {
+  const key: KeyFor<"layout", Layout> = `layout.${layout}`;
   return t(key);
 }
 

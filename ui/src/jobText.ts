@@ -3,7 +3,7 @@
 
 import type { ErrorKind, ImportedPhotos, JobOutcome, JobState } from "./bindings";
 import { formatBytes, formatCount } from "./format";
-import { errorText, t } from "./i18n";
+import { errorText, layoutText, t } from "./i18n";
 
 /** The file's name without its folders: the job bar has no room for a whole path. */
 function fileName(path: string): string {
@@ -27,11 +27,15 @@ export function outcomeText(outcome: JobOutcome): string {
         file: fileName(outcome.file),
       });
     case "import_orders":
-      return t("job.outcome.import_orders", {
-        orders: n(outcome.imported.orders),
-        lines: n(outcome.imported.lines),
-        file: fileName(outcome.file),
-      });
+      return [
+        t("job.outcome.import_orders", {
+          orders: n(outcome.imported.orders),
+          lines: n(outcome.imported.lines),
+          file: fileName(outcome.file),
+          layout: layoutText(outcome.imported.layout),
+        }),
+        ...(outcome.imported.skipped_rows > 0 ? [t("job.outcome.orders_skipped", { n: n(outcome.imported.skipped_rows) })] : []),
+      ].join(" ");
     case "import_photos":
       return [
         t("job.outcome.import_photos", { photos: n(outcome.imported.photos), folder: fileName(outcome.folder) }),

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shopify_csv::{ExtraField, ParsedImage, ParsedListing, ParsedVariant};
 use crate::files::FileError;
-use crate::money::parse_cents;
+use crate::money::{parse_cents, plain_decimal};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -387,16 +387,6 @@ fn slug(title: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// A price as `parse_cents` reads it: "12,50" (a European decimal comma) is 12.50,
-/// "1,234.50" drops its thousands separator.
-fn decimal_point(price: &str) -> String {
-    if price.contains('.') {
-        price.replace(',', "")
-    } else {
-        price.replacen(',', ".", 1)
-    }
-}
-
 /// The listings of `table` read through `mapping`.
 pub fn listings(table: &Table, mapping: &Mapping) -> Result<Vec<ParsedListing>, FileError> {
     Ok(listings_by_row(table, mapping)?.0)
@@ -511,7 +501,7 @@ pub fn listings_by_row(
             None
         } else {
             Some(
-                parse_cents(&decimal_point(&price))
+                parse_cents(&plain_decimal(&price).unwrap_or_else(|| price.clone()))
                     .map_err(|reason| invalid(Role::Price, &price, &reason))?,
             )
         };

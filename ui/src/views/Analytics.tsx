@@ -67,9 +67,9 @@ export function Analytics() {
                 <tr key={row.currency} data-testid="revenue-row">
                   <td>{row.currency}</td>
                   <td class="number">{formatCount(row.orders)}</td>
-                  <td class="number">{formatMoney(row.gross_cents, row.currency)}</td>
-                  <td class="number">{formatMoney(row.refunded_cents, row.currency)}</td>
-                  <td class="number">{formatMoney(row.net_cents, row.currency)}</td>
+                  <td class="number">{formatMoney(row.gross_minor, row.currency)}</td>
+                  <td class="number">{formatMoney(row.refunded_minor, row.currency)}</td>
+                  <td class="number">{formatMoney(row.net_minor, row.currency)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,64 @@
+//! The dates and times the channels write, to UTC RFC 3339 (which sorts as text).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+
+fn utc(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A time with its offset ("2024-05-01 10:00:00 +0200", "2024-05-01T10:00:00+02:00",
+/// "2024-05-01T08:00:00Z"); one without an offset is taken as UTC
+/// ("2024-05-01 10:00:00", WooCommerce's).
+pub fn timestamp(text: &str) -> Option<String> {
+    let text = text.trim();
+    if let Ok(parsed) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z")
+        .or_else(|_| DateTime::parse_from_rfc3339(text))
+    {
+        return Some(utc(parsed.with_timezone(&Utc)));
+    }
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .map(|naive| utc(naive.and_utc()))
+}
+
+/// A day in one of `formats` (chrono's), at midnight UTC.
+pub fn day(text: &str, formats: &[&str]) -> Option<String> {
+    let text = text.trim();
+    formats
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|naive| utc(naive.and_utc()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_become_utc() {
+        for (text, expected) in [
+            ("2024-05-01 10:00:00 +0200", "2024-05-01T08:00:00Z"),
+            ("2024-05-01T10:00:00+02:00", "2024-05-01T08:00:00Z"),
+            ("2024-05-01T08:00:00Z", "2024-05-01T08:00:00Z"),
+            ("2024-05-01 10:00:00", "2024-05-01T10:00:00Z"),
+        ] {
+            assert_eq!(timestamp(text).as_deref(), Some(expected), "{text}");
+        }
+        assert_eq!(timestamp("01/05/2024"), None);
+    }
+
+    #[test]
+    fn days_in_the_formats_asked_for() {
+        assert_eq!(
+            day("03/14/24", &["%m/%d/%y"]).as_deref(),
+            Some("2024-03-14T00:00:00Z")
+        );
+        assert_eq!(
+            day("Mar-14-24", &["%b-%d-%y"]).as_deref(),
+            Some("2024-03-14T00:00:00Z")
+        );
+        assert_eq!(day("14/03/24", &["%m/%d/%y"]), None);
+    }
+}

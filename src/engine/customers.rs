@@ -1,0 +1,57 @@
+//! Orders from every channel and what they tell of the customers, for the Analytics view
+//! and `tradewind analytics`: files looked at before import, the reporting currency and
+//! its exchange rates.
+
+use std::path::Path;
+
+use super::Engine;
+use crate::Error;
+use crate::analytics::cohorts::{self, CohortSplit, Cohorts};
+use crate::analytics::metrics::{self, Dashboard, Granularity};
+use crate::analytics::rfm::{self, RfmReport};
+use crate::analytics::{self, Filter, OrdersPreview, fx};
+
+impl Engine {
+    /// Which channel and layout an orders file is, before it is imported.
+    pub fn preview_orders_file(&self, path: &Path) -> Result<OrdersPreview, Error> {
+        Ok(analytics::preview(path)?)
+    }
+
+    /// The currency every amount is converted into for the analyses.
+    pub fn reporting_currency(&self) -> Result<String, Error> {
+        Ok(fx::reporting_currency(&self.store)?)
+    }
+
+    pub fn set_reporting_currency(&self, currency: &str) -> Result<(), Error> {
+        Ok(fx::set_reporting_currency(&self.store, currency)?)
+    }
+
+    /// Imports exchange rates in the ECB's CSV layout; returns how many.
+    pub fn import_fx_rates(&self, path: &Path) -> Result<u64, Error> {
+        Ok(fx::import_rates(&self.store, path)?)
+    }
+
+    /// One rate by hand: `per_euro` units of `currency` bought one euro on `day`.
+    pub fn set_fx_rate(&self, currency: &str, day: &str, per_euro: f64) -> Result<(), Error> {
+        Ok(fx::set_rate(&self.store, currency, day, per_euro)?)
+    }
+
+    /// Where the exchange rates come from and which days they cover.
+    pub fn fx_sources(&self) -> Result<Vec<fx::RateSource>, Error> {
+        Ok(fx::sources(&self.store)?)
+    }
+
+    /// The dashboard's figures, series and breakdowns for `filter`.
+    pub fn dashboard(&self, filter: &Filter, granularity: Granularity) -> Result<Dashboard, Error> {
+        Ok(metrics::dashboard(&self.store, filter, granularity)?)
+    }
+
+    /// Every customer of the filtered orders with their RFM scores and group.
+    pub fn rfm(&self, filter: &Filter) -> Result<RfmReport, Error> {
+        Ok(rfm::rfm(&self.store, filter)?)
+    }
+
+    pub fn cohorts(&self, filter: &Filter, split: &CohortSplit) -> Result<Cohorts, Error> {
+        Ok(cohorts::cohorts(&self.store, filter, split)?)
+    }
+}
