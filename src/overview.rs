@@ -20,7 +20,7 @@ pub fn overview(store: &Store) -> Result<Overview, StoreError> {
     conn.query_row(
         "SELECT (SELECT count(*) FROM listings), (SELECT count(*) FROM listing_variants),
                 (SELECT count(*) FROM listing_images), (SELECT count(*) FROM orders),
-                (SELECT count(*) FROM order_lines), (SELECT count(DISTINCT nullif(email, '')) FROM orders),
+                (SELECT count(*) FROM order_lines), (SELECT count(DISTINCT customer_key) FROM orders),
                 (SELECT count(*) FROM photos)",
         [],
         |row| {

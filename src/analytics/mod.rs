@@ -17,6 +17,6 @@ mod summary;
 pub use channels::{Channel, Layout};
 pub use error::AnalyticsError;
 pub use filter::Filter;
-pub use orders_import::{ImportedOrders, import_orders};
+pub use orders_import::{ImportedOrders, STAGE as ORDERS_STAGE, import_orders};
 pub use source::{OrdersPreview, preview};
 pub use summary::{CountryOrders, CurrencyRevenue, OrdersSummary, summarise};

@@ -20,7 +20,8 @@ use super::{AnalyticsError, fx};
 use crate::files::{CsvExport, FileError};
 use crate::jobs::{JobContext, Unit};
 
-const STAGE: &str = "orders";
+/// The job stage of an orders import, when a job has one.
+pub const STAGE: &str = "orders";
 const ORDERS_PER_COMMIT: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,16 +190,18 @@ fn validate(file: &OrdersFile) -> Result<(), AnalyticsError> {
 /// Imports the orders of `path` (its layout found from its header; refused if it is not
 /// `channel`'s), replacing what an earlier import of the same file brought. A file that
 /// is not UTF-8 is read through a UTF-8 copy in `copies`. A malformed row stops the
-/// import before anything is written, naming the file, row and column.
+/// import before anything is written, naming the file, row and column. `stage` names
+/// the job's stage (a job importing several files gives each its own).
 pub fn import_orders(
     path: &Path,
     source: &str,
     channel: Option<Channel>,
     copies: &Path,
+    stage: &str,
     context: &mut JobContext,
 ) -> Result<ImportedOrders, AnalyticsError> {
     let file = source::prepare(path, channel, copies)?;
-    let saved: Option<Checkpoint> = context.saved(STAGE)?;
+    let saved: Option<Checkpoint> = context.saved(stage)?;
     if let Some(done) = saved.as_ref().filter(|saved| saved.finished) {
         return Ok(done.outcome(file.layout));
     }
@@ -218,7 +221,7 @@ pub fn import_orders(
         }
         Some(saved) => {
             let grouper = Grouper::new(&file, Some(saved.position()))?;
-            context.begin_stage(STAGE, Unit::Bytes, Some(total_bytes), saved.byte);
+            context.begin_stage(stage, Unit::Bytes, Some(total_bytes), saved.byte);
             (saved, grouper)
         }
         None => {
@@ -229,7 +232,7 @@ pub fn import_orders(
                 ..Checkpoint::default()
             };
             fresh.at(&grouper.next_at);
-            context.begin_stage(STAGE, Unit::Bytes, Some(total_bytes), fresh.byte);
+            context.begin_stage(stage, Unit::Bytes, Some(total_bytes), fresh.byte);
             let tx = conn.transaction().map_err(|error| store.error(error))?;
             tx.execute("DELETE FROM orders WHERE source = ?1", [source])
                 .map_err(|error| store.error(error))?;

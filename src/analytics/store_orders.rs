@@ -59,7 +59,7 @@ pub fn write(
              coalesce(?17, 0), coalesce(?18, 0), coalesce(?19, ''), ?20)",
     )?;
     let mut update = tx.prepare_cached(
-        "UPDATE orders SET source = ?1, email = coalesce(?4, email), buyer_id = coalesce(?5, buyer_id),
+        "UPDATE orders SET source = CASE WHEN ?22 THEN ?1 ELSE source END, email = coalesce(?4, email), buyer_id = coalesce(?5, buyer_id),
              buyer_name = coalesce(?6, buyer_name), postal_code = coalesce(?7, postal_code),
              financial_status = coalesce(?8, financial_status), created_at = coalesce(?9, created_at),
              currency = coalesce(?10, currency), subtotal_minor = coalesce(?11, subtotal_minor),
@@ -125,6 +125,9 @@ pub fn write(
             Some(id) => {
                 let mut with_id: Vec<&dyn rusqlite::ToSql> = values.to_vec();
                 with_id.push(&id);
+                // A file without the orders' lines (Etsy's order file) does not take over
+                // orders another file brought whole: importing it again must not drop them.
+                with_id.push(&every_line);
                 update.execute(with_id.as_slice())?;
                 written.updated.push(id);
                 id

@@ -8,7 +8,7 @@ pub struct OrdersSummary {
     pub orders: u64,
     pub order_lines: u64,
     pub customers: u64,
-    /// Customers (by e-mail) with more than one order.
+    /// Customers (across channels) with more than one order.
     pub repeat_customers: u64,
     pub countries: u64,
     pub first_order_at: Option<String>,
@@ -42,7 +42,7 @@ pub fn summarise(store: &Store) -> Result<OrdersSummary, StoreError> {
     let sqlite = |error| store.error(error);
     let (orders, customers, countries, first_order_at, last_order_at) = conn
         .query_row(
-            "SELECT count(*), count(DISTINCT nullif(email, '')), count(DISTINCT nullif(shipping_country, '')),
+            "SELECT count(*), count(DISTINCT customer_key), count(DISTINCT nullif(shipping_country, '')),
                     min(created_at), max(created_at)
              FROM orders",
             [],
@@ -54,7 +54,7 @@ pub fn summarise(store: &Store) -> Result<OrdersSummary, StoreError> {
         .map_err(sqlite)?;
     let repeat_customers = conn
         .query_row(
-            "SELECT count(*) FROM (SELECT email FROM orders WHERE email <> '' GROUP BY email HAVING count(*) > 1)",
+            "SELECT count(*) FROM (SELECT customer_key FROM orders GROUP BY customer_key HAVING count(*) > 1)",
             [],
             |row| row.get(0),
         )

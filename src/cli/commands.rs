@@ -265,6 +265,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             products,
             out,
         }) => generate_orders(products.as_deref(), &out, orders, seed),
+        Command::Dev(DevCommand::GenChannels { folder }) => generate_channels(&folder),
     }
 }
 
@@ -372,13 +373,9 @@ pub(super) async fn run_job(engine: &Engine, id: JobId, json: bool) -> Result<Ex
     })
 }
 
-fn generate_orders(
-    products: Option<&Path>,
-    out: &Path,
-    orders: u64,
-    seed: u64,
-) -> Result<ExitCode, Error> {
-    let listings = match products {
+/// The listings of `products`, or of the demo catalogue.
+fn catalogue(products: Option<&Path>) -> Result<Vec<shopify_csv::ParsedListing>, Error> {
+    Ok(match products {
         Some(path) => {
             require_file(path)?;
             shopify_csv::read(path)?
@@ -388,10 +385,35 @@ fn generate_orders(
                 path: std::env::temp_dir(),
                 source,
             })?;
-            let files = demo::unpack(dir.path())?;
-            shopify_csv::read(&files.products)?
+            let path = dir.path().join(demo::PRODUCTS_FILE);
+            tradewind::files::write_atomically(&path, demo::PRODUCTS_CSV)?;
+            shopify_csv::read(&path)?
         }
-    };
+    })
+}
+
+fn generate_channels(folder: &Path) -> Result<ExitCode, Error> {
+    let made = demo::write_channels(&catalogue(None)?, &OrdersPlan::demo()).map_err(|source| {
+        tradewind::files::FileError::Write {
+            path: folder.to_path_buf(),
+            source,
+        }
+    })?;
+    let files = [made.etsy_items, made.etsy_orders, made.amazon, made.ebay];
+    for ((name, _, _), bytes) in demo::CHANNEL_FILES.iter().zip(files) {
+        tradewind::files::write_atomically(&folder.join(name), &bytes)?;
+        println!("Wrote {}", folder.join(name).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate_orders(
+    products: Option<&Path>,
+    out: &Path,
+    orders: u64,
+    seed: u64,
+) -> Result<ExitCode, Error> {
+    let listings = catalogue(products)?;
     let plan = OrdersPlan {
         orders,
         seed,

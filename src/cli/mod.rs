@@ -256,6 +256,8 @@ enum DevCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the demo's Etsy, Amazon and eBay orders files (from the demo plan) into FOLDER.
+    GenChannels { folder: PathBuf },
 }
 
 pub fn main() -> ExitCode {

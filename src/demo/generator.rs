@@ -30,20 +30,20 @@ const COLUMNS: &[&str] = &[
     "Payment References",
 ];
 
-struct Market {
-    country: &'static str,
-    currency: &'static str,
+pub(super) struct Market {
+    pub(super) country: &'static str,
+    pub(super) currency: &'static str,
     /// Local currency per US dollar.
-    rate: f64,
+    pub(super) rate: f64,
     /// Sales tax or VAT in basis points, and its name on the invoice.
     tax_basis_points: i64,
     tax_name: &'static str,
-    cities: &'static [(&'static str, &'static str)],
+    pub(super) cities: &'static [(&'static str, &'static str)],
     weight: u32,
 }
 
 #[rustfmt::skip]
-const MARKETS: &[Market] = &[
+pub(super) const MARKETS: &[Market] = &[
     Market { country: "US", currency: "USD", rate: 1.0, tax_basis_points: 700, tax_name: "State Tax 7%", cities: &[("Portland", "97205"), ("Austin", "78701"), ("Brooklyn", "11201"), ("Denver", "80202")], weight: 28 },
     Market { country: "GB", currency: "GBP", rate: 0.79, tax_basis_points: 2000, tax_name: "VAT 20%", cities: &[("London", "E1 6AN"), ("Bristol", "BS1 4DJ"), ("Leeds", "LS1 4AP"), ("Edinburgh", "EH1 1YZ")], weight: 10 },
     Market { country: "DE", currency: "EUR", rate: 0.92, tax_basis_points: 1900, tax_name: "DE MwSt 19%", cities: &[("Berlin", "10115"), ("München", "80331"), ("Hamburg", "20095"), ("Köln", "50667")], weight: 10 },
@@ -170,21 +170,21 @@ pub struct GeneratedOrders {
     pub lines: u64,
 }
 
-struct Customer {
-    first: &'static str,
-    last: &'static str,
-    email: String,
-    market: &'static Market,
-    city: (&'static str, &'static str),
-    street: String,
+pub(super) struct Customer {
+    pub(super) first: &'static str,
+    pub(super) last: &'static str,
+    pub(super) email: String,
+    pub(super) market: &'static Market,
+    pub(super) city: (&'static str, &'static str),
+    pub(super) street: String,
     accepts_marketing: bool,
 }
 
-struct Product<'a> {
-    vendor: &'a str,
-    name: String,
-    sku: &'a str,
-    price_usd_cents: i64,
+pub(super) struct Product<'a> {
+    pub(super) vendor: &'a str,
+    pub(super) name: String,
+    pub(super) sku: &'a str,
+    pub(super) price_usd_cents: i64,
     requires_shipping: bool,
 }
 
@@ -263,7 +263,7 @@ pub fn write_orders(
     })
 }
 
-fn products(listings: &[ParsedListing]) -> Vec<Product<'_>> {
+pub(super) fn products(listings: &[ParsedListing]) -> Vec<Product<'_>> {
     listings
         .iter()
         .flat_map(|listing| {
@@ -291,7 +291,7 @@ fn products(listings: &[ParsedListing]) -> Vec<Product<'_>> {
         .collect()
 }
 
-fn customers(rng: &mut fastrand::Rng, count: u64) -> Vec<Customer> {
+pub(super) fn customers(rng: &mut fastrand::Rng, count: u64) -> Vec<Customer> {
     let total_weight: u32 = MARKETS.iter().map(|market| market.weight).sum();
     (0..count)
         .map(|number| {
@@ -329,7 +329,7 @@ fn customers(rng: &mut fastrand::Rng, count: u64) -> Vec<Customer> {
 
 /// One to four different products; the second often from the first one's maker, which
 /// is what "frequently bought together" should find.
-fn pick_items(
+pub(super) fn pick_items(
     rng: &mut fastrand::Rng,
     products: &[Product<'_>],
     by_vendor: &HashMap<&str, Vec<usize>>,

@@ -1,15 +1,17 @@
 //! The demo shop: a product CSV, two years of orders and a dozen photos, built into
 //! the binary so `tradewind demo` works anywhere, offline.
 
+mod channels;
 mod generator;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use channels::{ChannelFiles, write_channels};
 pub use generator::{GeneratedOrders, OrdersPlan, write_orders};
 use serde::{Deserialize, Serialize};
 
-use crate::analytics::{AnalyticsError, Channel, ImportedOrders, import_orders};
+use crate::analytics::{AnalyticsError, Channel, ImportedOrders, ORDERS_STAGE, import_orders};
 use crate::error_kind::ErrorKind;
 use crate::files::{FileError, write_atomically};
 use crate::jobs::JobContext;
@@ -28,6 +30,31 @@ pub const PRODUCTS_CSV: &[u8] = include_bytes!("../../assets/demo/products.csv")
 const ORDERS_CSV: &[u8] = include_bytes!("../../assets/demo/orders_export_1.csv");
 const SHOPIFY_TRANSLATIONS_CSV: &[u8] =
     include_bytes!("../../assets/demo/shopify-translations-export.csv");
+
+/// The demo's orders on its other channels, in the order they load (Etsy's items before
+/// its orders, which join onto them), each with the channel it must be.
+pub const CHANNEL_FILES: &[(&str, &[u8], Channel)] = &[
+    (
+        "EtsySoldOrderItems2026.csv",
+        include_bytes!("../../assets/demo/EtsySoldOrderItems2026.csv"),
+        Channel::Etsy,
+    ),
+    (
+        "EtsySoldOrders2026.csv",
+        include_bytes!("../../assets/demo/EtsySoldOrders2026.csv"),
+        Channel::Etsy,
+    ),
+    (
+        "amazon-all-orders.txt",
+        include_bytes!("../../assets/demo/amazon-all-orders.txt"),
+        Channel::Amazon,
+    ),
+    (
+        "ebay-orders-report.csv",
+        include_bytes!("../../assets/demo/ebay-orders-report.csv"),
+        Channel::Ebay,
+    ),
+];
 
 macro_rules! photos {
     ($($name:literal),* $(,)?) => {
@@ -56,14 +83,42 @@ pub struct DemoFiles {
     pub orders: PathBuf,
     pub shopify_translations: PathBuf,
     pub photos: PathBuf,
+    /// The other channels' orders files, as `CHANNEL_FILES` lists them.
+    pub channel_orders: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DemoLoaded {
     pub listings: ImportedListings,
+    /// The Shopify shop's orders.
     pub orders: ImportedOrders,
+    /// Etsy's, Amazon's and eBay's, one import per file.
+    #[serde(default)]
+    pub other_orders: Vec<ImportedOrders>,
     pub photos: ImportedPhotos,
+}
+
+impl DemoLoaded {
+    /// Orders of every channel (Etsy's two files count its orders once).
+    pub fn all_orders(&self) -> u64 {
+        self.orders.orders
+            + self
+                .other_orders
+                .iter()
+                .filter(|imported| imported.layout != crate::analytics::Layout::EtsySoldOrders)
+                .map(|imported| imported.orders)
+                .sum::<u64>()
+    }
+
+    pub fn all_lines(&self) -> u64 {
+        self.orders.lines
+            + self
+                .other_orders
+                .iter()
+                .map(|imported| imported.lines)
+                .sum::<u64>()
+    }
 }
 
 impl fmt::Display for DemoLoaded {
@@ -74,8 +129,8 @@ impl fmt::Display for DemoLoaded {
             self.listings.listings,
             self.listings.variants,
             self.listings.images,
-            self.orders.orders,
-            self.orders.lines,
+            self.all_orders(),
+            self.all_lines(),
             self.photos.photos
         )
     }
@@ -93,7 +148,14 @@ pub fn unpack(folder: &Path) -> Result<DemoFiles, FileError> {
         orders: folder.join(ORDERS_FILE),
         shopify_translations: folder.join(SHOPIFY_TRANSLATIONS_FILE),
         photos,
+        channel_orders: CHANNEL_FILES
+            .iter()
+            .map(|(name, _, _)| folder.join(name))
+            .collect(),
     };
+    for ((_, bytes, _), path) in CHANNEL_FILES.iter().zip(&files.channel_orders) {
+        write_if_different(path, bytes)?;
+    }
     write_if_different(&files.products, PRODUCTS_CSV)?;
     write_if_different(&files.orders, ORDERS_CSV)?;
     write_if_different(&files.shopify_translations, SHOPIFY_TRANSLATIONS_CSV)?;
@@ -145,18 +207,35 @@ impl DemoError {
     }
 }
 
-/// The demo load job: unpack, then listings, orders and photos, each a resumable stage.
+/// The demo load job: unpack, then listings, each channel's orders and photos, each a
+/// resumable stage.
 pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoError> {
     let files = unpack(folder)?;
-    Ok(DemoLoaded {
-        listings: import_listings(&files.products, SOURCE, None, context)?,
-        orders: import_orders(
-            &files.orders,
-            SOURCE,
-            Some(Channel::Shopify),
-            &folder.join("imports"),
+    let copies = folder.join("imports");
+    let listings = import_listings(&files.products, SOURCE, None, context)?;
+    let orders = import_orders(
+        &files.orders,
+        SOURCE,
+        Some(Channel::Shopify),
+        &copies,
+        ORDERS_STAGE,
+        context,
+    )?;
+    let mut other_orders = Vec::new();
+    for ((name, _, channel), path) in CHANNEL_FILES.iter().zip(&files.channel_orders) {
+        other_orders.push(import_orders(
+            path,
+            &format!("{SOURCE}:{name}"),
+            Some(*channel),
+            &copies,
+            &format!("{ORDERS_STAGE}:{name}"),
             context,
-        )?,
+        )?);
+    }
+    Ok(DemoLoaded {
+        listings,
+        orders,
+        other_orders,
         photos: import_folder(&files.photos, SOURCE, context)?,
     })
 }
@@ -177,6 +256,21 @@ mod tests {
             generated == ORDERS_CSV,
             "assets/demo/{ORDERS_FILE} is stale: run `tradewind dev gen-orders --out assets/demo/{ORDERS_FILE}`"
         );
+    }
+
+    #[test]
+    fn the_committed_channel_orders_are_what_the_generator_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = unpack(dir.path()).unwrap();
+        let listings = shopify_csv::read(&files.products).unwrap();
+        let made = write_channels(&listings, &OrdersPlan::demo()).unwrap();
+        let made = [made.etsy_items, made.etsy_orders, made.amazon, made.ebay];
+        for ((name, committed, _), generated) in CHANNEL_FILES.iter().zip(made) {
+            assert!(
+                generated == *committed,
+                "assets/demo/{name} is stale: run `tradewind dev gen-channels assets/demo`"
+            );
+        }
     }
 
     #[test]

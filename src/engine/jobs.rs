@@ -460,6 +460,7 @@ impl Engine {
                     &source_name(&path),
                     channel,
                     &self.data_dir.join("imports"),
+                    analytics::ORDERS_STAGE,
                     context,
                 )?,
                 file: path,

@@ -17,6 +17,10 @@ const demoLoaded: JobEvent = {
     loaded: {
       listings: { listings: 30, variants: 74, images: 41 },
       orders: { orders: 2000, lines: 3400, skipped_rows: 0, layout: "shopify_orders" },
+      other_orders: [
+        { orders: 240, lines: 400, skipped_rows: 0, layout: "etsy_sold_order_items" },
+        { orders: 240, lines: 0, skipped_rows: 0, layout: "etsy_sold_orders" },
+      ],
       photos: { photos: 12, unchanged: 0, skipped: [] },
     },
   },
@@ -102,7 +106,7 @@ describe("the app", () => {
       await settle();
     });
     expect(byTestId("job-state")!.textContent).toContain("Done");
-    expect(byTestId("job-message")!.textContent).toBe("Loaded the demo shop: 30 listings, 2,000 orders, 12 photos.");
+    expect(byTestId("job-message")!.textContent).toBe("Loaded the demo shop: 30 listings, 2,240 orders, 12 photos.");
     expect(byTestId("nav-listings")!.textContent).toContain("30");
     expect(byTestId("nav-analytics")!.textContent).toContain("2,000");
   });
@@ -157,7 +161,7 @@ describe("the app", () => {
       await settle();
     });
     expect(byTestId("job-progress")!.textContent).toContain("正在载入示例店铺");
-    expect(byTestId("job-message")!.textContent).toBe("已载入示例店铺：30 个商品、2,000 个订单、12 张图片。");
+    expect(byTestId("job-message")!.textContent).toBe("已载入示例店铺：30 个商品、2,240 个订单、12 张图片。");
 
     await click(byTestId("load-demo"));
     const refused = "job 1 is running in another Tradewind process";

@@ -16,7 +16,12 @@ export function outcomeText(outcome: JobOutcome): string {
     case "load_demo":
       return t("job.outcome.load_demo", {
         listings: n(outcome.loaded.listings.listings),
-        orders: n(outcome.loaded.orders.orders),
+        orders: n(
+          outcome.loaded.orders.orders +
+            outcome.loaded.other_orders
+              .filter((imported) => imported.layout !== "etsy_sold_orders")
+              .reduce((sum, imported) => sum + imported.orders, 0),
+        ),
         photos: n(outcome.loaded.photos.photos),
       });
     case "import_listings":

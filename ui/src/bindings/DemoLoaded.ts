@@ -3,4 +3,12 @@ import type { ImportedListings } from "./ImportedListings";
 import type { ImportedOrders } from "./ImportedOrders";
 import type { ImportedPhotos } from "./ImportedPhotos";
 
-export type DemoLoaded = { listings: ImportedListings, orders: ImportedOrders, photos: ImportedPhotos, };
+export type DemoLoaded = { listings: ImportedListings, 
+/**
+ * The Shopify shop's orders.
+ */
+orders: ImportedOrders, 
+/**
+ * Etsy's, Amazon's and eBay's, one import per file.
+ */
+other_orders: Array<ImportedOrders>, photos: ImportedPhotos, };

@@ -4,6 +4,6 @@ import type { CurrencyRevenue } from "./CurrencyRevenue";
 
 export type OrdersSummary = { orders: number, order_lines: number, customers: number, 
 /**
- * Customers (by e-mail) with more than one order.
+ * Customers (across channels) with more than one order.
  */
 repeat_customers: number, countries: number, first_order_at: string | null, last_order_at: string | null, revenue: Array<CurrencyRevenue>, top_countries: Array<CountryOrders>, };
