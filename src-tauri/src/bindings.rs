@@ -17,6 +17,12 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::ListingsFilePreview::export_all(&config)?;
     crate::commands::PhotoView::export_all(&config)?;
     tradewind::analytics::OrdersSummary::export_all(&config)?;
+    tradewind::analytics::metrics::Dashboard::export_all(&config)?;
+    tradewind::analytics::rfm::RfmReport::export_all(&config)?;
+    tradewind::analytics::cohorts::Cohorts::export_all(&config)?;
+    tradewind::analytics::cohorts::CohortSplit::export_all(&config)?;
+    tradewind::analytics::OrdersPreview::export_all(&config)?;
+    tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;
     tradewind::JobEvent::export_all(&config)?;
     tradewind::JobSpec::export_all(&config)?;

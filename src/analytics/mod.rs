@@ -9,6 +9,7 @@ mod filter;
 pub mod fx;
 pub mod metrics;
 mod orders_import;
+pub mod orders_list;
 pub mod rfm;
 mod source;
 mod store_orders;

@@ -8,6 +8,7 @@ use super::Engine;
 use crate::Error;
 use crate::analytics::cohorts::{self, CohortSplit, Cohorts};
 use crate::analytics::metrics::{self, Dashboard, Granularity};
+use crate::analytics::orders_list::{self, OrderRow};
 use crate::analytics::rfm::{self, RfmReport};
 use crate::analytics::{self, Filter, OrdersPreview, fx};
 
@@ -53,5 +54,15 @@ impl Engine {
 
     pub fn cohorts(&self, filter: &Filter, split: &CohortSplit) -> Result<Cohorts, Error> {
         Ok(cohorts::cohorts(&self.store, filter, split)?)
+    }
+
+    /// The orders behind a chart or segment (one customer's, when given), newest first.
+    pub fn orders(
+        &self,
+        filter: &Filter,
+        customer: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<OrderRow>, Error> {
+        Ok(orders_list::orders(&self.store, filter, customer, limit)?)
     }
 }

@@ -5,6 +5,14 @@ import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   CategoryChoice,
+  CohortSplit,
+  Cohorts,
+  Dashboard,
+  Filter,
+  Granularity,
+  OrderRow,
+  OrdersPreview,
+  RfmReport,
   ComputeSettings,
   DeviceChoice,
   DeviceStatus,
@@ -96,6 +104,15 @@ export const api = {
   fillShopifyFromPhotos: (original: string, out: string, locale: string) =>
     call<ShopifyFilled>("fill_shopify_from_photos", { original, out, locale }),
   ordersSummary: () => call<OrdersSummary>("orders_summary"),
+  dashboard: (filter: Filter, granularity: Granularity) => call<Dashboard>("dashboard", { filter, granularity }),
+  rfm: (filter: Filter) => call<RfmReport>("rfm", { filter }),
+  cohorts: (filter: Filter, split: CohortSplit) => call<Cohorts>("cohorts", { filter, split }),
+  /** The orders behind a chart or a segment, or one customer's (at most 200). */
+  orders: (filter: Filter, customer: string | null) => call<OrderRow[]>("orders", { filter, customer }),
+  /** Which channel and layout an orders file is, before importing it. */
+  previewOrdersFile: (path: string) => call<OrdersPreview>("preview_orders_file", { path }),
+  reportingCurrency: () => call<string>("reporting_currency"),
+  setReportingCurrency: (currency: string) => call<void>("set_reporting_currency", { currency }),
   jobs: () => call<Job[]>("jobs"),
   doctor: () => call<DoctorReport>("doctor"),
   language: () => call<Language>("language"),

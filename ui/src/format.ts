@@ -19,6 +19,20 @@ export function formatMoney(minor: number, currency: string): string {
   }
 }
 
+/** An amount converted into the reporting currency (a number of its major units). */
+export function formatReporting(value: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(value);
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
+  }
+}
+
+/** A share (0.153) as the seller reads it (15.3 %). */
+export function formatPercent(share: number): string {
+  return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(share);
+}
+
 /** An amount whose currency the file does not say (a product CSV is in the shop's currency). */
 export function formatAmount(cents: number): string {
   return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100);

@@ -2,7 +2,7 @@
 // dictionaries (the type checker and i18n.test.ts make sure of it).
 
 import { signal } from "@preact/signals";
-import type { ErrorKind, JobKind, Language, Layout } from "./bindings";
+import type { ErrorKind, JobKind, Language, Layout, RfmGroup } from "./bindings";
 import { analyticsEn, analyticsZh } from "./i18n/analytics";
 import { photosEn, photosZh } from "./i18n/photos";
 
@@ -120,21 +120,13 @@ const en = {
   "photos.count": "{n} photos",
   "analytics.empty.title": "No orders yet",
   "analytics.empty.body":
-    "Import your shop's orders export (Shopify: Orders → Export) to see revenue by country and currency, repeat buyers and more.",
+    "Import an orders export from Shopify (Orders → Export), Etsy (Shop Manager → Settings → Options → Download Data), Amazon (All Orders report), eBay (Seller Hub → Orders → Download report) or WooCommerce to see sales, customers and who comes back, across channels and in one currency.",
   "analytics.import": "Import orders export…",
   "analytics.orders": "Orders",
-  "analytics.lineItems": "Line items",
   "analytics.customers": "Customers",
-  "analytics.repeat": "Repeat customers",
-  "analytics.countries": "Countries",
   "analytics.period": "Orders from {from} to {to}",
-  "analytics.revenue": "Revenue by currency (cancelled orders left out)",
-  "analytics.col.currency": "Currency",
   "analytics.col.orders": "Orders",
-  "analytics.col.gross": "Gross",
-  "analytics.col.refunded": "Refunded",
   "analytics.col.net": "Net",
-  "analytics.topCountries": "Orders by country",
   "models.empty.title": "No models on this computer yet",
   "models.empty.body":
     "Translation, photo tagging and review analysis run on AI models kept on this computer, so your data never leaves it. Import a model from a folder (for example one copied from a USB stick): every file is checked against the catalog before it is used.",
@@ -370,21 +362,13 @@ const zhCN: Record<MessageKey, string> = {
   "photos.import": "导入图片文件夹…",
   "photos.count": "{n} 张图片",
   "analytics.empty.title": "还没有订单",
-  "analytics.empty.body": "导入店铺的订单导出文件（Shopify：订单 → 导出），查看按国家和币种的收入、回头客等。",
+  "analytics.empty.body": "导入 Shopify（订单 → 导出）、Etsy（店铺管理 → 设置 → 选项 → 下载数据）、亚马逊（全部订单报告）、eBay（卖家中心 → 订单 → 下载报告）或 WooCommerce 的订单导出文件，跨渠道、以同一币种查看销售额、顾客和回头客。",
   "analytics.import": "导入订单文件…",
   "analytics.orders": "订单",
-  "analytics.lineItems": "订单行",
   "analytics.customers": "顾客",
-  "analytics.repeat": "回头客",
-  "analytics.countries": "国家",
   "analytics.period": "订单时间 {from} 至 {to}",
-  "analytics.revenue": "按币种的收入（不含已取消订单）",
-  "analytics.col.currency": "币种",
   "analytics.col.orders": "订单",
-  "analytics.col.gross": "总额",
-  "analytics.col.refunded": "已退款",
   "analytics.col.net": "净额",
-  "analytics.topCountries": "各国订单",
   "models.empty.title": "这台电脑上还没有模型",
   "models.empty.body":
     "翻译、图片标注和评论分析都在这台电脑上的 AI 模型中运行，数据不会离开电脑。可以从文件夹导入模型（例如从 U 盘复制的文件夹）：每个文件在使用前都会按目录校验。",
@@ -533,6 +517,18 @@ type KeyFor<Prefix extends string, Kind extends string> = `${Prefix}.${Kind}` ex
 /** What an error of `kind` means, in the seller's language. */
 export function errorText(kind: ErrorKind | "unknown"): string {
   const key: KeyFor<"error.kind", ErrorKind | "unknown"> = `error.kind.${kind}`;
+  return t(key);
+}
+
+/** A sales channel's name; one a newer build adds shows as its key. */
+export function channelText(channel: string): string {
+  const key = `channel.${channel}`;
+  return key in dictionaries.en ? t(key as MessageKey) : channel;
+}
+
+/** An RFM group's name in the seller's language. */
+export function rfmGroupText(group: RfmGroup): string {
+  const key: KeyFor<"rfm", RfmGroup> = `rfm.${group}`;
   return t(key);
 }
 

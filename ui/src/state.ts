@@ -13,6 +13,7 @@ import type {
   JobState,
   Language,
   ListingsFilePreview,
+  OrdersPreview,
   Overview,
   Progress,
 } from "./bindings";
@@ -148,6 +149,9 @@ export function dismissJob(): void {
   activeJob.value = null;
 }
 
+/** An orders file, and what it is, waiting for the seller to confirm the import. */
+export const ordersToConfirm = signal<{ path: string; preview: OrdersPreview } | null>(null);
+
 /** A product file of the seller's own layout waiting for them to confirm its columns. */
 export const columnsToMap = signal<ListingsFilePreview | null>(null);
 
@@ -163,8 +167,8 @@ export async function importInto(kind: "listings" | "orders" | "photos"): Promis
       return;
     }
     if (kind === "orders") {
-      const path = await api.pickFile("CSV", ["csv"]);
-      if (path) await runJob({ kind: "import_orders", path });
+      const path = await api.pickFile(t("analytics.fileKinds"), ["csv", "txt", "tsv"]);
+      if (path) ordersToConfirm.value = { path, preview: await api.previewOrdersFile(path) };
       return;
     }
     const path = await api.pickFile(t("listings.fileKinds"), ["csv", "txt", "tsv", "xlsx", "json"]);

@@ -1,5 +1,6 @@
 //! Every command the UI can invoke, registered in one place.
 
+mod customers;
 mod exports;
 mod health;
 mod jobs;
@@ -53,6 +54,13 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         photos::export_photos_table,
         photos::fill_shopify_from_photos,
         shop::orders_summary,
+        customers::dashboard,
+        customers::rfm,
+        customers::cohorts,
+        customers::preview_orders_file,
+        customers::orders,
+        customers::reporting_currency,
+        customers::set_reporting_currency,
         jobs::jobs,
         jobs::start_job,
         jobs::resume_job,

@@ -20,6 +20,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use tradewind::analytics::Filter;
+use tradewind::analytics::metrics::Granularity;
+use tradewind::analytics::rfm::RfmGroup;
 use tradewind::{Engine, EngineConfig};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -254,7 +257,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     let orders = engine.orders_summary().unwrap();
     assert_eq!(
         (overview.listings, overview.photos, overview.orders),
-        (30, 12, 2000)
+        (30, 12, 2720)
     );
 
     session.open_view("listings").await;
@@ -483,21 +486,65 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     );
     session.screenshot("photos-en").await;
 
+    // The dashboard across channels, then the last 90 days, in euros, and a segment.
     session.open_view("analytics").await;
+    let everything = engine
+        .dashboard(&Filter::default(), Granularity::Month)
+        .unwrap();
+    session
+        .wait_text("analytics-orders", |text| {
+            text == grouped(everything.metrics.orders)
+        })
+        .await;
     assert_eq!(
-        session.text("analytics-orders").await,
-        grouped(orders.orders)
+        everything.by_channel.len(),
+        4,
+        "Shopify, Amazon, Etsy and eBay"
     );
-    assert_eq!(
-        session.text("analytics-customers").await,
-        grouped(orders.customers)
-    );
-    assert_eq!(
-        session.text("analytics-countries").await,
-        grouped(orders.countries)
-    );
-    assert_eq!(session.count("revenue-row").await, orders.revenue.len());
     session.screenshot("analytics-en").await;
+    session.click("range-90").await;
+    let last = orders.last_order_at.clone().unwrap();
+    let last_day = chrono::NaiveDate::parse_from_str(&last[..10], "%Y-%m-%d").unwrap();
+    let quarter = Filter {
+        from: Some((last_day - chrono::Duration::days(89)).to_string()),
+        to: Some(last_day.to_string()),
+        ..Filter::default()
+    };
+    let recent = engine.dashboard(&quarter, Granularity::Month).unwrap();
+    assert!(recent.metrics.orders < everything.metrics.orders);
+    session
+        .wait_text("analytics-orders", |text| {
+            text == grouped(recent.metrics.orders)
+        })
+        .await;
+    session
+        .element("reporting-currency")
+        .await
+        .select_by_value("EUR")
+        .await
+        .unwrap();
+    session
+        .wait_text("analytics-net", |text| text.starts_with('€'))
+        .await;
+    assert_eq!(engine.reporting_currency().unwrap(), "EUR");
+    session.click("tab-customers").await;
+    let champions = engine
+        .rfm(&quarter)
+        .unwrap()
+        .customers
+        .iter()
+        .filter(|customer| customer.group == RfmGroup::Champions)
+        .count();
+    assert!(champions > 0);
+    session.click("segment-champions").await;
+    session
+        .wait_text("drill-title", |text| text == "Champions: their customers")
+        .await;
+    assert_eq!(session.count("customer-row").await, champions.min(100));
+    session.screenshot("analytics-customers-en").await;
+    session.click("tab-cohorts").await;
+    session.text("cohort-grid").await;
+    session.screenshot("analytics-cohorts-en").await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
@@ -618,6 +665,12 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         session.open_view(view).await;
         session.screenshot(&format!("{view}-zh-CN")).await;
     }
+    session.open_view("analytics").await;
+    session.click("tab-customers").await;
+    session
+        .wait_text("rfm-groups", |text| text.contains("冠军客户"))
+        .await;
+    session.screenshot("analytics-customers-zh-CN").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

@@ -1,93 +1,227 @@
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
+import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, OrderRow, RfmGroup, RfmReport } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
-import { formatCount, formatDate, formatMoney } from "../format";
-import { t } from "../i18n";
+import { formatCount, formatDate } from "../format";
+import { channelText, layoutText, rfmGroupText, t } from "../i18n";
+import { dataVersion, ordersToConfirm, report, runJob } from "../state";
 import { useLoad } from "../useLoad";
+import { CohortHeatMap, LtvCurves } from "./analytics/CohortView";
+import { emptyFilter, FilterBar } from "./analytics/FilterBar";
+import { Figures, OverviewCharts } from "./analytics/Overview";
+import { CustomersTable, OrdersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
-function Figure(props: { label: string; value: string; testid: string }) {
+type Tab = "overview" | "customers" | "cohorts";
+
+/** What the seller drilled into: a segment's customers, or one customer's orders, or the orders of a chart. */
+type Drill = { kind: "group"; group: RfmGroup } | { kind: "customer"; customer: CustomerScore } | null;
+
+/** The file the seller chose, what Tradewind found it to be, and the import once they agree. */
+function ConfirmOrders() {
+  const pending = ordersToConfirm.value;
+  if (!pending) return null;
+  const name = pending.path.split(/[\\/]/).pop() ?? pending.path;
   return (
-    <div class="figure">
-      <span class="figure-value" data-testid={props.testid}>
-        {props.value}
-      </span>
-      <span class="figure-label">{props.label}</span>
+    <div class="note-banner" data-testid="orders-confirm">
+      <span>{t("analytics.confirm", { file: name, layout: layoutText(pending.preview.layout), rows: formatCount(pending.preview.rows) })}</span>
+      <button
+        type="button"
+        class="primary"
+        data-testid="orders-confirm-import"
+        onClick={() => {
+          ordersToConfirm.value = null;
+          void runJob({ kind: "import_orders", path: pending.path, channel: pending.preview.channel });
+        }}
+      >
+        {t("analytics.confirm.import")}
+      </button>
+      <button type="button" onClick={() => (ordersToConfirm.value = null)}>
+        {t("analytics.confirm.cancel")}
+      </button>
     </div>
   );
 }
 
 export function Analytics() {
   const summary = useLoad(api.ordersSummary);
+  const [filter, setFilter] = useState<Filter>(emptyFilter);
+  const [granularity, setGranularity] = useState<Granularity>("month");
+  const [tab, setTab] = useState<Tab>("overview");
+  const [reporting, setReporting] = useState<string | null>(null);
+  const [dashboard, setDashboard] = useState<Dashboard | null>(null);
+  const [everything, setEverything] = useState<Dashboard | null>(null);
+  const [rfm, setRfm] = useState<RfmReport | null>(null);
+  const [cohorts, setCohorts] = useState<Cohorts | null>(null);
+  const [drill, setDrill] = useState<Drill>(null);
+  const [orders, setOrders] = useState<OrderRow[] | null>(null);
+  const version = dataVersion.value;
+  useEffect(() => {
+    api.reportingCurrency().then(setReporting, report);
+  }, [version]);
+  useEffect(() => {
+    if (!reporting) return;
+    api.dashboard(emptyFilter, "month").then(setEverything, report);
+  }, [version, reporting]);
+  useEffect(() => {
+    if (!reporting) return;
+    let current = true;
+    const answer = <T,>(set: (value: T) => void) => (value: T) => current && set(value);
+    api.dashboard(filter, granularity).then(answer(setDashboard), report);
+    if (tab === "customers") api.rfm(filter).then(answer(setRfm), report);
+    if (tab === "cohorts") api.cohorts(filter, { first_channel: null, first_product: null }).then(answer(setCohorts), report);
+    return () => {
+      current = false;
+    };
+  }, [filter, granularity, tab, reporting, version]);
+  useEffect(() => {
+    if (drill?.kind !== "customer") {
+      setOrders(null);
+      return;
+    }
+    api.orders(filter, drill.customer.customer).then(setOrders, report);
+  }, [drill, filter, version]);
+
   if (!summary) return <p class="loading">{t("common.loading")}</p>;
   if (summary.orders === 0) {
     return (
-      <EmptyState title={t("analytics.empty.title")} body={t("analytics.empty.body")}>
-        <ImportButton kind="orders" />
-      </EmptyState>
+      <>
+        <ConfirmOrders />
+        <EmptyState title={t("analytics.empty.title")} body={t("analytics.empty.body")}>
+          <ImportButton kind="orders" />
+        </EmptyState>
+      </>
     );
   }
-  const busiest = Math.max(...summary.top_countries.map((country) => country.orders), 1);
+  const narrow = (change: Partial<Filter>) => {
+    setFilter({ ...filter, ...change });
+    setDrill(null);
+  };
+  async function changeReporting(currency: string) {
+    try {
+      await api.setReportingCurrency(currency);
+      setReporting(currency);
+    } catch (error) {
+      report(error);
+    }
+  }
+  const currency = dashboard?.metrics.reporting_currency ?? reporting ?? "";
+  const narrowedBy = [
+    ...filter.channels.map(channelText),
+    ...filter.countries,
+    ...filter.currencies,
+    ...(filter.product ? [filter.product] : []),
+  ];
   return (
-    <section>
+    <section class="analytics-view">
       <header class="view-header">
         <h1>{t("nav.analytics")}</h1>
         {summary.first_order_at && summary.last_order_at && (
-          <span>
-            {t("analytics.period", { from: formatDate(summary.first_order_at), to: formatDate(summary.last_order_at) })}
-          </span>
+          <span>{t("analytics.period", { from: formatDate(summary.first_order_at), to: formatDate(summary.last_order_at) })}</span>
         )}
         <ImportButton kind="orders" />
       </header>
-      <div class="figures">
-        <Figure label={t("analytics.orders")} value={formatCount(summary.orders)} testid="analytics-orders" />
-        <Figure label={t("analytics.lineItems")} value={formatCount(summary.order_lines)} testid="analytics-lines" />
-        <Figure label={t("analytics.customers")} value={formatCount(summary.customers)} testid="analytics-customers" />
-        <Figure
-          label={t("analytics.repeat")}
-          value={`${formatCount(summary.repeat_customers)} (${Math.round((100 * summary.repeat_customers) / Math.max(summary.customers, 1))} %)`}
-          testid="analytics-repeat"
-        />
-        <Figure label={t("analytics.countries")} value={formatCount(summary.countries)} testid="analytics-countries" />
-      </div>
-      <div class="columns">
-        <div>
-          <h2>{t("analytics.revenue")}</h2>
-          <table class="grid">
-            <thead>
-              <tr>
-                <th>{t("analytics.col.currency")}</th>
-                <th class="number">{t("analytics.col.orders")}</th>
-                <th class="number">{t("analytics.col.gross")}</th>
-                <th class="number">{t("analytics.col.refunded")}</th>
-                <th class="number">{t("analytics.col.net")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.revenue.map((row) => (
-                <tr key={row.currency} data-testid="revenue-row">
-                  <td>{row.currency}</td>
-                  <td class="number">{formatCount(row.orders)}</td>
-                  <td class="number">{formatMoney(row.gross_minor, row.currency)}</td>
-                  <td class="number">{formatMoney(row.refunded_minor, row.currency)}</td>
-                  <td class="number">{formatMoney(row.net_minor, row.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div>
-          <h2>{t("analytics.topCountries")}</h2>
-          <ul class="bars">
-            {summary.top_countries.map((country) => (
-              <li key={country.country}>
-                <span class="bar-label">{country.country}</span>
-                <meter min={0} max={busiest} value={country.orders} />
-                <span class="bar-value">{formatCount(country.orders)}</span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      </div>
+      <ConfirmOrders />
+      <FilterBar
+        filter={filter}
+        onFilter={(next) => {
+          setFilter(next);
+          setDrill(null);
+        }}
+        lastDay={summary.last_order_at?.slice(0, 10) ?? null}
+        countries={(everything?.by_country ?? []).map((row) => row.key).filter(Boolean)}
+        currencies={(everything?.by_currency ?? []).map((row) => row.key)}
+        reporting={currency}
+        onReporting={(next) => void changeReporting(next)}
+        granularity={granularity}
+        onGranularity={setGranularity}
+      />
+      {narrowedBy.length > 0 && (
+        <p class="note" data-testid="narrowed">
+          {t("analytics.narrowed", { by: narrowedBy.join(", ") })}{" "}
+          <button type="button" class="link" data-testid="clear-narrowing" onClick={() => narrow({ channels: [], countries: [], currencies: [], product: null })}>
+            {t("analytics.clear")}
+          </button>
+        </p>
+      )}
+      <nav class="tabs" role="tablist">
+        {(["overview", "customers", "cohorts"] as const).map((name) => (
+          <button key={name} type="button" role="tab" aria-selected={tab === name} data-testid={`tab-${name}`} class={tab === name ? "primary" : ""} onClick={() => setTab(name)}>
+            {t(`analytics.tab.${name}`)}
+          </button>
+        ))}
+      </nav>
+      {!dashboard ? (
+        <p class="loading">{t("common.loading")}</p>
+      ) : (
+        <>
+          <Figures metrics={dashboard.metrics} previous={dashboard.previous_metrics} ranged={filter.from !== null} />
+          {dashboard.metrics.unconverted_orders > 0 && (
+            <p class="note warning">{t("analytics.unconverted", { n: formatCount(dashboard.metrics.unconverted_orders) })}</p>
+          )}
+          {tab === "overview" && (
+            <OverviewCharts
+              dashboard={dashboard}
+              onCountry={(country) => narrow({ countries: [country] })}
+              onChannel={(channel) => narrow({ channels: [channel as Filter["channels"][number]] })}
+              onProduct={(product) => narrow({ product })}
+            />
+          )}
+          {tab === "customers" && rfm && (
+            <div class="analytics-grid">
+              <section class="card">
+                <h2>{t("analytics.rfm.title")}</h2>
+                <p class="note">{t("analytics.rfm.explain", { day: rfm.as_of ?? "—" })}</p>
+                <RfmGrid report={rfm} selected={drill?.kind === "group" ? drill.group : null} onGroup={(group) => setDrill({ kind: "group", group })} />
+              </section>
+              <section class="card">
+                <h2>{t("analytics.rfm.groups")}</h2>
+                <RfmGroups report={rfm} selected={drill?.kind === "group" ? drill.group : null} onGroup={(group) => setDrill({ kind: "group", group })} />
+              </section>
+              <section class="card wide" data-testid="drill">
+                {drill?.kind === "customer" ? (
+                  <>
+                    <h2>{t("analytics.customerOrders", { customer: drill.customer.name })}</h2>
+                    <p class="note">
+                      {t("analytics.customerLine", {
+                        orders: formatCount(drill.customer.orders),
+                        first: formatDate(drill.customer.first_order_at),
+                        last: formatDate(drill.customer.last_order_at),
+                        group: rfmGroupText(drill.customer.group),
+                      })}
+                    </p>
+                    {orders && <OrdersTable orders={orders} currency={currency} />}
+                  </>
+                ) : (
+                  <>
+                    <h2 data-testid="drill-title">
+                      {drill?.kind === "group" ? t("analytics.groupCustomers", { group: rfmGroupText(drill.group) }) : t("analytics.bestCustomers")}
+                    </h2>
+                    <CustomersTable
+                      customers={drill?.kind === "group" ? rfm.customers.filter((customer) => customer.group === drill.group) : rfm.customers}
+                      currency={rfm.reporting_currency}
+                      onCustomer={(customer) => setDrill({ kind: "customer", customer })}
+                    />
+                  </>
+                )}
+              </section>
+            </div>
+          )}
+          {tab === "cohorts" && cohorts && (
+            <div class="analytics-grid">
+              <section class="card wide">
+                <h2>{t("analytics.cohorts.retention")}</h2>
+                <p class="note">{t("analytics.cohorts.explain")}</p>
+                <CohortHeatMap cohorts={cohorts} />
+              </section>
+              <section class="card wide">
+                <h2>{t("analytics.cohorts.ltv", { currency: cohorts.reporting_currency })}</h2>
+                <LtvCurves cohorts={cohorts} />
+              </section>
+            </div>
+          )}
+        </>
+      )}
     </section>
   );
 }

@@ -1,0 +1,75 @@
+//! The Analytics view: the dashboard for a filter, customers with their RFM groups,
+//! cohorts, an orders file looked at before import, and the reporting currency.
+//! Importing orders is a job (`start_job` with `import_orders`).
+
+use std::path::PathBuf;
+
+use tauri::State;
+use tradewind::analytics::cohorts::{CohortSplit, Cohorts};
+use tradewind::analytics::metrics::{Dashboard, Granularity};
+use tradewind::analytics::rfm::RfmReport;
+use tradewind::analytics::{Filter, OrdersPreview};
+
+use super::blocking;
+use crate::{AppState, CommandError};
+
+#[tauri::command]
+pub async fn dashboard(
+    state: State<'_, AppState>,
+    filter: Filter,
+    granularity: Granularity,
+) -> Result<Dashboard, CommandError> {
+    blocking(state, move |engine| engine.dashboard(&filter, granularity)).await
+}
+
+#[tauri::command]
+pub async fn rfm(state: State<'_, AppState>, filter: Filter) -> Result<RfmReport, CommandError> {
+    blocking(state, move |engine| engine.rfm(&filter)).await
+}
+
+#[tauri::command]
+pub async fn cohorts(
+    state: State<'_, AppState>,
+    filter: Filter,
+    split: CohortSplit,
+) -> Result<Cohorts, CommandError> {
+    blocking(state, move |engine| engine.cohorts(&filter, &split)).await
+}
+
+#[tauri::command]
+pub async fn preview_orders_file(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Result<OrdersPreview, CommandError> {
+    blocking(state, move |engine| engine.preview_orders_file(&path)).await
+}
+
+#[tauri::command]
+pub async fn reporting_currency(state: State<'_, AppState>) -> Result<String, CommandError> {
+    Ok(state.engine()?.reporting_currency()?)
+}
+
+/// Changes the reporting currency; every order is converted again.
+#[tauri::command]
+pub async fn set_reporting_currency(
+    state: State<'_, AppState>,
+    currency: String,
+) -> Result<(), CommandError> {
+    blocking(state, move |engine| {
+        engine.set_reporting_currency(&currency)
+    })
+    .await
+}
+
+/// The orders behind a chart or a segment, or one customer's; at most 200.
+#[tauri::command]
+pub async fn orders(
+    state: State<'_, AppState>,
+    filter: Filter,
+    customer: Option<String>,
+) -> Result<Vec<tradewind::analytics::orders_list::OrderRow>, CommandError> {
+    blocking(state, move |engine| {
+        engine.orders(&filter, customer.as_deref(), 200)
+    })
+    .await
+}
