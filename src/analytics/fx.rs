@@ -6,6 +6,7 @@
 //! The converted amounts are kept on each order (`*_reporting`), refreshed when an import
 //! adds orders, when rates change and when the reporting currency does.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -252,6 +253,54 @@ fn rate_sql(currency: &str) -> String {
             WHERE fx_rates.currency = {currency} AND fx_rates.day <= substr(orders.created_at, 1, 10)
             ORDER BY fx_rates.day DESC LIMIT 1) END"
     )
+}
+
+/// The rates held in memory, to convert many orders at once (an import's).
+pub struct Rates {
+    reporting: String,
+    /// Per currency, (day, units per euro) by day.
+    by_currency: HashMap<String, Vec<(String, f64)>>,
+}
+
+impl Rates {
+    pub fn load(conn: &Connection, reporting: &str) -> rusqlite::Result<Rates> {
+        let mut statement =
+            conn.prepare("SELECT currency, day, per_euro FROM fx_rates ORDER BY currency, day")?;
+        let mut by_currency: HashMap<String, Vec<(String, f64)>> = HashMap::new();
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, f64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (currency, day, rate) = row?;
+            by_currency.entry(currency).or_default().push((day, rate));
+        }
+        Ok(Rates {
+            reporting: reporting.to_string(),
+            by_currency,
+        })
+    }
+
+    /// Units of `currency` per euro on `day` (a day like 2025-03-14), or the last day before.
+    fn rate(&self, currency: &str, day: &str) -> Option<f64> {
+        if currency == "EUR" {
+            return Some(1.0);
+        }
+        let days = self.by_currency.get(currency)?;
+        let after = days.partition_point(|(found, _)| found.as_str() <= day);
+        after.checked_sub(1).map(|index| days[index].1)
+    }
+
+    /// What one minor unit of `currency` on the day of `at` (an RFC 3339 time) is in the
+    /// reporting currency; None without a rate for either.
+    pub fn factor(&self, currency: &str, at: &str) -> Option<f64> {
+        let day = &at[..at.len().min(10)];
+        let unit = 10f64.powi(-(crate::money::minor_digits(currency) as i32));
+        Some(unit / self.rate(currency, day)? * self.rate(&self.reporting, day)?)
+    }
 }
 
 /// Which orders a conversion touches.

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::AnalyticsError;
 use super::channels::{self, Channel, Layout};
-use crate::files::{DecodedText, FileError, TextEncoding, decode, write_atomically};
+use crate::files::{FileError, FileSniff, TextEncoding, decode, sniff_file, write_atomically};
 
 /// What the import reads, and how.
 #[derive(Debug, Clone)]
@@ -51,15 +51,14 @@ fn sniff(text: &str, delimiter: u8) -> Option<Layout> {
     })
 }
 
-/// The file's bytes, its text, and its layout.
-fn read(path: &Path) -> Result<(Vec<u8>, DecodedText, Layout), AnalyticsError> {
-    let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
-    let decoded = decode(path, &bytes)?;
+/// What the file is: its encoding and separator, and its layout from its first lines.
+fn inspect(path: &Path) -> Result<(FileSniff, Layout), AnalyticsError> {
+    let sniffed = sniff_file(path)?;
     let layout =
-        sniff(&decoded.text, decoded.delimiter).ok_or_else(|| AnalyticsError::UnknownLayout {
+        sniff(&sniffed.head, sniffed.delimiter).ok_or_else(|| AnalyticsError::UnknownLayout {
             path: path.to_path_buf(),
         })?;
-    Ok((bytes, decoded, layout))
+    Ok((sniffed, layout))
 }
 
 /// Finds the file's layout (refusing one of another channel than `channel`, when given)
@@ -69,7 +68,7 @@ pub fn prepare(
     channel: Option<Channel>,
     copies: &Path,
 ) -> Result<OrdersFile, AnalyticsError> {
-    let (bytes, decoded, layout) = read(path)?;
+    let (sniffed, layout) = inspect(path)?;
     if let Some(wanted) = channel
         && layout.channel() != wanted
     {
@@ -79,53 +78,71 @@ pub fn prepare(
             wanted: wanted.key(),
         });
     }
-    let read = match decoded.encoding {
+    let read = match sniffed.encoding {
         TextEncoding::Utf8 { .. } => path.to_path_buf(),
-        _ => {
-            let digest = Sha256::digest(&bytes);
-            let stem = path
-                .file_stem()
-                .map(|stem| stem.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "orders".into());
-            let copy = copies.join(format!(
-                "{stem}-{:02x}{:02x}{:02x}{:02x}.utf8.csv",
-                digest[0], digest[1], digest[2], digest[3]
-            ));
-            if !copy.exists() {
-                std::fs::create_dir_all(copies).map_err(|source| FileError::Write {
-                    path: copies.to_path_buf(),
-                    source,
-                })?;
-                write_atomically(&copy, decoded.text.as_bytes())?;
-            }
-            copy
-        }
+        _ => utf8_copy(path, copies)?,
     };
     Ok(OrdersFile {
         original: path.to_path_buf(),
         path: read,
-        delimiter: decoded.delimiter,
+        delimiter: sniffed.delimiter,
         layout,
     })
 }
 
+/// A UTF-8 copy of `path` in `copies`, named by the file and its content (so a resumed
+/// import finds the same copy, and a changed file gets a new one).
+fn utf8_copy(path: &Path, copies: &Path) -> Result<PathBuf, AnalyticsError> {
+    let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
+    let digest = Sha256::digest(&bytes);
+    let stem = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "orders".into());
+    let copy = copies.join(format!(
+        "{stem}-{:02x}{:02x}{:02x}{:02x}.utf8.csv",
+        digest[0], digest[1], digest[2], digest[3]
+    ));
+    if !copy.exists() {
+        let decoded = decode(path, &bytes)?;
+        std::fs::create_dir_all(copies).map_err(|source| FileError::Write {
+            path: copies.to_path_buf(),
+            source,
+        })?;
+        write_atomically(&copy, decoded.text.as_bytes())?;
+    }
+    Ok(copy)
+}
+
 /// What `path` is, without importing it.
 pub fn preview(path: &Path) -> Result<OrdersPreview, AnalyticsError> {
-    let (_, decoded, layout) = read(path)?;
-    let rows = csv::ReaderBuilder::new()
-        .delimiter(decoded.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(decoded.text.as_bytes())
-        .records()
-        .filter_map(Result::ok)
-        .skip_while(|record| {
-            !record
-                .iter()
-                .any(|name| name.trim_start_matches('\u{feff}').trim() == layout.marker())
-        })
-        .count()
-        .saturating_sub(1) as u64;
+    let (sniffed, layout) = inspect(path)?;
+    let count = |reader: &mut dyn std::io::Read| {
+        csv::ReaderBuilder::new()
+            .delimiter(sniffed.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(reader)
+            .records()
+            .filter_map(Result::ok)
+            .skip_while(|record| {
+                !record
+                    .iter()
+                    .any(|name| name.trim_start_matches('\u{feff}').trim() == layout.marker())
+            })
+            .count()
+            .saturating_sub(1) as u64
+    };
+    let rows = match sniffed.encoding {
+        TextEncoding::Utf8 { .. } => {
+            let mut file = std::fs::File::open(path).map_err(|error| FileError::io(path, error))?;
+            count(&mut file)
+        }
+        _ => {
+            let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
+            count(&mut decode(path, &bytes)?.text.as_bytes())
+        }
+    };
     Ok(OrdersPreview {
         layout,
         channel: layout.channel(),

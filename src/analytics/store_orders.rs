@@ -1,11 +1,15 @@
 //! Orders into the store, whichever channel they come from. An order is the channel's
 //! (channel + order id): one that an earlier or overlapping export brought is updated,
 //! never added twice, and what this export is silent on (an Etsy order's lines, when
-//! the order file follows the items file) keeps what the other file said.
+//! the order file follows the items file) keeps what the other file said. A new order,
+//! the common case, is written in one insert with what is worked out from it (its items,
+//! its customer, its amounts in the reporting currency); an order already there is
+//! merged in SQL.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{CachedStatement as Statement, OptionalExtension, Transaction, params};
 
 use super::channels::{Amounts, Channel, Line, OrderPart};
+use super::fx::Rates;
 
 /// An order as the rows of one export told it.
 #[derive(Debug, Clone)]
@@ -27,18 +31,120 @@ pub fn normalised_email(email: &str) -> String {
         .to_lowercase()
 }
 
+/// Who bought: their e-mail, else the channel's name for them, else the order alone
+/// (the same rule as the SQL below, for orders written in one go).
+fn customer_key(channel: Channel, order: &PendingOrder, email: Option<&str>) -> String {
+    match (
+        email.filter(|email| !email.is_empty()),
+        order.part.buyer_id.as_deref(),
+    ) {
+        (Some(email), _) => format!("email:{email}"),
+        (None, Some(buyer)) if !buyer.is_empty() => {
+            format!("{}:{}", channel.key(), buyer.to_lowercase())
+        }
+        _ => format!("order:{}:{}", channel.key(), order.id),
+    }
+}
+
 /// What writing a chunk did.
 #[derive(Debug, Default)]
 pub struct Written {
     pub lines: u64,
-    /// Orders that were there already (from this file or another), now updated.
+    /// Orders that were there already (from this file or another), now updated: their
+    /// amounts in the reporting currency are to be worked out again.
     pub updated: Vec<i64>,
 }
 
-/// Writes `orders` of `channel` from `source`.
-/// `every_line` says the export holds all of an order's lines (they replace the stored
-/// ones); `again` says the order already came earlier in this same import (its lines
-/// are added to the ones written then).
+/// The statements of a chunk, prepared once.
+struct Statements<'t> {
+    find: Statement<'t>,
+    insert: Statement<'t>,
+    update: Statement<'t>,
+    clear_lines: Statement<'t>,
+    last_line: Statement<'t>,
+    upsert_line: Statement<'t>,
+    items_from_lines: Statement<'t>,
+    customer: Statement<'t>,
+}
+
+impl<'t> Statements<'t> {
+    fn prepare(tx: &'t Transaction<'_>) -> rusqlite::Result<Statements<'t>> {
+        Ok(Statements {
+            find: tx.prepare_cached("SELECT id FROM orders WHERE channel = ?1 AND name = ?2")?,
+            insert: tx.prepare_cached(
+                "INSERT INTO orders (source, channel, name, email, buyer_id, buyer_name, postal_code,
+                     financial_status, created_at, currency, subtotal_minor, shipping_minor, taxes_minor,
+                     total_minor, discount_code, discount_minor, refunded_minor, items_minor,
+                     shipping_country, cancelled_at, customer_key, gross_reporting, refunded_reporting,
+                     net_reporting)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                     ?19, ?20, ?21, ?22, ?23, ?24)",
+            )?,
+            update: tx.prepare_cached(
+                "UPDATE orders SET source = CASE WHEN ?22 THEN ?1 ELSE source END,
+                     email = coalesce(?4, email), buyer_id = coalesce(?5, buyer_id),
+                     buyer_name = coalesce(?6, buyer_name), postal_code = coalesce(?7, postal_code),
+                     financial_status = coalesce(?8, financial_status), created_at = coalesce(?9, created_at),
+                     currency = coalesce(?10, currency), subtotal_minor = coalesce(?11, subtotal_minor),
+                     shipping_minor = coalesce(?12, shipping_minor), taxes_minor = coalesce(?13, taxes_minor),
+                     total_minor = coalesce(?14, total_minor), discount_code = coalesce(?15, discount_code),
+                     discount_minor = coalesce(?16, discount_minor), refunded_minor = coalesce(?17, refunded_minor),
+                     items_minor = coalesce(?18, items_minor), shipping_country = coalesce(?19, shipping_country),
+                     cancelled_at = coalesce(?20, cancelled_at)
+                 WHERE id = ?21 AND ?2 = channel AND ?3 = name",
+            )?,
+            clear_lines: tx.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?,
+            last_line: tx.prepare_cached(
+                "SELECT coalesce(max(line_no), 0) FROM order_lines WHERE order_id = ?1",
+            )?,
+            upsert_line: tx.prepare_cached(
+                "INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku, price_minor, total_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (order_id, line_key) DO UPDATE SET quantity = excluded.quantity,
+                     name = excluded.name, sku = excluded.sku, price_minor = excluded.price_minor,
+                     total_minor = excluded.total_minor",
+            )?,
+            items_from_lines: tx.prepare_cached(
+                "UPDATE orders SET items_minor = (SELECT coalesce(sum(total_minor), 0) FROM order_lines
+                     WHERE order_id = ?1) WHERE id = ?1",
+            )?,
+            customer: tx.prepare_cached(
+                "UPDATE orders SET customer_key = CASE
+                     WHEN email <> '' THEN 'email:' || email
+                     WHEN buyer_id <> '' THEN channel || ':' || lower(buyer_id)
+                     ELSE 'order:' || channel || ':' || name END
+                 WHERE id = ?1",
+            )?,
+        })
+    }
+
+    /// Writes `lines` of order `id` after line number `after`.
+    fn lines(&mut self, id: i64, after: i64, lines: &[Line]) -> rusqlite::Result<()> {
+        for (offset, line) in lines.iter().enumerate() {
+            let number = after + offset as i64 + 1;
+            let key = if line.key.is_empty() {
+                number.to_string()
+            } else {
+                line.key.clone()
+            };
+            self.upsert_line.execute(params![
+                id,
+                number,
+                key,
+                line.quantity,
+                line.name,
+                line.sku,
+                line.unit_price,
+                line.total
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `orders` of `channel` from `source`. `every_line` says the export holds all of
+/// an order's lines (they replace the stored ones); `again` says the order already came
+/// earlier in this same import (its lines are added to the ones written then).
 pub fn write(
     tx: &Transaction<'_>,
     channel: Channel,
@@ -46,57 +152,60 @@ pub fn write(
     orders: &[PendingOrder],
     every_line: bool,
     again: &dyn Fn(&str) -> bool,
+    rates: &Rates,
 ) -> rusqlite::Result<Written> {
-    let mut find = tx.prepare_cached("SELECT id FROM orders WHERE channel = ?1 AND name = ?2")?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO orders (source, channel, name, email, buyer_id, buyer_name, postal_code,
-             financial_status, created_at, currency, subtotal_minor, shipping_minor, taxes_minor,
-             total_minor, discount_code, discount_minor, refunded_minor, items_minor,
-             shipping_country, cancelled_at)
-         VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, ''), coalesce(?6, ''), coalesce(?7, ''),
-             coalesce(?8, ''), ?9, coalesce(?10, ''), coalesce(?11, 0), coalesce(?12, 0),
-             coalesce(?13, 0), coalesce(?14, 0), coalesce(?15, ''), coalesce(?16, 0),
-             coalesce(?17, 0), coalesce(?18, 0), coalesce(?19, ''), ?20)",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE orders SET source = CASE WHEN ?22 THEN ?1 ELSE source END, email = coalesce(?4, email), buyer_id = coalesce(?5, buyer_id),
-             buyer_name = coalesce(?6, buyer_name), postal_code = coalesce(?7, postal_code),
-             financial_status = coalesce(?8, financial_status), created_at = coalesce(?9, created_at),
-             currency = coalesce(?10, currency), subtotal_minor = coalesce(?11, subtotal_minor),
-             shipping_minor = coalesce(?12, shipping_minor), taxes_minor = coalesce(?13, taxes_minor),
-             total_minor = coalesce(?14, total_minor), discount_code = coalesce(?15, discount_code),
-             discount_minor = coalesce(?16, discount_minor), refunded_minor = coalesce(?17, refunded_minor),
-             items_minor = coalesce(?18, items_minor), shipping_country = coalesce(?19, shipping_country),
-             cancelled_at = coalesce(?20, cancelled_at)
-         WHERE id = ?21",
-    )?;
-    let mut clear_lines = tx.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?;
-    let mut last_line =
-        tx.prepare_cached("SELECT coalesce(max(line_no), 0) FROM order_lines WHERE order_id = ?1")?;
-    let mut upsert_line = tx.prepare_cached(
-        "INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku, price_minor, total_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (order_id, line_key) DO UPDATE SET quantity = excluded.quantity,
-             name = excluded.name, sku = excluded.sku, price_minor = excluded.price_minor,
-             total_minor = excluded.total_minor",
-    )?;
-    let mut items_from_lines = tx.prepare_cached(
-        "UPDATE orders SET items_minor = (SELECT coalesce(sum(total_minor), 0) FROM order_lines
-             WHERE order_id = ?1) WHERE id = ?1",
-    )?;
-    let mut customer = tx.prepare_cached(
-        "UPDATE orders SET customer_key = CASE
-             WHEN email <> '' THEN 'email:' || email
-             WHEN buyer_id <> '' THEN channel || ':' || lower(buyer_id)
-             ELSE 'order:' || channel || ':' || name END
-         WHERE id = ?1",
-    )?;
+    let mut statements = Statements::prepare(tx)?;
     let mut written = Written::default();
     for order in orders {
         let part = &order.part;
         let amounts = &order.amounts;
         let email = part.email.as_deref().map(normalised_email);
-        let values = params![
+        let existing: Option<i64> = statements
+            .find
+            .query_row((channel.key(), &order.id), |row| row.get(0))
+            .optional()?;
+        written.lines += order.lines.len() as u64;
+        let Some(id) = existing else {
+            let items = amounts
+                .items
+                .unwrap_or_else(|| order.lines.iter().map(|line| line.total).sum());
+            let (discount, refunded) =
+                (amounts.discount.unwrap_or(0), amounts.refunded.unwrap_or(0));
+            let currency = part.currency.as_deref().unwrap_or("");
+            let created_at = part.created_at.as_deref().unwrap_or("");
+            let factor = rates.factor(currency, created_at);
+            let reporting = |minor: i64| factor.map(|factor| minor as f64 * factor);
+            statements.insert.execute(params![
+                source,
+                channel.key(),
+                order.id,
+                email.as_deref().unwrap_or(""),
+                part.buyer_id.as_deref().unwrap_or(""),
+                part.buyer_name.as_deref().unwrap_or(""),
+                part.postal_code.as_deref().unwrap_or(""),
+                part.status.as_deref().unwrap_or(""),
+                created_at,
+                currency,
+                amounts.subtotal.unwrap_or(0),
+                amounts.shipping.unwrap_or(0),
+                amounts.taxes.unwrap_or(0),
+                amounts.total.unwrap_or(0),
+                part.discount_code.as_deref().unwrap_or(""),
+                discount,
+                refunded,
+                items,
+                part.country.as_deref().unwrap_or(""),
+                part.cancelled_at,
+                customer_key(channel, order, email.as_deref()),
+                reporting(items),
+                reporting(refunded),
+                reporting(items - discount - refunded),
+            ])?;
+            let id = tx.last_insert_rowid();
+            statements.lines(id, 0, &order.lines)?;
+            continue;
+        };
+        statements.update.execute(params![
             source,
             channel.key(),
             order.id,
@@ -117,58 +226,27 @@ pub fn write(
             amounts.items,
             part.country,
             part.cancelled_at,
-        ];
-        let existing: Option<i64> = find
-            .query_row((channel.key(), &order.id), |row| row.get(0))
-            .optional()?;
-        let id = match existing {
-            Some(id) => {
-                let mut with_id: Vec<&dyn rusqlite::ToSql> = values.to_vec();
-                with_id.push(&id);
-                // A file without the orders' lines (Etsy's order file) does not take over
-                // orders another file brought whole: importing it again must not drop them.
-                with_id.push(&every_line);
-                update.execute(with_id.as_slice())?;
-                written.updated.push(id);
-                id
-            }
-            None => {
-                insert.execute(values)?;
-                tx.last_insert_rowid()
-            }
-        };
+            id,
+            // A file without the orders' lines (Etsy's order file) does not take over
+            // orders another file brought whole: importing it again must not drop them.
+            every_line,
+        ])?;
+        written.updated.push(id);
         if !order.lines.is_empty() {
-            let appending = existing.is_some() && again(&order.id);
-            let mut next = if every_line && !appending {
-                clear_lines.execute([id])?;
+            let after = if every_line && !again(&order.id) {
+                statements.clear_lines.execute([id])?;
                 0
             } else {
-                last_line.query_row([id], |row| row.get::<_, i64>(0))?
+                statements
+                    .last_line
+                    .query_row([id], |row| row.get::<_, i64>(0))?
             };
-            for line in &order.lines {
-                next += 1;
-                let key = if line.key.is_empty() {
-                    next.to_string()
-                } else {
-                    line.key.clone()
-                };
-                upsert_line.execute(params![
-                    id,
-                    next,
-                    key,
-                    line.quantity,
-                    line.name,
-                    line.sku,
-                    line.unit_price,
-                    line.total
-                ])?;
-            }
-            written.lines += order.lines.len() as u64;
+            statements.lines(id, after, &order.lines)?;
             if amounts.items.is_none() {
-                items_from_lines.execute([id])?;
+                statements.items_from_lines.execute([id])?;
             }
         }
-        customer.execute([id])?;
+        statements.customer.execute([id])?;
     }
     Ok(written)
 }

@@ -13,7 +13,7 @@ use crate::error_kind::ErrorKind;
 
 pub use atomic::{write_atomically, write_atomically_with};
 pub use csv_export::{Column, CsvExport, cell, require_file, require_folder, row_of};
-pub use text::{DecodedText, TextEncoding, decode, encode};
+pub use text::{DecodedText, FileSniff, TextEncoding, decode, encode, sniff_file};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {

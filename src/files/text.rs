@@ -26,7 +26,9 @@ pub struct DecodedText {
 }
 
 /// The separator the header line uses most, outside quotes: comma, semicolon or tab.
+/// Blank lines above the header are passed over.
 fn sniff_delimiter(text: &str) -> u8 {
+    let text = text.trim_start_matches(['\r', '\n']);
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
     for byte in text.bytes() {
@@ -96,6 +98,91 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<DecodedText, FileError> {
     })
 }
 
+/// How much of a file `sniff_file` reads to find its separator and header.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// What a file is, found without holding all of it: its encoding, its separator, and its
+/// first lines as text (up to 64 KiB, ending at a line break).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSniff {
+    pub encoding: TextEncoding,
+    pub delimiter: u8,
+    pub head: String,
+}
+
+/// Sniffs `path`: a UTF-8 file is checked as it streams past (a large export is never
+/// held whole); UTF-16 or Windows-1252 files, which need converting anyway, are decoded.
+pub fn sniff_file(path: &Path) -> Result<FileSniff, FileError> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|error| FileError::io(path, error))?;
+    let mut head = vec![0u8; HEAD_BYTES];
+    let mut filled = 0;
+    while filled < head.len() {
+        let read = file
+            .read(&mut head[filled..])
+            .map_err(|error| FileError::io(path, error))?;
+        if read == 0 {
+            break;
+        }
+        filled += read;
+    }
+    head.truncate(filled);
+    let whole = || -> Result<DecodedText, FileError> {
+        let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
+        decode(path, &bytes)
+    };
+    let from_decoded = |decoded: DecodedText| {
+        let mut end = decoded.text.len().min(HEAD_BYTES);
+        while !decoded.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        FileSniff {
+            encoding: decoded.encoding,
+            delimiter: decoded.delimiter,
+            head: decoded.text[..end].to_string(),
+        }
+    };
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Ok(from_decoded(whole()?));
+    }
+    let bom = head.starts_with(b"\xEF\xBB\xBF");
+    // Is the rest of the file UTF-8? Checked a chunk at a time, a character cut by a
+    // chunk's end carried into the next.
+    let mut pending: Vec<u8> = head.clone();
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        match std::str::from_utf8(&pending) {
+            Ok(_) => pending.clear(),
+            Err(error) if error.error_len().is_none() => {
+                pending.drain(..error.valid_up_to());
+            }
+            Err(_) => return Ok(from_decoded(whole()?)),
+        }
+        let read = file
+            .read(&mut chunk)
+            .map_err(|error| FileError::io(path, error))?;
+        if read == 0 {
+            break;
+        }
+        pending.extend_from_slice(&chunk[..read]);
+    }
+    if !pending.is_empty() {
+        return Ok(from_decoded(whole()?));
+    }
+    let start = if bom { 3 } else { 0 };
+    // The head as text, cut at its last complete line.
+    let text = String::from_utf8_lossy(&head[start..]).into_owned();
+    let text = match text.rfind('\n') {
+        Some(end) if filled == HEAD_BYTES => text[..=end].to_string(),
+        _ => text,
+    };
+    Ok(FileSniff {
+        encoding: TextEncoding::Utf8 { bom },
+        delimiter: sniff_delimiter(&text),
+        head: text,
+    })
+}
+
 /// `text` in `encoding`, with the byte-order mark the original had.
 pub fn encode(text: &str, encoding: TextEncoding) -> Vec<u8> {
     match encoding {
@@ -128,6 +215,32 @@ mod tests {
 
     fn utf16le(text: &str) -> Vec<u8> {
         encode(text, TextEncoding::Utf16Le)
+    }
+
+    #[test]
+    fn a_large_utf8_file_is_sniffed_as_it_streams_and_others_are_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        // Two-byte characters across the 1 MiB chunks' edges, a BOM, a tab separator.
+        let mut text = String::from("\u{feff}Name\tCity\n");
+        while text.len() < 3 << 20 {
+            text.push_str("Zoë\tKöln\n");
+        }
+        let big = dir.path().join("big.txt");
+        std::fs::write(&big, &text).unwrap();
+        let sniffed = sniff_file(&big).unwrap();
+        assert_eq!(sniffed.encoding, TextEncoding::Utf8 { bom: true });
+        assert_eq!(sniffed.delimiter, b'\t');
+        assert!(sniffed.head.starts_with("Name\tCity\nZoë"));
+        assert!(sniffed.head.len() <= 64 * 1024 && sniffed.head.ends_with('\n'));
+        // A byte that is no UTF-8 near the end: the code page older Excel writes.
+        let mut latin = text.trim_start_matches('\u{feff}').as_bytes().to_vec();
+        latin.extend_from_slice(b"Zo\xEB\tK\xF6ln\n");
+        let latin_path = dir.path().join("latin.txt");
+        std::fs::write(&latin_path, &latin).unwrap();
+        assert_eq!(
+            sniff_file(&latin_path).unwrap().encoding,
+            TextEncoding::Windows1252
+        );
     }
 
     #[test]
