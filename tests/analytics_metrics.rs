@@ -43,8 +43,13 @@ fn shop(dir: &Path) -> Engine {
         engine.set_fx_rate(currency, day, rate).unwrap();
     }
     engine.set_reporting_currency("EUR").unwrap();
-    let path = dir.join("orders_export_1.csv");
-    std::fs::write(&path, ORDERS).unwrap();
+    import(&engine, &dir.join("orders_export_1.csv"), ORDERS);
+    engine
+}
+
+fn import(engine: &Engine, path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    let path = path.to_path_buf();
     let id = engine
         .create_job(&JobSpec::ImportOrders {
             path,
@@ -56,7 +61,6 @@ fn shop(dir: &Path) -> Engine {
         .block_on(engine.run_job(id, Arc::new(|_| {})))
         .unwrap();
     assert_eq!(job.state, JobState::Succeeded, "{:?}", job.message);
-    engine
 }
 
 fn close(actual: f64, expected: f64) {
@@ -176,6 +180,42 @@ fn the_figures_match_the_ones_worked_out_by_hand() {
     );
     close(first.unwrap().metrics.net_sales, 100.0);
     assert!(engine.set_reporting_currency("XYZ").is_err());
+}
+
+#[test]
+fn the_figures_follow_the_orders_as_they_change_in_this_engine_and_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = shop(dir.path());
+    // The desktop app and the command line may hold the same data folder at once.
+    let other = Engine::open(EngineConfig {
+        data_dir: Some(dir.path().join("data")),
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    let orders = |engine: &Engine| {
+        let dashboard = engine
+            .dashboard(&Filter::default(), Granularity::Month)
+            .unwrap();
+        let cents = (dashboard.metrics.refunds * 100.0).round() as i64;
+        (dashboard.metrics.orders, cents)
+    };
+    assert_eq!(orders(&engine), (7, 1000));
+    assert_eq!(orders(&other), (7, 1000));
+    // A later export: order #8 refunded in full (40 GBP at 0.80 = 50 EUR), and a new one.
+    let header = ORDERS.lines().next().unwrap();
+    import(
+        &engine,
+        &dir.path().join("orders_export_2.csv"),
+        &format!(
+            "{header}
+#8,e@example.com,refunded,2025-03-25 10:00:00 +0000,GBP,40.00,0.00,0.00,40.00,0.00,1,Tote,40.00,TOTE,GB,40.00,
+#9,f@example.com,paid,2025-03-25 12:00:00 +0000,EUR,12.00,0.00,0.00,12.00,0.00,1,Mug,12.00,MUG,FR,0.00,
+"
+        ),
+    );
+    assert_eq!(orders(&engine), (8, 6000));
+    assert_eq!(orders(&other), (8, 6000));
+    assert_eq!(other.rfm(&Filter::default()).unwrap().customers.len(), 5);
 }
 
 #[test]

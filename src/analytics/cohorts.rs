@@ -4,15 +4,15 @@
 //! that count (a channel, a country…); a cohort may be narrowed to the customers whose
 //! first order was on one channel or had one product.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::AnalyticsError;
 use super::channels::Channel;
-use super::filter::{Filter, Sql};
-use super::fx;
-use crate::store::Store;
+use super::filter::Filter;
+use super::frame::OrdersFrame;
 
 /// Which first orders make a cohort's customers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,108 +45,84 @@ pub struct Cohorts {
     pub cohorts: Vec<Cohort>,
 }
 
-/// Months from `from` (2025-01) to `to` (2025-03): 2.
-fn months_between(from: &str, to: &str) -> Option<usize> {
-    let parse = |month: &str| -> Option<i64> {
-        let (year, month) = month.split_once('-')?;
-        Some(year.parse::<i64>().ok()? * 12 + month.parse::<i64>().ok()? - 1)
-    };
-    usize::try_from(parse(to)? - parse(from)?).ok()
+/// The month of a day (days from the common era), as months from year 0.
+fn month_of(day: i32) -> Option<i32> {
+    let date = NaiveDate::from_num_days_from_ce_opt(day)?;
+    Some(date.year() * 12 + date.month0() as i32)
+}
+
+/// A month as months from year 0, written like 2025-03.
+fn month_name(month: i32) -> String {
+    format!(
+        "{:04}-{:02}",
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1
+    )
+}
+
+/// Whether a customer whose first order (in the filter) is `order` belongs in a cohort
+/// split by `split`.
+fn first_order_passes(frame: &OrdersFrame, order: u32, split: &CohortSplit) -> bool {
+    let index = order as usize;
+    split
+        .first_channel
+        .is_none_or(|channel| frame.orders.channel[index] == channel)
+        && split.first_product.as_deref().is_none_or(|sku| {
+            frame
+                .orders
+                .lines(order)
+                .any(|line| &*frame.items[frame.lines.item[line] as usize].sku == sku)
+        })
 }
 
 /// The cohorts of the filtered orders.
 pub fn cohorts(
-    store: &Store,
+    frame: &OrdersFrame,
     filter: &Filter,
     split: &CohortSplit,
 ) -> Result<Cohorts, AnalyticsError> {
-    fx::ensure_rates(store)?;
-    let reporting = fx::reporting_currency(store)?;
-    let Sql { condition, values } = filter.sql()?;
-    let conn = store.connect()?;
-    // Each customer's orders by month, in the filtered orders.
-    let mut statement = conn
-        .prepare(&format!(
-            "SELECT o.customer_key, substr(o.created_at, 1, 7) AS month, coalesce(sum(o.net_reporting), 0)
-             FROM orders o WHERE {condition} GROUP BY o.customer_key, month ORDER BY o.customer_key, month"
-        ))
-        .map_err(|error| store.error(error))?;
-    let activity: Vec<(String, String, f64)> = statement
-        .query_map(rusqlite::params_from_iter(&values), |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .and_then(Iterator::collect)
-        .map_err(|error| store.error(error))?;
-    // Who may be counted: those whose first order passes the split.
-    let allowed: Option<BTreeSet<String>> = if split.first_channel.is_none()
-        && split.first_product.is_none()
-    {
-        None
-    } else {
-        let mut statement = conn
-            .prepare(&format!(
-                "WITH firsts AS (SELECT o.customer_key, o.id, o.channel,
-                        row_number() OVER (PARTITION BY o.customer_key ORDER BY o.created_at, o.id) AS n
-                    FROM orders o WHERE {condition})
-                 SELECT customer_key FROM firsts WHERE n = 1
-                    AND (?{channel} IS NULL OR channel = ?{channel})
-                    AND (?{sku} IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = firsts.id AND l.sku = ?{sku}))",
-                channel = values.len() + 1,
-                sku = values.len() + 2
-            ))
-            .map_err(|error| store.error(error))?;
-        let mut bound = values.clone();
-        bound.push(
-            split
-                .first_channel
-                .map_or(rusqlite::types::Value::Null, |channel| {
-                    rusqlite::types::Value::Text(channel.key().to_string())
-                }),
-        );
-        bound.push(
-            split
-                .first_product
-                .clone()
-                .map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text),
-        );
-        Some(
-            statement
-                .query_map(rusqlite::params_from_iter(&bound), |row| row.get(0))
-                .and_then(Iterator::collect)
-                .map_err(|error| store.error(error))?,
-        )
-    };
-    let last_month = activity.iter().map(|(_, month, _)| month.clone()).max();
-    let mut by_customer: HashMap<&str, Vec<(&str, f64)>> = HashMap::new();
-    for (customer, month, net) in &activity {
-        if allowed
-            .as_ref()
-            .is_none_or(|allowed| allowed.contains(customer))
-        {
-            by_customer.entry(customer).or_default().push((month, *net));
+    let selection = frame.select(filter)?;
+    let orders = &frame.orders;
+    // Each customer's net sales by month, in the filtered orders (in time order, so
+    // a customer's first entry is their first month).
+    let mut by_customer: Vec<Vec<(i32, f64)>> = vec![Vec::new(); frame.customers.len()];
+    let mut excluded = vec![false; frame.customers.len()];
+    let mut last_month = None;
+    for &order in &selection.orders {
+        let index = order as usize;
+        let Some(month) = month_of(orders.day[index]) else {
+            continue;
+        };
+        last_month = last_month.max(Some(month));
+        let customer = orders.customer[index] as usize;
+        if excluded[customer] {
+            continue;
+        }
+        let months = &mut by_customer[customer];
+        if months.is_empty() && !first_order_passes(frame, order, split) {
+            excluded[customer] = true;
+            continue;
+        }
+        match months.last_mut() {
+            Some((last, net)) if *last == month => *net += orders.net[index],
+            _ => months.push((month, orders.net[index])),
         }
     }
     // cohort month -> (customers, active customers per offset, net per offset)
-    let mut built: BTreeMap<String, (u64, Vec<u64>, Vec<f64>)> = BTreeMap::new();
-    for months in by_customer.values() {
-        let Some(&(first, _)) = months.first() else {
+    let mut built: BTreeMap<i32, (u64, Vec<u64>, Vec<f64>)> = BTreeMap::new();
+    for months in &by_customer {
+        let (Some(&(first, _)), Some(last)) = (months.first(), last_month) else {
             continue;
         };
-        let Some(span) = last_month
-            .as_deref()
-            .and_then(|last| months_between(first, last))
-        else {
-            continue;
-        };
+        let span = (last - first).max(0) as usize;
         let entry = built
-            .entry(first.to_string())
+            .entry(first)
             .or_insert_with(|| (0, vec![0; span + 1], vec![0.0; span + 1]));
         entry.0 += 1;
         for &(month, net) in months {
-            if let Some(offset) = months_between(first, month).filter(|offset| *offset <= span) {
-                entry.1[offset] += 1;
-                entry.2[offset] += net;
-            }
+            let offset = (month - first) as usize;
+            entry.1[offset] += 1;
+            entry.2[offset] += net;
         }
     }
     let cohorts = built
@@ -155,7 +131,7 @@ pub fn cohorts(
             let size = customers.max(1) as f64;
             let mut running = 0.0;
             Cohort {
-                month,
+                month: month_name(month),
                 customers,
                 retention: active.iter().map(|count| *count as f64 / size).collect(),
                 value_per_customer: net
@@ -169,7 +145,7 @@ pub fn cohorts(
         })
         .collect();
     Ok(Cohorts {
-        reporting_currency: reporting,
+        reporting_currency: frame.reporting.clone(),
         cohorts,
     })
 }
@@ -179,9 +155,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn months_count_across_years() {
-        assert_eq!(months_between("2024-11", "2025-02"), Some(3));
-        assert_eq!(months_between("2025-02", "2025-02"), Some(0));
-        assert_eq!(months_between("2025-03", "2025-02"), None);
+    fn months_are_counted_across_years_and_named_back() {
+        let day = |text: &str| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .unwrap()
+                .num_days_from_ce()
+        };
+        let (november, february) = (
+            month_of(day("2024-11-30")).unwrap(),
+            month_of(day("2025-02-01")).unwrap(),
+        );
+        assert_eq!(february - november, 3);
+        assert_eq!(month_name(november), "2024-11");
+        assert_eq!(month_name(february), "2025-02");
     }
 }

@@ -307,8 +307,6 @@ impl Rates {
 #[derive(Debug, Clone, Copy)]
 pub enum Orders<'a> {
     All,
-    /// Those an import just added: every id from this one on.
-    From(i64),
     These(&'a [i64]),
 }
 
@@ -320,7 +318,8 @@ pub fn refresh(store: &Store, orders: Orders<'_>) -> Result<(), AnalyticsError> 
     Ok(())
 }
 
-/// As `refresh`, on a connection the caller holds (an import's transaction).
+/// As `refresh`, on a connection the caller holds (an import's transaction). Every
+/// change to the orders comes here, so this is where the frames learn of it.
 pub fn refresh_on(
     conn: &Connection,
     reporting: &str,
@@ -334,13 +333,12 @@ pub fn refresh_on(
     );
     let (filter, value) = match orders {
         Orders::All => ("1 = 1 OR ?2 IS NULL", String::new()),
-        Orders::From(id) => ("id >= CAST(?2 AS INTEGER)", id.to_string()),
         Orders::These(ids) => (
             "id IN (SELECT value FROM json_each(?2))",
             serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()),
         ),
     };
-    conn.execute(
+    let changed = conn.execute(
         &format!(
             "UPDATE orders SET
                 gross_reporting = items_minor * ({factor}),
@@ -349,7 +347,10 @@ pub fn refresh_on(
              WHERE {filter}"
         ),
         (reporting, value),
-    )
+    )?;
+    // After the change: a frame read between the two is of the older generation.
+    super::frame::mark_changed(conn)?;
+    Ok(changed)
 }
 
 #[cfg(test)]

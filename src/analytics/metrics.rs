@@ -5,14 +5,15 @@
 //! not sales; they are kept on each order apart. Orders in a currency without a known
 //! rate count as orders but not in the money figures (`unconverted_orders` says how many).
 
-use rusqlite::Connection;
-use rusqlite::types::Value;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::AnalyticsError;
-use super::filter::{Filter, Sql};
-use super::fx;
-use crate::store::Store;
+use super::channels::Channel;
+use super::filter::Filter;
+use super::frame::{Dictionary, OrdersFrame, Selection};
 
 /// The headline figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,14 +54,33 @@ pub enum Granularity {
 }
 
 impl Granularity {
-    /// The SQL bucket of `created_at`: a day, the Monday of its ISO week, a month.
-    fn bucket(self) -> &'static str {
+    /// The bucket of a day (days from the common era): the day, the Monday of its ISO
+    /// week, or its month (as months from year 0).
+    fn bucket(self, day: i32) -> i32 {
+        let Some(date) = NaiveDate::from_num_days_from_ce_opt(day) else {
+            return i32::MIN;
+        };
         match self {
-            Granularity::Day => "substr(o.created_at, 1, 10)",
-            Granularity::Week => {
-                "date(substr(o.created_at, 1, 10), '-' || ((strftime('%w', substr(o.created_at, 1, 10)) + 6) % 7) || ' days')"
-            }
-            Granularity::Month => "substr(o.created_at, 1, 7)",
+            Granularity::Day => day,
+            Granularity::Week => day - date.weekday().num_days_from_monday() as i32,
+            Granularity::Month => date.year() * 12 + date.month0() as i32,
+        }
+    }
+
+    /// A bucket as the charts name it: 2025-03-14, the Monday 2025-03-10, or 2025-03.
+    fn period(self, bucket: i32) -> String {
+        if bucket == i32::MIN {
+            return String::new();
+        }
+        match self {
+            Granularity::Day | Granularity::Week => NaiveDate::from_num_days_from_ce_opt(bucket)
+                .map(|day| day.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            Granularity::Month => format!(
+                "{:04}-{:02}",
+                bucket.div_euclid(12),
+                bucket.rem_euclid(12) + 1
+            ),
         }
     }
 }
@@ -113,39 +133,6 @@ pub struct Dashboard {
     pub top_products: Vec<ProductSales>,
 }
 
-/// The store and a connection to it: queries whose errors name the database.
-struct Db<'a> {
-    store: &'a Store,
-    conn: Connection,
-}
-
-impl Db<'_> {
-    fn one<T>(
-        &self,
-        sql: &str,
-        values: &[Value],
-        read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<T, AnalyticsError> {
-        self.conn
-            .query_row(sql, rusqlite::params_from_iter(values), read)
-            .map_err(|error| self.store.error(error).into())
-    }
-
-    fn all<T>(
-        &self,
-        sql: &str,
-        values: &[Value],
-        read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>, AnalyticsError> {
-        let failed = |error| AnalyticsError::from(self.store.error(error));
-        let mut statement = self.conn.prepare(sql).map_err(failed)?;
-        statement
-            .query_map(rusqlite::params_from_iter(values), read)
-            .and_then(Iterator::collect)
-            .map_err(failed)
-    }
-}
-
 fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -159,79 +146,65 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-fn metrics(db: &Db<'_>, filter: &Filter, reporting: &str) -> Result<Metrics, AnalyticsError> {
-    let Sql { condition, values } = filter.sql()?;
-    let (orders, gross, discounts, refunds, net, unconverted, customers) = db.one(
-        &format!(
-            "SELECT count(*), coalesce(sum(o.gross_reporting), 0),
-                    coalesce(sum(o.gross_reporting * o.discount_minor / nullif(o.items_minor, 0)), 0),
-                    coalesce(sum(o.refunded_reporting), 0), coalesce(sum(o.net_reporting), 0),
-                    count(*) - count(o.net_reporting), count(DISTINCT o.customer_key)
-             FROM orders o WHERE {condition}"
-        ),
-        &values,
-        |row| {
-            Ok((
-                row.get::<_, u64>(0)?,
-                row.get::<_, f64>(1)?,
-                row.get::<_, f64>(2)?,
-                row.get::<_, f64>(3)?,
-                row.get::<_, f64>(4)?,
-                row.get::<_, u64>(5)?,
-                row.get::<_, u64>(6)?,
-            ))
-        },
-    )?;
-    let units: u64 = db.one(
-        &format!(
-            "SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
-             WHERE {condition}"
-        ),
-        &values,
-        |row| row.get(0),
-    )?;
-    // A customer is new when their first order ever (not cancelled) is in the range.
-    let (new_customers, repeat): (u64, u64) = db.one(
-        &format!(
-            "WITH ranged AS (SELECT o.customer_key, count(*) AS orders FROM orders o WHERE {condition}
-                             GROUP BY o.customer_key),
-                  firsts AS (SELECT customer_key, min(created_at) AS first FROM orders
-                             WHERE cancelled_at IS NULL AND customer_key IN (SELECT customer_key FROM ranged)
-                             GROUP BY customer_key)
-             SELECT coalesce(sum(firsts.first >= coalesce(?{from}, '')), 0),
-                    coalesce(sum(ranged.orders > 1), 0)
-             FROM ranged JOIN firsts USING (customer_key)",
-            from = values.len() + 1
-        ),
-        &[values.clone(), vec![filter.days()?.0.map_or(Value::Null, Value::Text)]].concat(),
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    let gaps: Vec<f64> = db
-        .all(
-            &format!(
-                "SELECT julianday(o.created_at) - julianday(lag(o.created_at) OVER
-                 (PARTITION BY o.customer_key ORDER BY o.created_at)) AS gap
-             FROM orders o WHERE {condition}"
-            ),
-            &values,
-            |row| row.get::<_, Option<f64>>(0),
-        )?
-        .into_iter()
-        .flatten()
-        .collect();
-    let cancelled: u64 = db.one(
-        &format!(
-            "SELECT count(*) FROM orders o WHERE {}",
-            condition.replacen("o.cancelled_at IS NULL", "o.cancelled_at IS NOT NULL", 1)
-        ),
-        &values,
-        |row| row.get(0),
-    )?;
+/// How many distinct customers each key has, from (key, customer) pairs.
+fn customers_per_key(mut pairs: Vec<(u32, u32)>) -> HashMap<u32, u64> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut counts = HashMap::new();
+    for (key, _) in pairs {
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+}
+
+fn metrics(frame: &OrdersFrame, filter: &Filter) -> Result<Metrics, AnalyticsError> {
+    let selection = frame.select(filter)?;
+    let orders = &frame.orders;
+    let from = filter.days()?.0.unwrap_or_default();
+    let (mut gross, mut discounts, mut refunds, mut net) = (0.0, 0.0, 0.0, 0.0);
+    let (mut unconverted, mut units) = (0u64, 0i64);
+    // Per customer: their orders in the range and when the last of them was.
+    let mut seen: Vec<(u32, Option<f64>)> = vec![(0, None); frame.customers.len()];
+    let mut gaps = Vec::new();
+    for &order in &selection.orders {
+        let index = order as usize;
+        gross += orders.gross[index];
+        discounts += orders.discount[index];
+        refunds += orders.refunded[index];
+        net += orders.net[index];
+        unconverted += u64::from(!orders.converted[index]);
+        units += orders
+            .lines(order)
+            .map(|line| frame.lines.quantity[line])
+            .sum::<i64>();
+        let (count, last) = &mut seen[orders.customer[index] as usize];
+        *count += 1;
+        let moment = orders.moment[index];
+        if let (Some(last), Some(now)) = (*last, moment) {
+            gaps.push(now - last);
+        }
+        *last = moment;
+    }
+    let (mut customers, mut new_customers, mut repeat) = (0u64, 0u64, 0u64);
+    for (customer, (count, _)) in seen.iter().enumerate() {
+        if *count == 0 {
+            continue;
+        }
+        customers += 1;
+        repeat += u64::from(*count > 1);
+        // A customer is new when their first order ever (not cancelled) is in the range.
+        new_customers += u64::from(
+            frame.customers[customer]
+                .first_order
+                .is_some_and(|first| orders.created_at(first) >= from.as_str()),
+        );
+    }
+    let count = selection.orders.len() as u64;
     let ratio = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
     Ok(Metrics {
-        reporting_currency: reporting.to_string(),
-        orders,
-        units,
+        reporting_currency: frame.reporting.clone(),
+        orders: count,
+        units: units.max(0) as u64,
         customers,
         new_customers,
         returning_customers: customers - new_customers.min(customers),
@@ -241,86 +214,119 @@ fn metrics(db: &Db<'_>, filter: &Filter, reporting: &str) -> Result<Metrics, Ana
         discounts,
         refunds,
         net_sales: net,
-        average_order_value: ratio(net, (orders - unconverted) as f64),
+        average_order_value: ratio(net, (count - unconverted) as f64),
         refund_rate: ratio(refunds, gross),
-        cancelled_orders: cancelled,
+        cancelled_orders: selection.cancelled,
         unconverted_orders: unconverted,
     })
 }
 
-fn series(
-    db: &Db<'_>,
-    filter: &Filter,
-    granularity: Granularity,
-) -> Result<Vec<Point>, AnalyticsError> {
-    let Sql { condition, values } = filter.sql()?;
-    let bucket = granularity.bucket();
-    db.all(
-        &format!(
-            "SELECT {bucket} AS period, count(*), coalesce(sum(o.net_reporting), 0), count(DISTINCT o.customer_key)
-             FROM orders o WHERE {condition} GROUP BY period ORDER BY period"
-        ),
-        &values,
-        |row| {
-            Ok(Point {
-                period: row.get(0)?,
-                orders: row.get(1)?,
-                net_sales: row.get(2)?,
-                customers: row.get(3)?,
-            })
-        },
-    )
+fn series(frame: &OrdersFrame, selection: &Selection, granularity: Granularity) -> Vec<Point> {
+    let orders = &frame.orders;
+    let mut buckets: BTreeMap<i32, (u64, f64)> = BTreeMap::new();
+    let mut pairs = Vec::with_capacity(selection.orders.len());
+    for &order in &selection.orders {
+        let index = order as usize;
+        let bucket = granularity.bucket(orders.day[index]);
+        let entry = buckets.entry(bucket).or_default();
+        entry.0 += 1;
+        entry.1 += orders.net[index];
+        pairs.push((bucket as u32, orders.customer[index]));
+    }
+    let customers = customers_per_key(pairs);
+    buckets
+        .into_iter()
+        .map(|(bucket, (count, net))| Point {
+            period: granularity.period(bucket),
+            orders: count,
+            net_sales: net,
+            customers: customers.get(&(bucket as u32)).copied().unwrap_or(0),
+        })
+        .collect()
 }
 
+/// Orders, customers and net sales per value of one column, largest sales first.
 fn shares(
-    db: &Db<'_>,
-    filter: &Filter,
-    column: &str,
+    frame: &OrdersFrame,
+    selection: &Selection,
+    key: impl Fn(usize) -> u32,
+    name: impl Fn(u32) -> String,
     limit: usize,
-) -> Result<Vec<Share>, AnalyticsError> {
-    let Sql { condition, values } = filter.sql()?;
-    db.all(
-        &format!(
-            "SELECT {column} AS key, count(*), count(DISTINCT o.customer_key), coalesce(sum(o.net_reporting), 0)
-             FROM orders o WHERE {condition} GROUP BY key ORDER BY 4 DESC, 2 DESC, key LIMIT {limit}"
-        ),
-        &values,
-        |row| {
-            Ok(Share {
-                key: row.get(0)?,
-                orders: row.get(1)?,
-                customers: row.get(2)?,
-                net_sales: row.get(3)?,
-            })
-        },
-    )
+) -> Vec<Share> {
+    let mut totals: HashMap<u32, (u64, f64)> = HashMap::new();
+    let mut pairs = Vec::with_capacity(selection.orders.len());
+    for &order in &selection.orders {
+        let index = order as usize;
+        let key = key(index);
+        let entry = totals.entry(key).or_default();
+        entry.0 += 1;
+        entry.1 += frame.orders.net[index];
+        pairs.push((key, frame.orders.customer[index]));
+    }
+    let customers = customers_per_key(pairs);
+    let mut shares: Vec<Share> = totals
+        .into_iter()
+        .map(|(key, (orders, net_sales))| Share {
+            key: name(key),
+            orders,
+            customers: customers.get(&key).copied().unwrap_or(0),
+            net_sales,
+        })
+        .collect();
+    shares.sort_by(|a, b| {
+        b.net_sales
+            .total_cmp(&a.net_sales)
+            .then(b.orders.cmp(&a.orders))
+            .then(a.key.cmp(&b.key))
+    });
+    shares.truncate(limit);
+    shares
 }
 
-fn top_products(
-    db: &Db<'_>,
-    filter: &Filter,
-    limit: usize,
-) -> Result<Vec<ProductSales>, AnalyticsError> {
-    let Sql { condition, values } = filter.sql()?;
-    db.all(
-        &format!(
-            "SELECT CASE WHEN l.sku <> '' THEN l.sku ELSE l.name END AS product, max(l.sku), max(l.name),
-                    sum(l.quantity), count(DISTINCT o.id),
-                    coalesce(sum(l.total_minor * o.gross_reporting / nullif(o.items_minor, 0)), 0) AS sales
-             FROM order_lines l JOIN orders o ON o.id = l.order_id
-             WHERE {condition} GROUP BY product ORDER BY sales DESC, 4 DESC LIMIT {limit}"
-        ),
-        &values,
-        |row| {
-            Ok(ProductSales {
-                sku: row.get(1)?,
-                name: row.get(2)?,
-                units: row.get(3)?,
-                orders: row.get(4)?,
-                gross_sales: row.get(5)?,
-            })
-        },
-    )
+fn top_products(frame: &OrdersFrame, selection: &Selection, limit: usize) -> Vec<ProductSales> {
+    // Per product: units, orders, gross sales, and the last order counted (so an order
+    // with two lines of a product counts once).
+    let mut totals: HashMap<u32, (i64, u64, f64, u32)> = HashMap::new();
+    for &order in &selection.orders {
+        for line in frame.orders.lines(order) {
+            let product = frame.items[frame.lines.item[line] as usize].product;
+            let entry = totals.entry(product).or_insert((0, 0, 0.0, u32::MAX));
+            entry.0 += frame.lines.quantity[line];
+            entry.2 += frame.lines.gross[line];
+            if entry.3 != order {
+                entry.1 += 1;
+                entry.3 = order;
+            }
+        }
+    }
+    let mut products: Vec<(u32, ProductSales)> = totals
+        .into_iter()
+        .map(|(product, (units, orders, gross_sales, _))| {
+            let (_, sku, name) = &frame.products[product as usize];
+            (
+                product,
+                ProductSales {
+                    sku: sku.to_string(),
+                    name: name.to_string(),
+                    units: units.max(0) as u64,
+                    orders,
+                    gross_sales,
+                },
+            )
+        })
+        .collect();
+    products.sort_by(|(a_key, a), (b_key, b)| {
+        b.gross_sales
+            .total_cmp(&a.gross_sales)
+            .then(b.units.cmp(&a.units))
+            .then(
+                frame.products[*a_key as usize]
+                    .0
+                    .cmp(&frame.products[*b_key as usize].0),
+            )
+    });
+    products.truncate(limit);
+    products.into_iter().map(|(_, sales)| sales).collect()
 }
 
 /// The range just before `filter`'s, as long as it: none without both ends.
@@ -344,34 +350,50 @@ fn previous_range(filter: &Filter) -> Result<Option<Filter>, AnalyticsError> {
     }))
 }
 
-/// The dashboard for `filter`.
+/// The dashboard for `filter`, over the store's orders as `frame` holds them.
 pub fn dashboard(
-    store: &Store,
+    frame: &OrdersFrame,
     filter: &Filter,
     granularity: Granularity,
 ) -> Result<Dashboard, AnalyticsError> {
-    fx::ensure_rates(store)?;
-    let reporting = fx::reporting_currency(store)?;
-    let db = Db {
-        store,
-        conn: store.connect()?,
-    };
+    let selection = frame.select(filter)?;
     let previous = previous_range(filter)?;
+    let previous_selection = previous
+        .as_ref()
+        .map(|previous| frame.select(previous))
+        .transpose()?;
+    let orders = &frame.orders;
+    let by_dictionary = |column: &[u32], dictionary: &Dictionary, limit| {
+        let name = |key| dictionary.text(key).to_string();
+        shares(frame, &selection, |order| column[order], name, limit)
+    };
     Ok(Dashboard {
-        metrics: metrics(&db, filter, &reporting)?,
-        series: series(&db, filter, granularity)?,
-        previous: match &previous {
-            Some(previous) => series(&db, previous, granularity)?,
-            None => Vec::new(),
-        },
-        previous_metrics: match &previous {
-            Some(previous) => Some(metrics(&db, previous, &reporting)?),
-            None => None,
-        },
-        by_country: shares(&db, filter, "o.shipping_country", 50)?,
-        by_channel: shares(&db, filter, "o.channel", 10)?,
-        by_currency: shares(&db, filter, "o.currency", 30)?,
-        top_products: top_products(&db, filter, 20)?,
+        metrics: metrics(frame, filter)?,
+        series: series(frame, &selection, granularity),
+        previous: previous_selection
+            .as_ref()
+            .map(|selection| series(frame, selection, granularity))
+            .unwrap_or_default(),
+        previous_metrics: previous
+            .as_ref()
+            .map(|previous| metrics(frame, previous))
+            .transpose()?,
+        by_country: by_dictionary(&orders.country, &frame.countries, 50),
+        by_channel: shares(
+            frame,
+            &selection,
+            |order| {
+                let channel = orders.channel[order];
+                Channel::ALL
+                    .iter()
+                    .position(|one| *one == channel)
+                    .unwrap_or(0) as u32
+            },
+            |key| Channel::ALL[key as usize].key().to_string(),
+            10,
+        ),
+        by_currency: by_dictionary(&orders.currency, &frame.currencies, 30),
+        top_products: top_products(frame, &selection, 20),
         granularity,
         filter: filter.clone(),
     })

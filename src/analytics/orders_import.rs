@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::channels::{self, Channel, Layout, RowReader};
 use super::source::{self, OrdersFile};
 use super::store_orders::{self, PendingOrder};
-use super::{AnalyticsError, fx};
+use super::{AnalyticsError, frame, fx};
 use crate::files::{CsvExport, FileError};
 use crate::jobs::{JobContext, Unit};
 
@@ -242,6 +242,7 @@ pub fn import_orders(
             context.begin_stage(stage, Unit::Bytes, Some(total_bytes), fresh.byte);
             let tx = conn.transaction().map_err(|error| store.error(error))?;
             tx.execute("DELETE FROM orders WHERE source = ?1", [source])
+                .and_then(|_| frame::mark_changed(&tx))
                 .map_err(|error| store.error(error))?;
             context.commit(tx, fresh.byte, &fresh)?;
             (fresh, grouper)

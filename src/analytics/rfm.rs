@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::AnalyticsError;
-use super::filter::{Filter, Sql};
-use super::fx;
-use crate::store::Store;
+use super::channels::Channel;
+use super::filter::Filter;
+use super::frame::{OrdersFrame, Selection};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -167,44 +167,74 @@ pub fn quintiles(values: &[f64]) -> Vec<u8> {
 struct Raw {
     customer: String,
     name: String,
-    channels: String,
-    countries: String,
+    channels: Vec<String>,
+    countries: Vec<String>,
     orders: u64,
     first: String,
     last: String,
     net: f64,
 }
 
+/// Each customer's orders among `selection`, in the order they first appear.
+fn gather(frame: &OrdersFrame, selection: &Selection) -> Vec<Raw> {
+    let orders = &frame.orders;
+    // Per customer of the store: where they are in `raw`, once they have an order.
+    let mut slots: Vec<u32> = vec![u32::MAX; frame.customers.len()];
+    // Per customer gathered: their first and last order, channels and countries.
+    let mut spans: Vec<(u32, u32, Vec<Channel>, Vec<u32>)> = Vec::new();
+    let mut raw: Vec<Raw> = Vec::new();
+    for &order in &selection.orders {
+        let index = order as usize;
+        let customer = orders.customer[index] as usize;
+        if slots[customer] == u32::MAX {
+            slots[customer] = raw.len() as u32;
+            raw.push(Raw {
+                customer: String::new(),
+                name: String::new(),
+                channels: Vec::new(),
+                countries: Vec::new(),
+                orders: 0,
+                first: String::new(),
+                last: String::new(),
+                net: 0.0,
+            });
+            spans.push((order, order, Vec::new(), Vec::new()));
+        }
+        let slot = slots[customer] as usize;
+        raw[slot].orders += 1;
+        raw[slot].net += orders.net[index];
+        let (_, last, channels, countries) = &mut spans[slot];
+        // Orders come in time order: this one is the last so far.
+        *last = order;
+        if !channels.contains(&orders.channel[index]) {
+            channels.push(orders.channel[index]);
+        }
+        let country = orders.country[index];
+        if !frame.countries.text(country).is_empty() && !countries.contains(&country) {
+            countries.push(country);
+        }
+    }
+    for (row, (first, last, channels, countries)) in raw.iter_mut().zip(spans) {
+        let known = &frame.customers[orders.customer[first as usize] as usize];
+        row.customer = known.key.to_string();
+        row.name = known.name.to_string();
+        row.first = orders.created_at(first).to_string();
+        row.last = orders.created_at(last).to_string();
+        row.channels = channels
+            .iter()
+            .map(|channel| channel.key().to_string())
+            .collect();
+        row.countries = countries
+            .iter()
+            .map(|country| frame.countries.text(*country).to_string())
+            .collect();
+    }
+    raw
+}
+
 /// Every customer of the filtered orders, scored; grouped sizes and the grid.
-pub fn rfm(store: &Store, filter: &Filter) -> Result<RfmReport, AnalyticsError> {
-    fx::ensure_rates(store)?;
-    let reporting = fx::reporting_currency(store)?;
-    let Sql { condition, values } = filter.sql()?;
-    let conn = store.connect()?;
-    let mut statement = conn
-        .prepare(&format!(
-            "SELECT o.customer_key,
-                    coalesce(nullif(max(o.email), ''), nullif(max(o.buyer_name), ''), nullif(max(o.buyer_id), ''), max(o.name)),
-                    group_concat(DISTINCT o.channel), group_concat(DISTINCT nullif(o.shipping_country, '')),
-                    count(*), min(o.created_at), max(o.created_at), coalesce(sum(o.net_reporting), 0)
-             FROM orders o WHERE {condition} GROUP BY o.customer_key"
-        ))
-        .map_err(|error| store.error(error))?;
-    let raw: Vec<Raw> = statement
-        .query_map(rusqlite::params_from_iter(&values), |row| {
-            Ok(Raw {
-                customer: row.get(0)?,
-                name: row.get(1)?,
-                channels: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                countries: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                orders: row.get(4)?,
-                first: row.get(5)?,
-                last: row.get(6)?,
-                net: row.get(7)?,
-            })
-        })
-        .and_then(Iterator::collect)
-        .map_err(|error| store.error(error))?;
+pub fn rfm(frame: &OrdersFrame, filter: &Filter) -> Result<RfmReport, AnalyticsError> {
+    let raw = gather(frame, &frame.select(filter)?);
     let as_of = match filter.days()?.1 {
         Some(to) => Some(to),
         None => raw.iter().map(|row| row.last[..10].to_string()).max(),
@@ -219,10 +249,8 @@ pub fn rfm(store: &Store, filter: &Filter) -> Result<RfmReport, AnalyticsError> 
             _ => 0,
         }
     };
-    let recency: Vec<f64> = raw
-        .iter()
-        .map(|row| -(days_since(&row.last) as f64))
-        .collect();
+    let days: Vec<i64> = raw.iter().map(|row| days_since(&row.last)).collect();
+    let recency: Vec<f64> = days.iter().map(|days| -(*days as f64)).collect();
     let frequency: Vec<f64> = raw.iter().map(|row| row.orders as f64).collect();
     let money: Vec<f64> = raw.iter().map(|row| row.net).collect();
     let (r, f, m) = (
@@ -230,24 +258,18 @@ pub fn rfm(store: &Store, filter: &Filter) -> Result<RfmReport, AnalyticsError> 
         quintiles(&frequency),
         quintiles(&money),
     );
-    let split = |text: &str| -> Vec<String> {
-        text.split(',')
-            .filter(|part| !part.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
     let mut customers: Vec<CustomerScore> = raw
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(index, row)| CustomerScore {
-            customer: row.customer.clone(),
-            name: row.name.clone(),
-            channels: split(&row.channels),
-            countries: split(&row.countries),
+            customer: row.customer,
+            name: row.name,
+            channels: row.channels,
+            countries: row.countries,
             orders: row.orders,
-            first_order_at: row.first.clone(),
-            last_order_at: row.last.clone(),
-            days_since_last_order: days_since(&row.last),
+            first_order_at: row.first,
+            last_order_at: row.last,
+            days_since_last_order: days[index],
             net_sales: row.net,
             r: r[index],
             f: f[index],
@@ -271,7 +293,7 @@ pub fn rfm(store: &Store, filter: &Filter) -> Result<RfmReport, AnalyticsError> 
             .or_default() += 1;
     }
     Ok(RfmReport {
-        reporting_currency: reporting,
+        reporting_currency: frame.reporting.clone(),
         as_of,
         groups: RfmGroup::ALL
             .iter()

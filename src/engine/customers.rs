@@ -44,16 +44,19 @@ impl Engine {
 
     /// The dashboard's figures, series and breakdowns for `filter`.
     pub fn dashboard(&self, filter: &Filter, granularity: Granularity) -> Result<Dashboard, Error> {
-        Ok(metrics::dashboard(&self.store, filter, granularity)?)
+        let frame = self.frames.get(&self.store)?;
+        Ok(metrics::dashboard(&frame, filter, granularity)?)
     }
 
     /// Every customer of the filtered orders with their RFM scores and group.
     pub fn rfm(&self, filter: &Filter) -> Result<RfmReport, Error> {
-        Ok(rfm::rfm(&self.store, filter)?)
+        let frame = self.frames.get(&self.store)?;
+        Ok(rfm::rfm(&frame, filter)?)
     }
 
     pub fn cohorts(&self, filter: &Filter, split: &CohortSplit) -> Result<Cohorts, Error> {
-        Ok(cohorts::cohorts(&self.store, filter, split)?)
+        let frame = self.frames.get(&self.store)?;
+        Ok(cohorts::cohorts(&frame, filter, split)?)
     }
 
     /// The orders behind a chart or segment (one customer's, when given), newest first.

@@ -25,6 +25,7 @@ pub use settings::{ComputeSettings, DeviceStatus, Language};
 pub use shop::ListingsFilePreview;
 
 use crate::Error;
+use crate::analytics::Frames;
 use crate::jobs::JobRunner;
 use crate::ml::catalog::Catalog;
 use crate::ml::loaded::LoadedModels;
@@ -47,6 +48,8 @@ pub struct Engine {
     store: Store,
     jobs: JobRunner,
     loaded: Arc<LoadedModels>,
+    /// The orders in memory for the analyses, read again when they change.
+    frames: Arc<Frames>,
     catalog_path: Option<PathBuf>,
 }
 
@@ -70,6 +73,7 @@ impl Engine {
             store,
             jobs,
             loaded: Arc::new(LoadedModels::new(compute.model_memory_mb * 1024 * 1024)),
+            frames: Arc::default(),
             catalog_path: config.catalog,
         })
     }

@@ -1,8 +1,9 @@
 //! Benchmarks, not tests: speed and memory of Tradewind's model code at the real
 //! models' shapes (random weights), beside candle-transformers' stock code where one
-//! exists. Each measurement runs in a child process of its own so that its peak
+//! exists, and of the analytics beside DuckDB. Each measurement runs in a child process of its own so that its peak
 //! memory is its own. Run with `--release`.
 
+mod analytics;
 mod measure;
 mod models;
 mod photos;
@@ -37,6 +38,11 @@ enum Command {
     /// One measurement (what `photos` runs in its children).
     #[command(hide = true)]
     PhotosRun(photos::RunOptions),
+    /// A million order lines: import and the Analytics view's questions, beside DuckDB.
+    Analytics(analytics::Options),
+    /// One measurement (what `analytics` runs in its child).
+    #[command(hide = true)]
+    AnalyticsRun(analytics::RunOptions),
     /// The tag job on two shoots (what `photos` runs in a child).
     #[command(hide = true)]
     PhotosJob(photos::JobOptions),
@@ -51,6 +57,8 @@ fn main() -> std::process::ExitCode {
         Command::Photos(options) => photos::compare(&options),
         Command::PhotosRun(options) => photos::run(&options),
         Command::PhotosJob(options) => photos::tag_job(&options),
+        Command::Analytics(options) => analytics::compare(&options),
+        Command::AnalyticsRun(options) => analytics::run(&options),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

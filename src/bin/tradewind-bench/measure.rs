@@ -1,8 +1,12 @@
 //! Running one measurement in a child process and reading back what it reports.
 
 use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
+use tradewind::jobs::JobState;
+use tradewind::{Engine, EngineConfig, JobOutcome, JobSpec};
 
 pub type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -70,4 +74,35 @@ pub fn in_child_json<T: serde::de::DeserializeOwned>(
         .last()
         .ok_or("the measurement printed nothing")?;
     Ok(serde_json::from_str(last)?)
+}
+
+/// Runs a job to its end; its wall time and outcome.
+pub fn run_job(
+    engine: &Engine,
+    runtime: &tokio::runtime::Runtime,
+    spec: &JobSpec,
+) -> BenchResult<(f64, Option<JobOutcome>)> {
+    let id = engine.create_job(spec)?;
+    let began = Instant::now();
+    let job = runtime.block_on(engine.run_job(id, Arc::new(|_| {})))?;
+    if job.state != JobState::Succeeded {
+        return Err(format!("the job ended {:?}: {:?}", job.state, job.message).into());
+    }
+    Ok((began.elapsed().as_secs_f64(), job.outcome))
+}
+
+/// An engine on a new, empty data folder `engine` under `dir`.
+pub fn fresh_engine(
+    dir: &std::path::Path,
+    catalog: Option<std::path::PathBuf>,
+) -> BenchResult<Engine> {
+    let data = dir.join("engine");
+    if data.exists() {
+        std::fs::remove_dir_all(&data)?;
+    }
+    Ok(Engine::open(EngineConfig {
+        data_dir: Some(data),
+        catalog,
+        ..EngineConfig::default()
+    })?)
 }

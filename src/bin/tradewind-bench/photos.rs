@@ -5,7 +5,6 @@
 //! sensor-like noise, so that they compress as photos do.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use candle_core::{DType, Device, Tensor};
@@ -16,14 +15,13 @@ use image::imageops::FilterType;
 use image::{DynamicImage, RgbImage};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tradewind::jobs::JobState;
 use tradewind::ml::clip::{Fit, ZeroShotTagger, candle_config, fitted};
 use tradewind::ml::fixtures::{CLIP_FILES, CLIP_ID, ImageTextShape, files_as_found};
 use tradewind::ml::weights::ModelFiles;
 use tradewind::photos::decode::decode_for_model;
-use tradewind::{Engine, EngineConfig, JobOutcome, JobSpec};
+use tradewind::{JobOutcome, JobSpec};
 
-use crate::measure::{BenchResult, in_child_json, peak_rss_mb};
+use crate::measure::{BenchResult, fresh_engine, in_child_json, peak_rss_mb, run_job};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -299,31 +297,12 @@ pub struct JobOptions {
     dir: PathBuf,
 }
 
-fn run_job(
-    engine: &Engine,
-    runtime: &tokio::runtime::Runtime,
-    spec: &JobSpec,
-) -> BenchResult<(f64, Option<JobOutcome>)> {
-    let id = engine.create_job(spec)?;
-    let began = Instant::now();
-    let job = runtime.block_on(engine.run_job(id, Arc::new(|_| {})))?;
-    if job.state != JobState::Succeeded {
-        return Err(format!("the job ended {:?}: {:?}", job.state, job.message).into());
-    }
-    Ok((began.elapsed().as_secs_f64(), job.outcome))
-}
-
 /// Imports and tags the first shoot, then imports and tags the second.
 pub fn tag_job(options: &JobOptions) -> BenchResult<()> {
-    let data = options.dir.join("engine");
-    if data.exists() {
-        std::fs::remove_dir_all(&data)?;
-    }
-    let engine = Engine::open(EngineConfig {
-        data_dir: Some(data),
-        catalog: Some(options.dir.join("catalog").join("catalog.toml")),
-        ..EngineConfig::default()
-    })?;
+    let engine = fresh_engine(
+        &options.dir,
+        Some(options.dir.join("catalog").join("catalog.toml")),
+    )?;
     let runtime = tokio::runtime::Runtime::new()?;
     let mut seconds = Vec::new();
     let mut photos = 0;

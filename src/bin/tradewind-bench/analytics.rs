@@ -1,0 +1,229 @@
+//! `tradewind-bench analytics`: a million generated Shopify order lines imported into the
+//! store, then each question the Analytics view asks, beside DuckDB (the PyPI `duckdb`
+//! package, `scripts/bench/setup.sh` installs it) reading the same file with `read_csv`
+//! and answering the same questions, in one run. Ours runs in a child process so that
+//! its peak memory is its own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tradewind::analytics::Filter;
+use tradewind::analytics::cohorts::CohortSplit;
+use tradewind::analytics::metrics::Granularity;
+use tradewind::listings::catalogue::shopify_csv;
+use tradewind::{JobSpec, demo};
+
+use crate::measure::{BenchResult, fresh_engine, in_child_json, peak_rss_mb, run_job};
+
+/// The quarter and country of the filtered dashboard (the generator's orders run from
+/// November 2024).
+const QUARTER: (&str, &str) = ("2025-01-01", "2025-03-31");
+const COUNTRY: &str = "US";
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// Order lines in the generated export (one to four per order).
+    #[arg(long, default_value_t = 1_000_000)]
+    lines: u64,
+    /// Where the export and the stores are written (the export is kept between runs).
+    #[arg(long, default_value = "target/bench/analytics")]
+    dir: PathBuf,
+    /// The Python that has DuckDB (`scripts/bench/setup.sh` makes it).
+    #[arg(long, default_value = ".cache/bench-venv/bin/python")]
+    python: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct RunOptions {
+    #[arg(long)]
+    dir: PathBuf,
+    #[arg(long)]
+    file: PathBuf,
+}
+
+/// What our child reports.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AnalyticsMeasurement {
+    lines: u64,
+    import_seconds: f64,
+    /// The first question after the import: the orders read into memory, then answered.
+    first_question_ms: f64,
+    query_ms: Vec<(String, f64)>,
+    peak_rss_mb: f64,
+}
+
+/// What the DuckDB script reports.
+#[derive(Debug, Deserialize)]
+struct DuckDbMeasurement {
+    version: String,
+    rows: u64,
+    steps: std::collections::BTreeMap<String, f64>,
+    query_ms: std::collections::BTreeMap<String, f64>,
+    peak_rss_mb: f64,
+}
+
+/// The export of about `lines` order lines, written once.
+fn export(dir: &Path, lines: u64) -> BenchResult<PathBuf> {
+    let path = dir.join(format!("orders-{lines}.csv"));
+    if path.exists() {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(dir)?;
+    let products = dir.join(demo::PRODUCTS_FILE);
+    std::fs::write(&products, demo::PRODUCTS_CSV)?;
+    let listings = shopify_csv::read(&products)?;
+    // The generator's orders have 1.64 lines on average.
+    let plan = demo::OrdersPlan {
+        orders: lines * 100 / 164,
+        ..demo::OrdersPlan::demo()
+    };
+    let partial = path.with_extension("csv.partial");
+    let made = demo::write_orders(
+        &listings,
+        &plan,
+        std::io::BufWriter::new(std::fs::File::create(&partial)?),
+    )?;
+    std::fs::rename(&partial, &path)?;
+    eprintln!(
+        "wrote {} orders ({} lines) to {}",
+        made.orders,
+        made.lines,
+        path.display()
+    );
+    Ok(path)
+}
+
+pub fn compare(options: &Options) -> BenchResult<()> {
+    let file = export(&options.dir, options.lines)?;
+    let ours: AnalyticsMeasurement = in_child_json(
+        &[
+            "analytics-run".into(),
+            "--dir".into(),
+            options.dir.display().to_string(),
+            "--file".into(),
+            file.display().to_string(),
+        ],
+        2,
+    )?;
+    let rates = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fx/eurofxref-hist.zip");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/analytics_duckdb.py");
+    let output = Command::new(&options.python)
+        .arg(&script)
+        .arg(&file)
+        .arg(&rates)
+        .args([QUARTER.0, QUARTER.1, COUNTRY])
+        .output()
+        .map_err(|error| {
+            format!(
+                "{} could not run ({error}); run scripts/bench/setup.sh first",
+                options.python.display()
+            )
+        })?;
+    if !output.status.success() {
+        return Err(format!("DuckDB: {}", String::from_utf8_lossy(&output.stderr)).into());
+    }
+    let duck: DuckDbMeasurement = serde_json::from_str(
+        String::from_utf8(output.stdout)?
+            .lines()
+            .last()
+            .ok_or("DuckDB printed nothing")?,
+    )?;
+    let duck_import: f64 = duck.steps.values().sum();
+    println!(
+        "{} order lines ({}), 2 threads; DuckDB {}",
+        ours.lines,
+        file.display(),
+        duck.version
+    );
+    println!(
+        "import        ours {:6.2} s {:8.0} rows/s | DuckDB read_csv {:5.2} s, with orders, lines and USD {:5.2} s {:8.0} rows/s | ratio {:.2}",
+        ours.import_seconds,
+        ours.lines as f64 / ours.import_seconds,
+        duck.steps.get("read_csv").copied().unwrap_or(f64::NAN),
+        duck_import,
+        duck.rows as f64 / duck_import,
+        duck_import / ours.import_seconds
+    );
+    println!(
+        "first question after import (orders read into memory): {:.0} ms",
+        ours.first_question_ms
+    );
+    for (question, ms) in &ours.query_ms {
+        let theirs = duck.query_ms.get(question).copied().unwrap_or(f64::NAN);
+        println!(
+            "{question:<36} ours {ms:8.1} ms | DuckDB {theirs:8.1} ms | ours/DuckDB {:.2}",
+            ms / theirs
+        );
+    }
+    println!(
+        "peak RSS      ours {:.0} MB | DuckDB {:.0} MB",
+        ours.peak_rss_mb, duck.peak_rss_mb
+    );
+    Ok(())
+}
+
+/// The best of five runs of `question`, in milliseconds.
+fn best_of_five<T>(mut question: impl FnMut() -> Result<T, tradewind::Error>) -> BenchResult<f64> {
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let began = Instant::now();
+        question()?;
+        best = best.min(began.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(best)
+}
+
+/// Imports the export into a new store and asks the Analytics view's questions.
+pub fn run(options: &RunOptions) -> BenchResult<()> {
+    let engine = fresh_engine(&options.dir, None)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let (import_seconds, _) = run_job(
+        &engine,
+        &runtime,
+        &JobSpec::ImportOrders {
+            path: options.file.clone(),
+            channel: None,
+        },
+    )?;
+    let everything = Filter::default();
+    let ranged = Filter {
+        from: Some(QUARTER.0.into()),
+        to: Some(QUARTER.1.into()),
+        countries: vec![COUNTRY.into()],
+        ..Filter::default()
+    };
+    let began = Instant::now();
+    engine.dashboard(&everything, Granularity::Month)?;
+    let first_question_ms = began.elapsed().as_secs_f64() * 1000.0;
+    let lines = engine.orders_summary()?.order_lines;
+    let query_ms = vec![
+        (
+            "dashboard".to_string(),
+            best_of_five(|| engine.dashboard(&everything, Granularity::Month))?,
+        ),
+        (
+            "dashboard, a quarter in one country".to_string(),
+            best_of_five(|| engine.dashboard(&ranged, Granularity::Month))?,
+        ),
+        ("rfm".to_string(), best_of_five(|| engine.rfm(&everything))?),
+        (
+            "cohorts".to_string(),
+            best_of_five(|| engine.cohorts(&everything, &CohortSplit::default()))?,
+        ),
+        (
+            "orders list".to_string(),
+            best_of_five(|| engine.orders(&everything, None, 200))?,
+        ),
+    ];
+    let report = AnalyticsMeasurement {
+        lines,
+        import_seconds,
+        first_question_ms,
+        query_ms,
+        peak_rss_mb: peak_rss_mb(),
+    };
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
