@@ -83,47 +83,49 @@ pub fn cohorts(
 ) -> Result<Cohorts, AnalyticsError> {
     let selection = frame.select(filter)?;
     let orders = &frame.orders;
-    // Each customer's net sales by month, in the filtered orders (in time order, so
-    // a customer's first entry is their first month).
-    let mut by_customer: Vec<Vec<(i32, f64)>> = vec![Vec::new(); frame.customers.len()];
-    let mut excluded = vec![false; frame.customers.len()];
-    let mut last_month = None;
-    for &order in &selection.orders {
-        let index = order as usize;
-        let Some(month) = month_of(orders.day[index]) else {
-            continue;
-        };
-        last_month = last_month.max(Some(month));
-        let customer = orders.customer[index] as usize;
-        if excluded[customer] {
-            continue;
-        }
-        let months = &mut by_customer[customer];
-        if months.is_empty() && !first_order_passes(frame, order, split) {
-            excluded[customer] = true;
-            continue;
-        }
-        match months.last_mut() {
-            Some((last, net)) if *last == month => *net += orders.net[index],
-            _ => months.push((month, orders.net[index])),
-        }
-    }
+    let month = |order: u32| month_of(orders.day[order as usize]);
+    let Some(last_month) = selection
+        .orders
+        .iter()
+        .filter_map(|order| month(*order))
+        .max()
+    else {
+        return Ok(Cohorts {
+            reporting_currency: frame.reporting.clone(),
+            cohorts: Vec::new(),
+        });
+    };
+    // Per customer: the month of their cohort (of their first order in the filter) or
+    // none when the split leaves them out, and the last month they were counted active.
+    let mut cohort_of: Vec<Option<Option<i32>>> = vec![None; frame.customers.len()];
+    let mut counted: Vec<i32> = vec![i32::MIN; frame.customers.len()];
     // cohort month -> (customers, active customers per offset, net per offset)
     let mut built: BTreeMap<i32, (u64, Vec<u64>, Vec<f64>)> = BTreeMap::new();
-    for months in &by_customer {
-        let (Some(&(first, _)), Some(last)) = (months.first(), last_month) else {
+    // Orders come in time order: a customer's first is their cohort's, and their
+    // months never go back.
+    for &order in &selection.orders {
+        let Some(month) = month(order) else {
             continue;
         };
-        let span = (last - first).max(0) as usize;
+        let customer = orders.customer[order as usize] as usize;
+        let first = *cohort_of[customer]
+            .get_or_insert_with(|| first_order_passes(frame, order, split).then_some(month));
+        let Some(first) = first else {
+            continue;
+        };
+        let span = (last_month - first) as usize;
         let entry = built
             .entry(first)
             .or_insert_with(|| (0, vec![0; span + 1], vec![0.0; span + 1]));
-        entry.0 += 1;
-        for &(month, net) in months {
-            let offset = (month - first) as usize;
-            entry.1[offset] += 1;
-            entry.2[offset] += net;
+        let offset = (month - first) as usize;
+        if offset == 0 && counted[customer] == i32::MIN {
+            entry.0 += 1;
         }
+        if counted[customer] != month {
+            entry.1[offset] += 1;
+            counted[customer] = month;
+        }
+        entry.2[offset] += orders.net[order as usize];
     }
     let cohorts = built
         .into_iter()

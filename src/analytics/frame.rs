@@ -171,24 +171,50 @@ fn day_number(text: &str) -> i32 {
         .map_or(i32::MIN, |day| day.num_days_from_ce())
 }
 
-fn moment(text: &str) -> Option<f64> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|time| time.timestamp() as f64 / 86_400.0)
+/// The day (as `day_number`) and seconds since 1970 of a stored time. The import writes
+/// `2025-03-14T09:30:00Z`, read here without a format parser; anything else goes
+/// through chrono (an older store may hold `2025-03-14 09:30:00 +0100`).
+fn stored_time(text: &str) -> (i32, Option<i64>) {
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let bytes = text.as_bytes();
+    if bytes.len() == 20 && bytes[4] == b'-' && bytes[10] == b'T' && bytes[19] == b'Z' {
+        let date = chrono::NaiveDate::from_ymd_opt(
+            number(0..4).unwrap_or(0) as i32,
+            number(5..7).unwrap_or(0),
+            number(8..10).unwrap_or(0),
+        );
+        let time = chrono::NaiveTime::from_hms_opt(
+            number(11..13).unwrap_or(99),
+            number(14..16).unwrap_or(99),
+            number(17..19).unwrap_or(99),
+        );
+        if let (Some(date), Some(time)) = (date, time) {
+            use chrono::Datelike;
+            return (
+                date.num_days_from_ce(),
+                Some(date.and_time(time).and_utc().timestamp()),
+            );
+        }
+    }
+    let seconds = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|time| time.timestamp())
         .ok()
         .or_else(|| {
             chrono::NaiveDateTime::parse_from_str(text.get(..19)?, "%Y-%m-%d %H:%M:%S")
                 .ok()
-                .map(|time| time.and_utc().timestamp() as f64 / 86_400.0)
-        })
+                .map(|time| time.and_utc().timestamp())
+        });
+    (day_number(text), seconds)
 }
 
 /// Orders as the store read them, before they are put in time order.
 struct RawOrder {
     id: i64,
-    /// Seconds since 1970 (the oldest where unreadable): time order without comparing text.
-    seconds: i64,
-    moment: Option<f64>,
-    created_at: Box<str>,
+    /// Seconds since 1970: time order without comparing text.
+    seconds: Option<i64>,
+    day: i32,
+    /// Where its time is in the text read (start, length).
+    created_at: (u32, u32),
     channel: Channel,
     country: u32,
     currency: u32,
@@ -252,6 +278,7 @@ impl OrdersFrame {
         let mut customer_numbers = Dictionary::default();
         let mut names: Vec<NameParts> = Vec::new();
         let mut raw: Vec<RawOrder> = Vec::new();
+        let mut read_times = String::new();
         {
             let mut statement = tx.prepare(
                 "SELECT id, created_at, channel, shipping_country, currency, customer_key,
@@ -270,12 +297,16 @@ impl OrdersFrame {
                 }
                 names[customer as usize].take(text(12)?, text(13)?, text(14)?, text(15)?);
                 let created_at = text(1)?;
-                let moment = moment(created_at);
+                let (day, seconds) = stored_time(created_at);
+                read_times.push_str(created_at);
                 raw.push(RawOrder {
                     id: row.get(0)?,
-                    seconds: moment.map_or(i64::MIN, |days| (days * 86_400.0).round() as i64),
-                    moment,
-                    created_at: created_at.into(),
+                    seconds,
+                    day,
+                    created_at: (
+                        (read_times.len() - created_at.len()) as u32,
+                        created_at.len() as u32,
+                    ),
                     channel: Channel::from_key(text(2)?).unwrap_or(Channel::Shopify),
                     country: frame.countries.number(text(3)?),
                     currency: frame.currencies.number(text(4)?),
@@ -289,7 +320,7 @@ impl OrdersFrame {
                 });
             }
         }
-        raw.sort_unstable_by_key(|order| (order.seconds, order.id));
+        raw.sort_unstable_by_key(|order| (order.seconds.unwrap_or(i64::MIN), order.id));
         frame.customers = customer_numbers
             .texts
             .into_iter()
@@ -308,9 +339,14 @@ impl OrdersFrame {
             let index = index as u32;
             index_of_id.insert(order.id, index);
             orders.id.push(order.id);
-            orders.day.push(day_number(&order.created_at));
-            orders.moment.push(order.moment);
-            orders.created_at.push_str(&order.created_at);
+            orders.day.push(order.day);
+            orders
+                .moment
+                .push(order.seconds.map(|seconds| seconds as f64 / 86_400.0));
+            let (start, length) = (order.created_at.0 as usize, order.created_at.1 as usize);
+            orders
+                .created_at
+                .push_str(&read_times[start..start + length]);
             orders.created_at_ends.push(orders.created_at.len() as u32);
             orders.channel.push(order.channel);
             orders.country.push(order.country);
@@ -506,5 +542,22 @@ impl Frames {
         let frame = Arc::new(OrdersFrame::load(&mut conn).map_err(|error| store.error(error))?);
         *kept = Some(Arc::clone(&frame));
         Ok(frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_read_alike_on_the_fast_path_and_through_chrono() {
+        let fast = stored_time("2025-03-14T09:30:00Z");
+        let parsed = chrono::DateTime::parse_from_rfc3339("2025-03-14T09:30:00Z").unwrap();
+        assert_eq!(fast, (day_number("2025-03-14"), Some(parsed.timestamp())));
+        // The same instant written by an older store, an hour ahead of UTC.
+        let older = stored_time("2025-03-14T10:30:00+01:00");
+        assert_eq!(older, fast);
+        assert_eq!(stored_time("2025-02-30T09:30:00Z").1, None);
+        assert_eq!(stored_time(""), (i32::MIN, None));
     }
 }

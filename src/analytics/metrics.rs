@@ -277,7 +277,7 @@ fn shares(
         b.net_sales
             .total_cmp(&a.net_sales)
             .then(b.orders.cmp(&a.orders))
-            .then(a.key.cmp(&b.key))
+            .then_with(|| a.key.cmp(&b.key))
     });
     shares.truncate(limit);
     shares
@@ -319,11 +319,11 @@ fn top_products(frame: &OrdersFrame, selection: &Selection, limit: usize) -> Vec
         b.gross_sales
             .total_cmp(&a.gross_sales)
             .then(b.units.cmp(&a.units))
-            .then(
+            .then_with(|| {
                 frame.products[*a_key as usize]
                     .0
-                    .cmp(&frame.products[*b_key as usize].0),
-            )
+                    .cmp(&frame.products[*b_key as usize].0)
+            })
     });
     products.truncate(limit);
     products.into_iter().map(|(_, sales)| sales).collect()

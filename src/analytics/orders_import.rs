@@ -7,7 +7,7 @@
 //! updates its orders without duplicating one. Rows that are no order's (eBay's summary
 //! rows) are skipped and counted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use csv::{Position, StringRecord};
@@ -188,6 +188,64 @@ fn validate(file: &OrdersFile) -> Result<(), AnalyticsError> {
     Ok(())
 }
 
+/// Whole orders read for one chunk, and where the file stands after them.
+struct Batch {
+    orders: Vec<PendingOrder>,
+    after: Position,
+    /// Whether orders follow.
+    more: bool,
+    /// Rows that were not an order's (blank, a summary) from the start of this run.
+    skipped_rows: u64,
+}
+
+/// Reads the file from `start` (its first order when None) in batches of whole orders
+/// until its end, an error (sent as the last message), or the writer hanging up.
+fn read_batches(
+    file: &OrdersFile,
+    start: Option<Position>,
+    sender: &std::sync::mpsc::SyncSender<Result<Batch, AnalyticsError>>,
+) {
+    let mut grouper = match Grouper::new(file, start) {
+        Ok(grouper) => grouper,
+        Err(error) => {
+            let _ = sender.send(Err(error));
+            return;
+        }
+    };
+    loop {
+        let mut orders = Vec::with_capacity(ORDERS_PER_COMMIT);
+        let mut after = grouper.next_at.clone();
+        let mut more = true;
+        while orders.len() < ORDERS_PER_COMMIT {
+            match grouper.next_order() {
+                Ok(Some((order, position))) => {
+                    orders.push(order);
+                    after = position;
+                }
+                Ok(None) => {
+                    more = false;
+                    after = grouper.next_at.clone();
+                    break;
+                }
+                Err(error) => {
+                    let _ = sender.send(Err(error));
+                    return;
+                }
+            }
+        }
+        let batch = Batch {
+            orders,
+            after,
+            more,
+            skipped_rows: grouper.skipped_rows,
+        };
+        // A writer that hung up has failed or been cancelled: nothing more to read for.
+        if sender.send(Ok(batch)).is_err() || !more {
+            return;
+        }
+    }
+}
+
 /// Imports the orders of `path` (its layout found from its header; refused if it is not
 /// `channel`'s), replacing what an earlier import of the same file brought. A file that
 /// is not UTF-8 is read through a UTF-8 copy in `copies`. A malformed row stops the
@@ -220,70 +278,68 @@ pub fn import_orders(
     conn.execute_batch("PRAGMA cache_size = -131072")
         .map_err(|error| store.error(error))?;
 
-    let (mut checkpoint, mut grouper) = match saved {
+    let (mut checkpoint, start) = match saved {
         Some(saved) if saved.file_size != total_bytes => {
             return Err(AnalyticsError::ChangedSinceStarted {
                 path: path.to_path_buf(),
             });
         }
         Some(saved) => {
-            let grouper = Grouper::new(&file, Some(saved.position()))?;
             context.begin_stage(stage, Unit::Bytes, Some(total_bytes), saved.byte);
-            (saved, grouper)
+            let start = saved.position();
+            (saved, Some(start))
         }
         None => {
             validate(&file)?;
-            let grouper = Grouper::new(&file, None)?;
             let mut fresh = Checkpoint {
                 file_size: total_bytes,
                 ..Checkpoint::default()
             };
-            fresh.at(&grouper.next_at);
+            fresh.at(&Grouper::new(&file, None)?.next_at);
             context.begin_stage(stage, Unit::Bytes, Some(total_bytes), fresh.byte);
             let tx = conn.transaction().map_err(|error| store.error(error))?;
             tx.execute("DELETE FROM orders WHERE source = ?1", [source])
                 .and_then(|_| frame::mark_changed(&tx))
                 .map_err(|error| store.error(error))?;
             context.commit(tx, fresh.byte, &fresh)?;
-            (fresh, grouper)
+            (fresh, None)
         }
     };
     let skipped_before = checkpoint.skipped_rows;
     let mut written: HashSet<String> = HashSet::new();
-    let mut batch: Vec<PendingOrder> = Vec::with_capacity(ORDERS_PER_COMMIT);
-    loop {
-        let next = grouper.next_order()?;
-        let more = next.is_some();
-        let after = match next {
-            Some((order, after)) => {
-                batch.push(order);
-                after
-            }
-            None => grouper.next_at.clone(),
-        };
-        if batch.len() >= ORDERS_PER_COMMIT || !more {
-            checkpoint.skipped_rows = skipped_before + grouper.skipped_rows;
+    let mut known =
+        store_orders::known(&conn, file.layout.channel()).map_err(|error| store.error(error))?;
+    // One thread reads and groups the rows while this one writes the chunk before.
+    std::thread::scope(|scope| {
+        let (sender, batches) = std::sync::mpsc::sync_channel(2);
+        let file = &file;
+        scope.spawn(move || read_batches(file, start, &sender));
+        for batch in batches {
+            let mut batch = batch?;
+            checkpoint.skipped_rows = skipped_before + batch.skipped_rows;
             let chunk = Chunk {
-                file: &file,
+                file,
                 source,
                 reporting: &reporting,
                 rates: &rates,
-                after: &after,
-                finished: !more,
+                after: &batch.after,
+                finished: !batch.more,
                 total_bytes,
             };
             chunk.commit(
-                &mut batch,
+                &mut batch.orders,
                 &mut written,
+                &mut known,
                 &mut checkpoint,
                 &mut conn,
                 context,
             )?;
+            if !batch.more {
+                break;
+            }
         }
-        if !more {
-            break;
-        }
-    }
+        Ok::<(), AnalyticsError>(())
+    })?;
     Ok(checkpoint.outcome(file.layout))
 }
 
@@ -304,6 +360,7 @@ impl Chunk<'_> {
         &self,
         batch: &mut Vec<PendingOrder>,
         written: &mut HashSet<String>,
+        known: &mut HashMap<String, i64>,
         checkpoint: &mut Checkpoint,
         conn: &mut rusqlite::Connection,
         context: &mut JobContext,
@@ -320,6 +377,7 @@ impl Chunk<'_> {
             self.file.layout.has_every_line(),
             &seen,
             self.rates,
+            known,
         )
         .map_err(sqlite)?;
         fx::refresh_on(&tx, self.reporting, fx::Orders::These(&chunk.updated)).map_err(sqlite)?;

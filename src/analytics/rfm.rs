@@ -280,7 +280,7 @@ pub fn rfm(frame: &OrdersFrame, filter: &Filter) -> Result<RfmReport, AnalyticsE
     customers.sort_by(|a, b| {
         b.net_sales
             .total_cmp(&a.net_sales)
-            .then(a.customer.cmp(&b.customer))
+            .then_with(|| a.customer.cmp(&b.customer))
     });
     let mut sizes: BTreeMap<RfmGroup, (u64, f64)> = BTreeMap::new();
     let mut grid: BTreeMap<(u8, u8), u64> = BTreeMap::new();

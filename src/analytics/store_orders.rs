@@ -6,7 +6,9 @@
 //! its customer, its amounts in the reporting currency); an order already there is
 //! merged in SQL.
 
-use rusqlite::{CachedStatement as Statement, OptionalExtension, Transaction, params};
+use std::collections::HashMap;
+
+use rusqlite::{CachedStatement as Statement, Connection, Transaction, params};
 
 use super::channels::{Amounts, Channel, Line, OrderPart};
 use super::fx::Rates;
@@ -57,7 +59,6 @@ pub struct Written {
 
 /// The statements of a chunk, prepared once.
 struct Statements<'t> {
-    find: Statement<'t>,
     insert: Statement<'t>,
     update: Statement<'t>,
     clear_lines: Statement<'t>,
@@ -70,7 +71,6 @@ struct Statements<'t> {
 impl<'t> Statements<'t> {
     fn prepare(tx: &'t Transaction<'_>) -> rusqlite::Result<Statements<'t>> {
         Ok(Statements {
-            find: tx.prepare_cached("SELECT id FROM orders WHERE channel = ?1 AND name = ?2")?,
             insert: tx.prepare_cached(
                 "INSERT INTO orders (source, channel, name, email, buyer_id, buyer_name, postal_code,
                      financial_status, created_at, currency, subtotal_minor, shipping_minor, taxes_minor,
@@ -142,9 +142,20 @@ impl<'t> Statements<'t> {
     }
 }
 
-/// Writes `orders` of `channel` from `source`. `every_line` says the export holds all of
-/// an order's lines (they replace the stored ones); `again` says the order already came
-/// earlier in this same import (its lines are added to the ones written then).
+/// The orders of `channel` the store holds: their ids by the channel's order id.
+pub fn known(conn: &Connection, channel: Channel) -> rusqlite::Result<HashMap<String, i64>> {
+    let mut statement = conn.prepare("SELECT name, id FROM orders WHERE channel = ?1")?;
+    statement
+        .query_map([channel.key()], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect()
+}
+
+/// Writes `orders` of `channel` from `source`; `known` holds the channel's orders in the
+/// store (from `known`) and gains the ones written. `every_line` says the export holds
+/// all of an order's lines (they replace the stored ones); `again` says the order
+/// already came earlier in this same import (its lines are added to the ones written
+/// then).
+#[allow(clippy::too_many_arguments)] // one call site, each argument a different fact
 pub fn write(
     tx: &Transaction<'_>,
     channel: Channel,
@@ -153,6 +164,7 @@ pub fn write(
     every_line: bool,
     again: &dyn Fn(&str) -> bool,
     rates: &Rates,
+    known: &mut HashMap<String, i64>,
 ) -> rusqlite::Result<Written> {
     let mut statements = Statements::prepare(tx)?;
     let mut written = Written::default();
@@ -160,10 +172,7 @@ pub fn write(
         let part = &order.part;
         let amounts = &order.amounts;
         let email = part.email.as_deref().map(normalised_email);
-        let existing: Option<i64> = statements
-            .find
-            .query_row((channel.key(), &order.id), |row| row.get(0))
-            .optional()?;
+        let existing = known.get(&order.id).copied();
         written.lines += order.lines.len() as u64;
         let Some(id) = existing else {
             let items = amounts
@@ -202,6 +211,7 @@ pub fn write(
                 reporting(items - discount - refunded),
             ])?;
             let id = tx.last_insert_rowid();
+            known.insert(order.id.clone(), id);
             statements.lines(id, 0, &order.lines)?;
             continue;
         };
