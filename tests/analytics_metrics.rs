@@ -183,6 +183,43 @@ fn the_figures_match_the_ones_worked_out_by_hand() {
 }
 
 #[test]
+fn the_orders_behind_a_figure_come_newest_first_and_by_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = shop(dir.path());
+    let names = |orders: Vec<tradewind::analytics::orders_list::OrderRow>| {
+        orders
+            .into_iter()
+            .map(|order| order.name)
+            .collect::<Vec<_>>()
+    };
+    // #7 was cancelled: it is behind no figure.
+    assert_eq!(
+        names(engine.orders(&Filter::default(), None, 3).unwrap()),
+        ["#8", "#6", "#5"]
+    );
+    let a = engine
+        .orders(&Filter::default(), Some("email:a@example.com"), 10)
+        .unwrap();
+    assert_eq!(a[0].net_minor, 3000);
+    assert_eq!(names(a), ["#5", "#3", "#1"]);
+    let february = Filter {
+        from: Some("2025-02-01".into()),
+        to: Some("2025-02-28".into()),
+        ..Filter::default()
+    };
+    assert_eq!(
+        names(engine.orders(&february, None, 10).unwrap()),
+        ["#4", "#3"]
+    );
+    assert!(
+        engine
+            .orders(&Filter::default(), Some("email:nobody@example.com"), 10)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
 fn the_figures_follow_the_orders_as_they_change_in_this_engine_and_another() {
     let dir = tempfile::tempdir().unwrap();
     let engine = shop(dir.path());
@@ -215,15 +252,25 @@ fn the_figures_follow_the_orders_as_they_change_in_this_engine_and_another() {
     );
     assert_eq!(orders(&engine), (8, 6000));
     assert_eq!(orders(&other), (8, 6000));
-    assert_eq!(other.rfm(&Filter::default()).unwrap().customers.len(), 5);
+    assert_eq!(
+        other.rfm(&Filter::default(), 100).unwrap().customers.len(),
+        5
+    );
 }
 
 #[test]
 fn customers_fall_into_the_rfm_groups_worked_out_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let engine = shop(dir.path());
-    let report = engine.rfm(&Filter::default()).unwrap();
+    let report = engine.rfm(&Filter::default(), 100).unwrap();
     assert_eq!(report.as_of.as_deref(), Some("2025-03-25"));
+    // Listing none still scores and groups everyone.
+    let unlisted = engine.rfm(&Filter::default(), 0).unwrap();
+    assert!(unlisted.customers.is_empty());
+    assert_eq!(
+        (&unlisted.groups, &unlisted.grid),
+        (&report.groups, &report.grid)
+    );
     let score = |email: &str| {
         let customer = report
             .customers

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::AnalyticsError;
-use super::filter::{Filter, Sql};
+use super::filter::Filter;
+use super::frame::OrdersFrame;
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,33 +27,46 @@ pub struct OrderRow {
     pub items: u64,
 }
 
-/// At most `limit` of the filtered orders (of one customer, when given), newest first.
+/// At most `limit` of the filtered orders (of one customer, when given), newest first:
+/// chosen in the frame, then read from the store by id.
 pub fn orders(
+    frame: &OrdersFrame,
     store: &Store,
     filter: &Filter,
     customer: Option<&str>,
     limit: usize,
 ) -> Result<Vec<OrderRow>, AnalyticsError> {
-    let Sql {
-        mut condition,
-        mut values,
-    } = filter.sql()?;
-    if let Some(customer) = customer {
-        values.push(rusqlite::types::Value::Text(customer.to_string()));
-        condition.push_str(&format!(" AND o.customer_key = ?{}", values.len()));
-    }
+    let selection = frame.select(filter)?;
+    let customer = match customer {
+        Some(key) => match frame.customers.iter().position(|known| &*known.key == key) {
+            Some(number) => Some(number as u32),
+            None => return Ok(Vec::new()),
+        },
+        None => None,
+    };
+    let ids: Vec<i64> = selection
+        .orders
+        .iter()
+        .rev()
+        .filter(|order| {
+            customer.is_none_or(|customer| frame.orders.customer[**order as usize] == customer)
+        })
+        .take(limit)
+        .map(|order| frame.orders.id[*order as usize])
+        .collect();
     let conn = store.connect()?;
     let mut statement = conn
-        .prepare(&format!(
+        .prepare(
             "SELECT o.channel, o.name, o.created_at, o.customer_key,
                     coalesce(nullif(o.email, ''), nullif(o.buyer_name, ''), nullif(o.buyer_id, ''), ''),
                     o.shipping_country, o.currency, o.items_minor - o.discount_minor - o.refunded_minor,
                     o.net_reporting, (SELECT coalesce(sum(quantity), 0) FROM order_lines WHERE order_id = o.id)
-             FROM orders o WHERE {condition} ORDER BY o.created_at DESC, o.id DESC LIMIT {limit}"
-        ))
+             FROM json_each(?1) AS chosen JOIN orders o ON o.id = chosen.value ORDER BY chosen.key",
+        )
         .map_err(|error| store.error(error))?;
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
     statement
-        .query_map(rusqlite::params_from_iter(&values), |row| {
+        .query_map([ids], |row| {
             Ok(OrderRow {
                 channel: row.get(0)?,
                 name: row.get(1)?,

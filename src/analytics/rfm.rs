@@ -16,12 +16,12 @@
 //! customer here has bought. Recency is counted to the end of the filter's range, or to
 //! the last order when the range is open, so that an old export still has recent buyers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::AnalyticsError;
-use super::channels::Channel;
 use super::filter::Filter;
 use super::frame::{OrdersFrame, Selection};
 
@@ -139,6 +139,8 @@ pub struct RfmReport {
     pub as_of: Option<String>,
     pub groups: Vec<GroupSize>,
     pub grid: Vec<GridCell>,
+    /// The customers with the largest net sales, overall and in each group (as many of
+    /// each as asked for), largest first.
     pub customers: Vec<CustomerScore>,
 }
 
@@ -164,137 +166,170 @@ pub fn quintiles(values: &[f64]) -> Vec<u8> {
     scores
 }
 
-struct Raw {
-    customer: String,
-    name: String,
-    channels: Vec<String>,
-    countries: Vec<String>,
+/// A customer's orders among the filtered ones.
+struct Bought {
+    customer: u32,
     orders: u64,
-    first: String,
-    last: String,
     net: f64,
+    first: u32,
+    last: u32,
 }
 
 /// Each customer's orders among `selection`, in the order they first appear.
-fn gather(frame: &OrdersFrame, selection: &Selection) -> Vec<Raw> {
+fn gather(frame: &OrdersFrame, selection: &Selection) -> Vec<Bought> {
     let orders = &frame.orders;
-    // Per customer of the store: where they are in `raw`, once they have an order.
+    // Per customer of the store: where they are in the list, once they have an order.
     let mut slots: Vec<u32> = vec![u32::MAX; frame.customers.len()];
-    // Per customer gathered: their first and last order, channels and countries.
-    let mut spans: Vec<(u32, u32, Vec<Channel>, Vec<u32>)> = Vec::new();
-    let mut raw: Vec<Raw> = Vec::new();
+    let mut bought: Vec<Bought> = Vec::new();
     for &order in &selection.orders {
         let index = order as usize;
-        let customer = orders.customer[index] as usize;
-        if slots[customer] == u32::MAX {
-            slots[customer] = raw.len() as u32;
-            raw.push(Raw {
-                customer: String::new(),
-                name: String::new(),
-                channels: Vec::new(),
-                countries: Vec::new(),
+        let customer = orders.customer[index];
+        let slot = &mut slots[customer as usize];
+        if *slot == u32::MAX {
+            *slot = bought.len() as u32;
+            bought.push(Bought {
+                customer,
                 orders: 0,
-                first: String::new(),
-                last: String::new(),
                 net: 0.0,
+                first: order,
+                last: order,
             });
-            spans.push((order, order, Vec::new(), Vec::new()));
         }
-        let slot = slots[customer] as usize;
-        raw[slot].orders += 1;
-        raw[slot].net += orders.net[index];
-        let (_, last, channels, countries) = &mut spans[slot];
+        let row = &mut bought[*slot as usize];
+        row.orders += 1;
+        row.net += orders.net[index];
         // Orders come in time order: this one is the last so far.
-        *last = order;
-        if !channels.contains(&orders.channel[index]) {
-            channels.push(orders.channel[index]);
-        }
-        let country = orders.country[index];
-        if !frame.countries.text(country).is_empty() && !countries.contains(&country) {
-            countries.push(country);
-        }
+        row.last = order;
     }
-    for (row, (first, last, channels, countries)) in raw.iter_mut().zip(spans) {
-        let known = &frame.customers[orders.customer[first as usize] as usize];
-        row.customer = known.key.to_string();
-        row.name = known.name.to_string();
-        row.first = orders.created_at(first).to_string();
-        row.last = orders.created_at(last).to_string();
-        row.channels = channels
-            .iter()
-            .map(|channel| channel.key().to_string())
-            .collect();
-        row.countries = countries
-            .iter()
-            .map(|country| frame.countries.text(*country).to_string())
-            .collect();
-    }
-    raw
+    bought
 }
 
-/// Every customer of the filtered orders, scored; grouped sizes and the grid.
-pub fn rfm(frame: &OrdersFrame, filter: &Filter) -> Result<RfmReport, AnalyticsError> {
-    let raw = gather(frame, &frame.select(filter)?);
-    let as_of = match filter.days()?.1 {
-        Some(to) => Some(to),
-        None => raw.iter().map(|row| row.last[..10].to_string()).max(),
-    };
-    let as_of_day = as_of
-        .as_deref()
-        .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok());
-    let days_since = |last: &str| -> i64 {
-        let last = chrono::NaiveDate::parse_from_str(&last[..10.min(last.len())], "%Y-%m-%d").ok();
-        match (as_of_day, last) {
-            (Some(as_of), Some(last)) => (as_of - last).num_days().max(0),
-            _ => 0,
+/// The channels and countries (in the order first seen) of the listed customers.
+fn places(
+    frame: &OrdersFrame,
+    selection: &Selection,
+    listed: &[u32],
+) -> HashMap<u32, (Vec<String>, Vec<String>)> {
+    let mut places: HashMap<u32, (Vec<String>, Vec<String>)> = listed
+        .iter()
+        .map(|customer| (*customer, Default::default()))
+        .collect();
+    for &order in &selection.orders {
+        let index = order as usize;
+        let Some((channels, countries)) = places.get_mut(&frame.orders.customer[index]) else {
+            continue;
+        };
+        let channel = frame.orders.channel[index].key();
+        if !channels.iter().any(|known| known == channel) {
+            channels.push(channel.to_string());
         }
+        let country = frame.countries.text(frame.orders.country[index]);
+        if !country.is_empty() && !countries.iter().any(|known| known == country) {
+            countries.push(country.to_string());
+        }
+    }
+    places
+}
+
+/// Every customer of the filtered orders, scored, in group sizes and the grid; the
+/// `listed` with the largest net sales, overall and in each group, in full.
+pub fn rfm(
+    frame: &OrdersFrame,
+    filter: &Filter,
+    listed: usize,
+) -> Result<RfmReport, AnalyticsError> {
+    let selection = frame.select(filter)?;
+    let bought = gather(frame, &selection);
+    let orders = &frame.orders;
+    let as_of_day = match filter.days()?.1 {
+        Some(to) => Some(to),
+        None => bought
+            .iter()
+            .map(|row| {
+                orders
+                    .created_at(row.last)
+                    .get(..10)
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .max(),
     };
-    let days: Vec<i64> = raw.iter().map(|row| days_since(&row.last)).collect();
+    let as_of = as_of_day
+        .as_deref()
+        .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+        .map(|day| day.num_days_from_ce());
+    let days: Vec<i64> = bought
+        .iter()
+        .map(|row| match (as_of, orders.day[row.last as usize]) {
+            (Some(as_of), last) if last != i32::MIN => i64::from(as_of - last).max(0),
+            _ => 0,
+        })
+        .collect();
     let recency: Vec<f64> = days.iter().map(|days| -(*days as f64)).collect();
-    let frequency: Vec<f64> = raw.iter().map(|row| row.orders as f64).collect();
-    let money: Vec<f64> = raw.iter().map(|row| row.net).collect();
+    let frequency: Vec<f64> = bought.iter().map(|row| row.orders as f64).collect();
+    let money: Vec<f64> = bought.iter().map(|row| row.net).collect();
     let (r, f, m) = (
         quintiles(&recency),
         quintiles(&frequency),
         quintiles(&money),
     );
-    let mut customers: Vec<CustomerScore> = raw
-        .into_iter()
-        .enumerate()
-        .map(|(index, row)| CustomerScore {
-            customer: row.customer,
-            name: row.name,
-            channels: row.channels,
-            countries: row.countries,
-            orders: row.orders,
-            first_order_at: row.first,
-            last_order_at: row.last,
-            days_since_last_order: days[index],
-            net_sales: row.net,
-            r: r[index],
-            f: f[index],
-            m: m[index],
-            group: RfmGroup::of(r[index], f[index] + m[index]),
-        })
-        .collect();
-    customers.sort_by(|a, b| {
-        b.net_sales
-            .total_cmp(&a.net_sales)
-            .then_with(|| a.customer.cmp(&b.customer))
-    });
+    let group = |index: usize| RfmGroup::of(r[index], f[index] + m[index]);
     let mut sizes: BTreeMap<RfmGroup, (u64, f64)> = BTreeMap::new();
     let mut grid: BTreeMap<(u8, u8), u64> = BTreeMap::new();
-    for customer in &customers {
-        let size = sizes.entry(customer.group).or_default();
+    for (index, row) in bought.iter().enumerate() {
+        let size = sizes.entry(group(index)).or_default();
         size.0 += 1;
-        size.1 += customer.net_sales;
-        *grid
-            .entry((customer.r, customer.f + customer.m))
-            .or_default() += 1;
+        size.1 += row.net;
+        *grid.entry((r[index], f[index] + m[index])).or_default() += 1;
     }
+    // The best `listed` overall and of each group.
+    let key = |index: usize| &*frame.customers[bought[index].customer as usize].key;
+    let mut ranked: Vec<usize> = (0..bought.len()).collect();
+    ranked.sort_unstable_by(|a, b| {
+        bought[*b]
+            .net
+            .total_cmp(&bought[*a].net)
+            .then_with(|| key(*a).cmp(key(*b)))
+    });
+    let mut per_group: BTreeMap<RfmGroup, usize> = BTreeMap::new();
+    let chosen: Vec<usize> = ranked
+        .into_iter()
+        .enumerate()
+        .filter(|(rank, index)| {
+            let in_group = per_group.entry(group(*index)).or_default();
+            *in_group += 1;
+            *rank < listed || *in_group <= listed
+        })
+        .map(|(_, index)| index)
+        .collect();
+    let customers_listed: Vec<u32> = chosen.iter().map(|index| bought[*index].customer).collect();
+    let mut places = places(frame, &selection, &customers_listed);
+    let customers = chosen
+        .into_iter()
+        .map(|index| {
+            let row = &bought[index];
+            let known = &frame.customers[row.customer as usize];
+            let (channels, countries) = places.remove(&row.customer).unwrap_or_default();
+            CustomerScore {
+                customer: known.key.to_string(),
+                name: known.name.to_string(),
+                channels,
+                countries,
+                orders: row.orders,
+                first_order_at: orders.created_at(row.first).to_string(),
+                last_order_at: orders.created_at(row.last).to_string(),
+                days_since_last_order: days[index],
+                net_sales: row.net,
+                r: r[index],
+                f: f[index],
+                m: m[index],
+                group: group(index),
+            }
+        })
+        .collect();
     Ok(RfmReport {
         reporting_currency: frame.reporting.clone(),
-        as_of,
+        as_of: as_of_day,
         groups: RfmGroup::ALL
             .iter()
             .map(|group| {

@@ -174,7 +174,7 @@ pub fn run(
             }
         }
         AnalyticsCommand::Customers { filter, limit } => {
-            let report = engine.rfm(&filter.filter())?;
+            let report = engine.rfm(&filter.filter(), limit)?;
             let customers: Vec<_> = report.customers.into_iter().take(limit).collect();
             if as_json {
                 json(&customers);
@@ -195,7 +195,7 @@ pub fn run(
             }
         }
         AnalyticsCommand::Rfm { filter } => {
-            let report = engine.rfm(&filter.filter())?;
+            let report = engine.rfm(&filter.filter(), 0)?;
             if as_json {
                 json(&report.groups);
                 return Ok(ExitCode::SUCCESS);

@@ -48,10 +48,11 @@ impl Engine {
         Ok(metrics::dashboard(&frame, filter, granularity)?)
     }
 
-    /// Every customer of the filtered orders with their RFM scores and group.
-    pub fn rfm(&self, filter: &Filter) -> Result<RfmReport, Error> {
+    /// The RFM groups of the filtered orders' customers, and the `listed` best of them
+    /// overall and of each group with their scores.
+    pub fn rfm(&self, filter: &Filter, listed: usize) -> Result<RfmReport, Error> {
         let frame = self.frames.get(&self.store)?;
-        Ok(rfm::rfm(&frame, filter)?)
+        Ok(rfm::rfm(&frame, filter, listed)?)
     }
 
     pub fn cohorts(&self, filter: &Filter, split: &CohortSplit) -> Result<Cohorts, Error> {
@@ -66,6 +67,13 @@ impl Engine {
         customer: Option<&str>,
         limit: usize,
     ) -> Result<Vec<OrderRow>, Error> {
-        Ok(orders_list::orders(&self.store, filter, customer, limit)?)
+        let frame = self.frames.get(&self.store)?;
+        Ok(orders_list::orders(
+            &frame,
+            &self.store,
+            filter,
+            customer,
+            limit,
+        )?)
     }
 }

@@ -14,7 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0008_job_outcomes.sql"),
     include_str!("migrations/0009_photo_tags.sql"),
     include_str!("migrations/0010_channels_and_money.sql"),
-    include_str!("migrations/0011_orders_by_email_dropped.sql"),
+    include_str!("migrations/0011_analytics_indexes_dropped.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -44,7 +44,7 @@ mod tests {
         "394d2c60759efb154b8d444acea7d463d4a1f48cadbc1b5bc86a9c7c19744378",
         "bcabed6de669e3fe26636a9ff54e93de1e3640ff3bdc4255c153ccd093790a36",
         "152337c35b90290095f1740b59e6f6f68b7621e23e18e87affa3303e242c572e",
-        "b75303e65a208f199686b809dbf4c833a611c4d2298211a38ccb6e014ac5327b",
+        "bc46e2b4a0623c199759c64d6bd56e4c11030c9ae0149f9e4825e14817d5ad09",
     ];
 
     #[test]

@@ -22,9 +22,12 @@ pub async fn dashboard(
     blocking(state, move |engine| engine.dashboard(&filter, granularity)).await
 }
 
+/// The customers the Analytics view lists of a group (or of all): its tables show 100.
+const CUSTOMERS_SHOWN: usize = 100;
+
 #[tauri::command]
 pub async fn rfm(state: State<'_, AppState>, filter: Filter) -> Result<RfmReport, CommandError> {
-    blocking(state, move |engine| engine.rfm(&filter)).await
+    blocking(state, move |engine| engine.rfm(&filter, CUSTOMERS_SHOWN)).await
 }
 
 #[tauri::command]

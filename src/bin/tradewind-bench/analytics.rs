@@ -207,7 +207,10 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
             "dashboard, a quarter in one country".to_string(),
             best_of_five(|| engine.dashboard(&ranged, Granularity::Month))?,
         ),
-        ("rfm".to_string(), best_of_five(|| engine.rfm(&everything))?),
+        (
+            "rfm".to_string(),
+            best_of_five(|| engine.rfm(&everything, 100))?,
+        ),
         (
             "cohorts".to_string(),
             best_of_five(|| engine.cohorts(&everything, &CohortSplit::default()))?,

@@ -529,7 +529,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     assert_eq!(engine.reporting_currency().unwrap(), "EUR");
     session.click("tab-customers").await;
     let champions = engine
-        .rfm(&quarter)
+        .rfm(&quarter, 100)
         .unwrap()
         .customers
         .iter()

@@ -7,4 +7,9 @@ export type RfmReport = { reporting_currency: string,
 /**
  * The day recency is counted to.
  */
-as_of: string | null, groups: Array<GroupSize>, grid: Array<GridCell>, customers: Array<CustomerScore>, };
+as_of: string | null, groups: Array<GroupSize>, grid: Array<GridCell>, 
+/**
+ * The customers with the largest net sales, overall and in each group (as many of
+ * each as asked for), largest first.
+ */
+customers: Array<CustomerScore>, };
