@@ -44,10 +44,11 @@ pub(crate) const THOUSANDTHS: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OM
 
 /// How many digits a currency's minor unit has: 0 for JPY, 3 for KWD, 2 for the rest.
 pub fn minor_digits(currency: &str) -> u32 {
-    let code = currency.trim().to_ascii_uppercase();
-    if NO_MINOR_UNIT.contains(&code.as_str()) {
+    let code = currency.trim();
+    let listed = |codes: &[&str]| codes.iter().any(|listed| listed.eq_ignore_ascii_case(code));
+    if listed(NO_MINOR_UNIT) {
         0
-    } else if THOUSANDTHS.contains(&code.as_str()) {
+    } else if listed(THOUSANDTHS) {
         3
     } else {
         2
@@ -102,9 +103,9 @@ pub fn parse_minor(text: &str, currency: &str) -> Result<i64, String> {
         None => (false, trimmed),
     };
     // Currency signs and codes before or after the number ("US $", "CA$", "EUR", "kr").
-    let number =
-        inner.trim_matches(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '.' | ',')));
-    let start = inner.find(number).unwrap_or(0);
+    let in_number = |c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | ',');
+    let start = inner.len() - inner.trim_start_matches(|c: char| !in_number(c)).len();
+    let number = inner[start..].trim_end_matches(|c: char| !in_number(c));
     let (prefix, suffix) = (&inner[..start], &inner[start + number.len()..]);
     if !is_currency_sign(prefix) || !is_currency_sign(suffix) {
         return Err(format!("not an amount in {currency}, like 1234.50"));

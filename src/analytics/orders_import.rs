@@ -305,10 +305,6 @@ pub fn import_orders(
             (fresh, None)
         }
     };
-    // Every line written belongs to an order written in the same transaction, so the
-    // foreign-key check on each would find what is known (and costs a lookup per line).
-    conn.execute_batch("PRAGMA foreign_keys = OFF")
-        .map_err(|error| store.error(error))?;
     let skipped_before = checkpoint.skipped_rows;
     let mut written: HashSet<String> = HashSet::new();
     let mut known =

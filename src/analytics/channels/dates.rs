@@ -11,6 +11,9 @@ fn utc(time: DateTime<Utc>) -> String {
 /// ("2024-05-01 10:00:00", WooCommerce's).
 pub fn timestamp(text: &str) -> Option<String> {
     let text = text.trim();
+    if let Some(parsed) = shopify_time(text) {
+        return Some(utc(parsed));
+    }
     if let Ok(parsed) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z")
         .or_else(|_| DateTime::parse_from_rfc3339(text))
     {
@@ -20,6 +23,36 @@ pub fn timestamp(text: &str) -> Option<String> {
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
         .map(|naive| utc(naive.and_utc()))
+}
+
+/// Shopify's "2024-05-01 10:00:00 +0200", read without a format parser (an export has
+/// one on every order); None for anything else.
+fn shopify_time(text: &str) -> Option<DateTime<Utc>> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 25
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b' '
+        && bytes[13] == b':'
+        && bytes[16] == b':'
+        && bytes[19] == b' '
+        && matches!(bytes[20], b'+' | b'-');
+    if !shaped {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = text.get(range)?;
+        digits
+            .bytes()
+            .all(|byte| byte.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let date = NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)?;
+    let time = date.and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)?;
+    let offset = (number(21..23)? * 3600 + number(23..25)? * 60) as i32;
+    let offset = if bytes[20] == b'-' { -offset } else { offset };
+    let zone = chrono::FixedOffset::east_opt(offset)?;
+    Some(time.and_local_timezone(zone).single()?.with_timezone(&Utc))
 }
 
 /// A day in one of `formats` (chrono's), at midnight UTC.
@@ -43,10 +76,14 @@ mod tests {
             ("2024-05-01T10:00:00+02:00", "2024-05-01T08:00:00Z"),
             ("2024-05-01T08:00:00Z", "2024-05-01T08:00:00Z"),
             ("2024-05-01 10:00:00", "2024-05-01T10:00:00Z"),
+            ("2024-05-01 01:00:00 -0330", "2024-05-01T04:30:00Z"),
+            ("2024-12-31 23:30:00 -0100", "2025-01-01T00:30:00Z"),
         ] {
             assert_eq!(timestamp(text).as_deref(), Some(expected), "{text}");
         }
         assert_eq!(timestamp("01/05/2024"), None);
+        assert_eq!(timestamp("2024-02-30 10:00:00 +0000"), None);
+        assert_eq!(timestamp("2024-05-01 10:00:00 +02xx"), None);
     }
 
     #[test]

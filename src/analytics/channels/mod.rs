@@ -304,9 +304,9 @@ fn currency_of(
     } else {
         own
     };
-    let code = code.trim().to_ascii_uppercase();
+    let code = code.trim();
     if code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic()) {
-        Ok(code)
+        Ok(code.to_ascii_uppercase())
     } else {
         let reason = "not a three-letter currency code";
         Err(match column {
@@ -315,7 +315,7 @@ fn currency_of(
                 path: export.path.clone(),
                 row: export.row(record),
                 column: "currency".into(),
-                value: code,
+                value: code.to_string(),
                 reason: reason.into(),
             },
         })
