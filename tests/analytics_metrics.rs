@@ -297,6 +297,30 @@ fn customers_fall_into_the_rfm_groups_worked_out_by_hand() {
         .find(|group| group.group == RfmGroup::Dormant)
         .unwrap();
     assert_eq!(dormant.customers, 1);
+    // a's group at each month's end. January: a (25 days ago, 1 order, 80) and b (11 days,
+    // 1, 80): R 1, F 1, M 1, Dormant. February: a (18 days, 2, 130), b (39, 1, 80),
+    // c (14, 1, 31.25): R 2, F 4, M 4, Previously loyal. March as the report above.
+    let history: Vec<(String, RfmGroup)> = engine
+        .customer_groups(&Filter::default(), "email:a@example.com")
+        .unwrap()
+        .into_iter()
+        .map(|at| (at.month, at.group))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("2025-01".to_string(), RfmGroup::Dormant),
+            ("2025-02".to_string(), RfmGroup::PreviouslyLoyal),
+            ("2025-03".to_string(), RfmGroup::PreviouslyLoyal),
+        ]
+    );
+    assert!(
+        engine
+            .customer_groups(&Filter::default(), "email:d@example.com")
+            .unwrap()
+            .is_empty(),
+        "a customer whose only order was cancelled has no history"
+    );
     assert_eq!(
         report.grid.iter().map(|cell| cell.customers).sum::<u64>(),
         4

@@ -12,6 +12,7 @@ pub mod metrics;
 mod orders_import;
 pub mod orders_list;
 pub mod rfm;
+pub mod rfm_history;
 mod source;
 mod store_orders;
 mod summary;

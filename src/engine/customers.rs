@@ -10,6 +10,7 @@ use crate::analytics::cohorts::{self, CohortSplit, Cohorts};
 use crate::analytics::metrics::{self, Dashboard, Granularity};
 use crate::analytics::orders_list::{self, OrderRow};
 use crate::analytics::rfm::{self, RfmReport};
+use crate::analytics::rfm_history::{self, GroupAt};
 use crate::analytics::{self, Filter, OrdersPreview, fx};
 
 impl Engine {
@@ -53,6 +54,12 @@ impl Engine {
     pub fn rfm(&self, filter: &Filter, listed: usize) -> Result<RfmReport, Error> {
         let frame = self.frames.get(&self.store)?;
         Ok(rfm::rfm(&frame, filter, listed)?)
+    }
+
+    /// One customer's RFM group at the end of each month since their first order.
+    pub fn customer_groups(&self, filter: &Filter, customer: &str) -> Result<Vec<GroupAt>, Error> {
+        let frame = self.frames.get(&self.store)?;
+        Ok(rfm_history::history(&frame, filter, customer)?)
     }
 
     pub fn cohorts(&self, filter: &Filter, split: &CohortSplit) -> Result<Cohorts, Error> {

@@ -10,6 +10,7 @@ import type {
   Dashboard,
   Filter,
   Granularity,
+  GroupAt,
   OrderRow,
   OrdersPreview,
   RfmReport,
@@ -106,6 +107,8 @@ export const api = {
   ordersSummary: () => call<OrdersSummary>("orders_summary"),
   dashboard: (filter: Filter, granularity: Granularity) => call<Dashboard>("dashboard", { filter, granularity }),
   rfm: (filter: Filter) => call<RfmReport>("rfm", { filter }),
+  /** One customer's RFM group at the end of each month since their first order. */
+  customerGroups: (filter: Filter, customer: string) => call<GroupAt[]>("customer_groups", { filter, customer }),
   cohorts: (filter: Filter, split: CohortSplit) => call<Cohorts>("cohorts", { filter, split }),
   /** The orders behind a chart or a segment, or one customer's (at most 200). */
   orders: (filter: Filter, customer: string | null) => call<OrderRow[]>("orders", { filter, customer }),

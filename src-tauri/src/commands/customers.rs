@@ -64,6 +64,19 @@ pub async fn set_reporting_currency(
     .await
 }
 
+/// One customer's RFM group at the end of each month, for their profile.
+#[tauri::command]
+pub async fn customer_groups(
+    state: State<'_, AppState>,
+    filter: Filter,
+    customer: String,
+) -> Result<Vec<tradewind::analytics::rfm_history::GroupAt>, CommandError> {
+    blocking(state, move |engine| {
+        engine.customer_groups(&filter, &customer)
+    })
+    .await
+}
+
 /// The orders behind a chart or a segment, or one customer's; at most 200.
 #[tauri::command]
 pub async fn orders(

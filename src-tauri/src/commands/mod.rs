@@ -56,6 +56,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         shop::orders_summary,
         customers::dashboard,
         customers::rfm,
+        customers::customer_groups,
         customers::cohorts,
         customers::preview_orders_file,
         customers::orders,

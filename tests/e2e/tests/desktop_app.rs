@@ -177,6 +177,19 @@ impl Session {
         self.element(id).await.click().await.unwrap();
     }
 
+    /// Clicks the first element `css` finds (rows of a table have one test id).
+    async fn click_first(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no {css}: {error}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
     async fn type_into(&self, id: &str, text: &str) {
         self.element(id).await.send_keys(text).await.unwrap();
     }
@@ -198,6 +211,18 @@ impl Session {
     }
 
     /// A screenshot taken at once can show the previous frame; let it paint first.
+    /// Scrolls the element into the middle of the window, for a screenshot of it.
+    async fn scroll_to(&self, id: &str) {
+        let element = self.element(id).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' })",
+                vec![serde_json::to_value(element).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
     async fn screenshot(&self, name: &str) {
         tokio::time::sleep(Duration::from_millis(600)).await;
         let png = self.client.screenshot().await.unwrap();
@@ -340,15 +365,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     session
         .wait_text("review-violation", |text| text.contains("recommended"))
         .await;
-    let note = session.element("review-violation").await;
-    session
-        .client
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center' })",
-            vec![serde_json::to_value(note).unwrap()],
-        )
-        .await
-        .unwrap();
+    session.scroll_to("review-violation").await;
     session.screenshot("listings-review-limits-en").await;
 
     // Send the translations back to the shop: the demo shop's own translations export,
@@ -542,6 +559,26 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .await;
     assert_eq!(session.count("customer-row").await, champions.min(100));
     session.screenshot("analytics-customers-en").await;
+    // The best champion's profile: their value, channels, and group month by month, which
+    // ends where the report puts them.
+    let best = engine
+        .rfm(&quarter, 100)
+        .unwrap()
+        .customers
+        .into_iter()
+        .find(|customer| customer.group == RfmGroup::Champions)
+        .unwrap();
+    let history = engine.customer_groups(&quarter, &best.customer).unwrap();
+    assert_eq!(history.last().map(|at| at.group), Some(RfmGroup::Champions));
+    session
+        .click_first("[data-testid=\"customer-row\"] button")
+        .await;
+    session
+        .wait_text("group-history", |text| text.contains("Champions"))
+        .await;
+    assert!(session.text("customer-profile").await.contains('€'));
+    session.scroll_to("group-history").await;
+    session.screenshot("analytics-customer-en").await;
     session.click("tab-cohorts").await;
     session.text("cohort-grid").await;
     session.screenshot("analytics-cohorts-en").await;
@@ -671,6 +708,14 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("rfm-groups", |text| text.contains("冠军客户"))
         .await;
     session.screenshot("analytics-customers-zh-CN").await;
+    session
+        .click_first("[data-testid=\"customer-row\"] button")
+        .await;
+    session
+        .wait_text("customer-profile", |text| text.contains("迄今净销售额"))
+        .await;
+    session.scroll_to("customer-profile").await;
+    session.screenshot("analytics-customer-zh-CN").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

@@ -33,6 +33,7 @@ export type * from "./GlossaryEntry";
 export type * from "./Granularity";
 export type * from "./GridCell";
 export type * from "./Group";
+export type * from "./GroupAt";
 export type * from "./GroupSize";
 export type * from "./ImportedListings";
 export type * from "./ImportedOrders";

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, OrderRow, RfmGroup, RfmReport } from "../bindings";
+import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, RfmGroup, RfmReport } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
 import { formatCount, formatDate } from "../format";
@@ -10,7 +10,8 @@ import { useLoad } from "../useLoad";
 import { CohortHeatMap, LtvCurves } from "./analytics/CohortView";
 import { emptyFilter, FilterBar } from "./analytics/FilterBar";
 import { Figures, OverviewCharts } from "./analytics/Overview";
-import { CustomersTable, OrdersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
+import { CustomerProfile } from "./analytics/CustomerProfile";
+import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
 type Tab = "overview" | "customers" | "cohorts";
 
@@ -54,7 +55,6 @@ export function Analytics() {
   const [rfm, setRfm] = useState<RfmReport | null>(null);
   const [cohorts, setCohorts] = useState<Cohorts | null>(null);
   const [drill, setDrill] = useState<Drill>(null);
-  const [orders, setOrders] = useState<OrderRow[] | null>(null);
   const version = dataVersion.value;
   useEffect(() => {
     api.reportingCurrency().then(setReporting, report);
@@ -74,13 +74,6 @@ export function Analytics() {
       current = false;
     };
   }, [filter, granularity, tab, reporting, version]);
-  useEffect(() => {
-    if (drill?.kind !== "customer") {
-      setOrders(null);
-      return;
-    }
-    api.orders(filter, drill.customer.customer).then(setOrders, report);
-  }, [drill, filter, version]);
 
   if (!summary) return <p class="loading">{t("common.loading")}</p>;
   if (summary.orders === 0) {
@@ -180,18 +173,7 @@ export function Analytics() {
               </section>
               <section class="card wide" data-testid="drill">
                 {drill?.kind === "customer" ? (
-                  <>
-                    <h2>{t("analytics.customerOrders", { customer: drill.customer.name })}</h2>
-                    <p class="note">
-                      {t("analytics.customerLine", {
-                        orders: formatCount(drill.customer.orders),
-                        first: formatDate(drill.customer.first_order_at),
-                        last: formatDate(drill.customer.last_order_at),
-                        group: rfmGroupText(drill.customer.group),
-                      })}
-                    </p>
-                    {orders && <OrdersTable orders={orders} currency={currency} />}
-                  </>
+                  <CustomerProfile customer={drill.customer} filter={filter} currency={rfm.reporting_currency} version={version} />
                 ) : (
                   <>
                     <h2 data-testid="drill-title">
