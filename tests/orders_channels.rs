@@ -387,3 +387,93 @@ fn failure(engine: &Engine, path: &Path, channel: Option<tradewind::analytics::C
         .map(|error| error.to_string())
         .unwrap_or_default()
 }
+
+#[test]
+fn an_etsy_buyer_becomes_a_shopify_customer_only_when_the_seller_confirms_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    // Mika bought on Shopify with an e-mail, and on Etsy as mika_k ("Mika K", 97205); so
+    // did Jo (jo_p, "Jo P", 78701), but the seller knows them to be two people.
+    let shopify = "Name,Email,Financial Status,Created at,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Name,Shipping Zip,Shipping Country
+#2001,mika@example.com,paid,2025-01-05 10:00:00 +0000,USD,20.00,0.00,0.00,20.00,0.00,1,Kumo Mug,20.00,MUG-1,mika  k,97 205,US
+#2002,jo@example.com,paid,2025-01-06 10:00:00 +0000,USD,30.00,0.00,0.00,30.00,0.00,1,Kumo Mug,30.00,MUG-1,Jo P,78701,US
+";
+    import(
+        &engine,
+        &write(dir.path(), "orders_export.csv", shopify.as_bytes()),
+    );
+    import(
+        &engine,
+        &write(
+            dir.path(),
+            "EtsySoldOrderItems2025-3.csv",
+            ETSY_ITEMS.as_bytes(),
+        ),
+    );
+    let customers = |engine: &Engine| {
+        engine
+            .dashboard(
+                &tradewind::analytics::Filter::default(),
+                tradewind::analytics::metrics::Granularity::Month,
+            )
+            .unwrap()
+            .metrics
+            .customers
+    };
+    assert_eq!(
+        customers(&engine),
+        4,
+        "nothing is merged before the seller says so"
+    );
+    let found = engine.match_suggestions().unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|pair| (
+                pair.customer.as_str(),
+                pair.with.as_str(),
+                pair.postal_code.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("etsy:jo_p", "email:jo@example.com", "78701"),
+            ("etsy:mika_k", "email:mika@example.com", "97205")
+        ]
+    );
+    assert!(
+        engine
+            .decide_match("etsy:jo_p", "email:mika@example.com", true)
+            .unwrap_err()
+            .to_string()
+            .contains("not a pair with the same name and postal code"),
+        "only a suggested pair may be linked"
+    );
+    engine
+        .decide_match("etsy:jo_p", "email:jo@example.com", false)
+        .unwrap();
+    assert_eq!(customers(&engine), 4, "two people stay two");
+    engine
+        .decide_match("etsy:mika_k", "email:mika@example.com", true)
+        .unwrap();
+    assert_eq!(customers(&engine), 3);
+    let report = engine
+        .rfm(&tradewind::analytics::Filter::default(), 10)
+        .unwrap();
+    let mika = report
+        .customers
+        .iter()
+        .find(|customer| customer.customer == "email:mika@example.com")
+        .unwrap();
+    assert_eq!(mika.orders, 2);
+    assert_eq!(mika.channels, ["shopify", "etsy"]);
+    assert_eq!(mika.merged_from, ["etsy:mika_k"]);
+    let orders = engine
+        .orders(
+            &tradewind::analytics::Filter::default(),
+            Some("email:mika@example.com"),
+            10,
+        )
+        .unwrap();
+    assert_eq!(orders.len(), 2, "the profile lists the Etsy order too");
+    assert!(engine.match_suggestions().unwrap().is_empty(), "asked once");
+}

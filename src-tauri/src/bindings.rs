@@ -20,6 +20,7 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::metrics::Dashboard::export_all(&config)?;
     tradewind::analytics::rfm::RfmReport::export_all(&config)?;
     tradewind::analytics::rfm_history::GroupAt::export_all(&config)?;
+    tradewind::analytics::matching::MatchSuggestion::export_all(&config)?;
     tradewind::analytics::cohorts::Cohorts::export_all(&config)?;
     tradewind::analytics::cohorts::CohortSplit::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;

@@ -46,6 +46,10 @@ pub enum AnalyticsError {
     },
     #[error("no exchange rate is known for {currency}; import the ECB's rates or set one")]
     UnknownCurrency { currency: String },
+    #[error(
+        "{customer} and {with} are not a pair with the same name and postal code still to decide on"
+    )]
+    NoSuchMatch { customer: String, with: String },
     #[error("'{value}' is not a {what}: {expected}")]
     BadFilter {
         what: &'static str,
@@ -69,7 +73,8 @@ impl AnalyticsError {
             AnalyticsError::ChangedSinceStarted { .. } => ErrorKind::FileChanged,
             AnalyticsError::UnknownLayout { .. }
             | AnalyticsError::WrongChannel { .. }
-            | AnalyticsError::OrderWithoutDate { .. } => ErrorKind::BadInput,
+            | AnalyticsError::OrderWithoutDate { .. }
+            | AnalyticsError::NoSuchMatch { .. } => ErrorKind::BadInput,
             AnalyticsError::Rates { .. } => ErrorKind::Internal,
             AnalyticsError::BadRate { .. }
             | AnalyticsError::UnknownCurrency { .. }

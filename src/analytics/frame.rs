@@ -75,6 +75,8 @@ pub struct Customer {
     pub name: Box<str>,
     /// Their first order ever that was not cancelled.
     pub first_order: Option<u32>,
+    /// The channel buyers the seller confirmed are this customer (`matching`).
+    pub merged: Vec<Box<str>>,
 }
 
 /// A product line as the exports named it.
@@ -275,6 +277,8 @@ impl OrdersFrame {
             },
             ..OrdersFrame::default()
         };
+        let links = super::matching::links(&tx)?;
+        let mut merged: HashMap<u32, Vec<Box<str>>> = HashMap::default();
         let mut customer_numbers = Dictionary::default();
         let mut names: Vec<NameParts> = Vec::new();
         let mut raw: Vec<RawOrder> = Vec::new();
@@ -291,7 +295,15 @@ impl OrdersFrame {
                 let text = |index: usize| -> rusqlite::Result<&str> {
                     Ok(row.get_ref(index)?.as_str_or_null()?.unwrap_or(""))
                 };
-                let customer = customer_numbers.number(text(5)?);
+                let own_key = text(5)?;
+                let linked = links.get(own_key);
+                let customer = customer_numbers.number(linked.map_or(own_key, String::as_str));
+                if linked.is_some() {
+                    let keys = merged.entry(customer).or_default();
+                    if !keys.iter().any(|key| &**key == own_key) {
+                        keys.push(own_key.into());
+                    }
+                }
                 if customer as usize == names.len() {
                     names.push(NameParts::default());
                 }
@@ -325,10 +337,12 @@ impl OrdersFrame {
             .texts
             .into_iter()
             .zip(names)
-            .map(|(key, parts)| Customer {
+            .enumerate()
+            .map(|(number, (key, parts))| Customer {
                 key,
                 name: parts.name(),
                 first_order: None,
+                merged: merged.remove(&(number as u32)).unwrap_or_default(),
             })
             .collect();
         let mut index_of_id: HashMap<i64, u32> =

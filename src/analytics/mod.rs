@@ -8,6 +8,7 @@ mod error;
 mod filter;
 pub mod frame;
 pub mod fx;
+pub mod matching;
 pub mod metrics;
 mod orders_import;
 pub mod orders_list;

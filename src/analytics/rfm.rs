@@ -100,6 +100,8 @@ pub struct CustomerScore {
     pub name: String,
     pub channels: Vec<String>,
     pub countries: Vec<String>,
+    /// The channel buyers (`etsy:…`) the seller confirmed are this customer.
+    pub merged_from: Vec<String>,
     pub orders: u64,
     pub first_order_at: String,
     pub last_order_at: String,
@@ -315,6 +317,7 @@ pub fn rfm(
                 name: known.name.to_string(),
                 channels,
                 countries,
+                merged_from: known.merged.iter().map(|key| key.to_string()).collect(),
                 orders: row.orders,
                 first_order_at: orders.created_at(row.first).to_string(),
                 last_order_at: orders.created_at(row.last).to_string(),

@@ -87,6 +87,18 @@ pub enum AnalyticsCommand {
         #[arg(long)]
         first_product: Option<String>,
     },
+    /// Buyers known only by a channel (an Etsy username) whose name and postal code match
+    /// another customer's; with --with, say whether they are the same person.
+    Matches {
+        /// The buyer known only by a channel, like etsy:mika_k.
+        customer: Option<String>,
+        /// The customer they were matched with.
+        #[arg(long, requires = "customer")]
+        with: Option<String>,
+        /// They are not the same person (without it, --with links them).
+        #[arg(long, requires = "with")]
+        not_same: bool,
+    },
     /// Show the reporting currency, or change it (every order is converted again).
     Currency { code: Option<String> },
     /// The exchange rates: where they come from; import the ECB's CSV; set one by hand.
@@ -191,6 +203,53 @@ pub fn run(
                     customer.f,
                     customer.m,
                     customer.channels.join(", ")
+                );
+            }
+        }
+        AnalyticsCommand::Matches {
+            customer,
+            with,
+            not_same,
+        } => {
+            if let (Some(customer), Some(with)) = (&customer, &with) {
+                engine.decide_match(customer, with, !not_same)?;
+                if !as_json {
+                    let verb = if not_same {
+                        "kept apart from"
+                    } else {
+                        "linked to"
+                    };
+                    println!("{customer} {verb} {with}.");
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let found: Vec<_> = engine
+                .match_suggestions()?
+                .into_iter()
+                .filter(|found| {
+                    customer
+                        .as_ref()
+                        .is_none_or(|customer| &found.customer == customer)
+                })
+                .collect();
+            if as_json {
+                json(&found);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if found.is_empty() {
+                println!(
+                    "No buyers to match: none known only by a channel shares a name and postal code with another customer."
+                );
+            }
+            for pair in &found {
+                println!(
+                    "{} ({}) and {} ({}): both {}, {}",
+                    pair.customer,
+                    pair.channel,
+                    pair.with,
+                    pair.with_channels.join(", "),
+                    pair.name,
+                    pair.postal_code
                 );
             }
         }

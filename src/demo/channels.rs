@@ -1,7 +1,9 @@
 //! The demo shop's other channels: Etsy's two sales downloads, Amazon's All Orders
 //! report and eBay's Seller Hub orders report, made from the same catalogue over the same
 //! two years, in each channel's own layout. Some eBay buyers are Shopify customers (their
-//! e-mail in other case and spacing), so the dashboard shows customers across channels.
+//! e-mail in other case and spacing), so the dashboard shows customers across channels;
+//! some Etsy buyers are too, found only by their name and postal code (for the seller to
+//! confirm).
 //! Deterministic: the same plan always gives the same bytes.
 
 use std::collections::HashMap;
@@ -9,7 +11,9 @@ use std::io;
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::generator::{MARKETS, Market, OrdersPlan, Product, customers, pick_items, products};
+use super::generator::{
+    Customer, MARKETS, Market, OrdersPlan, Product, customers, pick_items, products,
+};
 use crate::listings::catalogue::shopify_csv::ParsedListing;
 use crate::money::format_minor;
 
@@ -237,18 +241,30 @@ fn etsy(
     rng: &mut fastrand::Rng,
     plan: &OrdersPlan,
     products: &[Product<'_>],
+    shopify_customers: &[Customer],
 ) -> io::Result<(Vec<u8>, Vec<u8>)> {
-    let buyers: Vec<(String, String, &Market)> = (0..ETSY_ORDERS / 2)
+    // (username, name, market, city); one in twelve is a Shopify customer under another
+    // name, whom only their name and postal code give away.
+    let buyers: Vec<(String, String, &Market, (&str, &str))> = (0..ETSY_ORDERS / 2)
         .map(|number| {
+            let username = format!("etsybuyer{number:03}");
+            if number % 12 == 5
+                && let Some(known) = shopify_customers.get(number as usize / 12)
+            {
+                let name = format!("{} {}", known.first, known.last);
+                return (username, name, known.market, known.city);
+            }
             let country = ["US", "US", "US", "GB", "CA", "AU", "DE"][rng.usize(..7)];
             let first = ["Mika", "Jo", "Sam", "Ali", "Noor", "Rene", "Kai", "Ines"][rng.usize(..8)];
             let last = [
                 "Kowalski", "Park", "Nguyen", "Silva", "Haddad", "Weber", "Okafor",
             ][rng.usize(..7)];
+            let buyer_market = market(country);
             (
-                format!("etsybuyer{number:03}"),
+                username,
                 format!("{first} {last}"),
-                market(country),
+                buyer_market,
+                buyer_market.cities[0],
             )
         })
         .collect();
@@ -265,7 +281,7 @@ fn etsy(
         let day = placed(rng, plan, number, ETSY_ORDERS)
             .format("%m/%d/%y")
             .to_string();
-        let (buyer, name, buyer_market) =
+        let (buyer, name, buyer_market, city) =
             &buyers[(buyers.len() as f64 * rng.f64().powf(1.5)) as usize];
         let order_id = (2_900_000_000 + number * 13).to_string();
         let chosen = items(rng, products);
@@ -297,8 +313,8 @@ fn etsy(
                 )
                 .set("Listing ID", (1_500_000_000 + *index as u64).to_string())
                 .set("Ship Name", name.clone())
-                .set("Ship City", buyer_market.cities[0].0)
-                .set("Ship Zipcode", buyer_market.cities[0].1)
+                .set("Ship City", city.0)
+                .set("Ship Zipcode", city.1)
                 .set("Ship Country", buyer_market.country)
                 .set("Order ID", order_id.clone())
                 .set("Order Type", "online")
@@ -329,7 +345,7 @@ fn etsy(
                     .to_string(),
             )
             .set("Ship Country", buyer_market.country)
-            .set("Ship Zipcode", buyer_market.cities[0].1)
+            .set("Ship Zipcode", city.1)
             .set("Currency", "USD")
             .set("Order Value", format_minor(value, "USD"))
             .set("Discount Amount", "0")
@@ -590,16 +606,19 @@ pub fn write_channels(listings: &[ParsedListing], plan: &OrdersPlan) -> io::Resu
         ));
     }
     // The Shopify generator draws its customers first from a generator of the same seed.
-    let shopify_emails: Vec<String> = customers(
+    let shopify_customers: Vec<Customer> = customers(
         &mut fastrand::Rng::with_seed(plan.seed),
         (plan.orders * 2 / 5).max(1),
     )
     .into_iter()
     .take(200)
-    .map(|customer| customer.email)
     .collect();
+    let shopify_emails: Vec<String> = shopify_customers
+        .iter()
+        .map(|customer| customer.email.clone())
+        .collect();
     let mut rng = fastrand::Rng::with_seed(plan.seed.wrapping_add(1));
-    let (etsy_items, etsy_orders) = etsy(&mut rng, plan, &products)?;
+    let (etsy_items, etsy_orders) = etsy(&mut rng, plan, &products, &shopify_customers)?;
     let amazon = amazon(&mut rng, plan, &products)?;
     let ebay = ebay(&mut rng, plan, &products, &shopify_emails)?;
     Ok(ChannelFiles {

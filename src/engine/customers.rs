@@ -7,6 +7,7 @@ use std::path::Path;
 use super::Engine;
 use crate::Error;
 use crate::analytics::cohorts::{self, CohortSplit, Cohorts};
+use crate::analytics::matching::{self, MatchSuggestion};
 use crate::analytics::metrics::{self, Dashboard, Granularity};
 use crate::analytics::orders_list::{self, OrderRow};
 use crate::analytics::rfm::{self, RfmReport};
@@ -60,6 +61,17 @@ impl Engine {
     pub fn customer_groups(&self, filter: &Filter, customer: &str) -> Result<Vec<GroupAt>, Error> {
         let frame = self.frames.get(&self.store)?;
         Ok(rfm_history::history(&frame, filter, customer)?)
+    }
+
+    /// Buyers known only by a channel whose name and postal code match another customer's,
+    /// for the seller to say whether they are one.
+    pub fn match_suggestions(&self) -> Result<Vec<MatchSuggestion>, Error> {
+        Ok(matching::suggestions(&self.store)?)
+    }
+
+    /// The seller's answer on a suggested pair: the same person (`same`) or not.
+    pub fn decide_match(&self, customer: &str, with: &str, same: bool) -> Result<(), Error> {
+        Ok(matching::decide(&self.store, customer, with, same)?)
     }
 
     pub fn cohorts(&self, filter: &Filter, split: &CohortSplit) -> Result<Cohorts, Error> {

@@ -15,6 +15,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0009_photo_tags.sql"),
     include_str!("migrations/0010_channels_and_money.sql"),
     include_str!("migrations/0011_analytics_indexes_dropped.sql"),
+    include_str!("migrations/0012_customer_links.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -45,6 +46,7 @@ mod tests {
         "bcabed6de669e3fe26636a9ff54e93de1e3640ff3bdc4255c153ccd093790a36",
         "152337c35b90290095f1740b59e6f6f68b7621e23e18e87affa3303e242c572e",
         "bc46e2b4a0623c199759c64d6bd56e4c11030c9ae0149f9e4825e14817d5ad09",
+        "d03fd322efbaaeccf8e54f16501cffdabb94705ba4e80b9180988881e592c0aa",
     ];
 
     #[test]

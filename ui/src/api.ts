@@ -11,6 +11,7 @@ import type {
   Filter,
   Granularity,
   GroupAt,
+  MatchSuggestion,
   OrderRow,
   OrdersPreview,
   RfmReport,
@@ -109,6 +110,11 @@ export const api = {
   rfm: (filter: Filter) => call<RfmReport>("rfm", { filter }),
   /** One customer's RFM group at the end of each month since their first order. */
   customerGroups: (filter: Filter, customer: string) => call<GroupAt[]>("customer_groups", { filter, customer }),
+  /** Buyers known only by a channel whose name and postal code match another customer's. */
+  matchSuggestions: () => call<MatchSuggestion[]>("match_suggestions"),
+  /** The seller's answer: the pair is one person (`same`) or two. */
+  decideMatch: (customer: string, withCustomer: string, same: boolean) =>
+    call<void>("decide_match", { customer, with: withCustomer, same }),
   cohorts: (filter: Filter, split: CohortSplit) => call<Cohorts>("cohorts", { filter, split }),
   /** The orders behind a chart or a segment, or one customer's (at most 200). */
   orders: (filter: Filter, customer: string | null) => call<OrderRow[]>("orders", { filter, customer }),

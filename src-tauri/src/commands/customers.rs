@@ -77,6 +77,28 @@ pub async fn customer_groups(
     .await
 }
 
+/// Buyers known only by a channel who may be another channel's customer.
+#[tauri::command]
+pub async fn match_suggestions(
+    state: State<'_, AppState>,
+) -> Result<Vec<tradewind::analytics::matching::MatchSuggestion>, CommandError> {
+    blocking(state, |engine| engine.match_suggestions()).await
+}
+
+/// The seller's answer on a suggested pair.
+#[tauri::command]
+pub async fn decide_match(
+    state: State<'_, AppState>,
+    customer: String,
+    with: String,
+    same: bool,
+) -> Result<(), CommandError> {
+    blocking(state, move |engine| {
+        engine.decide_match(&customer, &with, same)
+    })
+    .await
+}
+
 /// The orders behind a chart or a segment, or one customer's; at most 200.
 #[tauri::command]
 pub async fn orders(

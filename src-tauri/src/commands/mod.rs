@@ -57,6 +57,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         customers::dashboard,
         customers::rfm,
         customers::customer_groups,
+        customers::match_suggestions,
+        customers::decide_match,
         customers::cohorts,
         customers::preview_orders_file,
         customers::orders,

@@ -579,6 +579,21 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     assert!(session.text("customer-profile").await.contains('€'));
     session.scroll_to("group-history").await;
     session.screenshot("analytics-customer-en").await;
+    // Etsy buyers known only by their username, with a Shopify customer's name and postal
+    // code: the seller says the first is the same person, and their orders become one.
+    let pairs = engine.match_suggestions().unwrap();
+    let first = pairs.first().expect("the demo has such buyers").clone();
+    session.scroll_to("match-suggestions").await;
+    session.screenshot("analytics-matches-en").await;
+    session.click_first("[data-testid=\"match-same\"]").await;
+    session
+        .wait_text("match-suggestions", |text| !text.contains(&first.customer))
+        .await;
+    assert_eq!(engine.match_suggestions().unwrap().len(), pairs.len() - 1);
+    let theirs = engine
+        .orders(&Filter::default(), Some(&first.with), 200)
+        .unwrap();
+    assert!(theirs.iter().any(|order| order.channel == "etsy"));
     session.click("tab-cohorts").await;
     session.text("cohort-grid").await;
     session.screenshot("analytics-cohorts-en").await;

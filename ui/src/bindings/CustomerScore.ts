@@ -8,7 +8,11 @@ export type CustomerScore = { customer: string,
 /**
  * An e-mail, a buyer's name or the channel's buyer id: who this is, for the seller.
  */
-name: string, channels: Array<string>, countries: Array<string>, orders: number, first_order_at: string, last_order_at: string, days_since_last_order: number, 
+name: string, channels: Array<string>, countries: Array<string>, 
+/**
+ * The channel buyers (`etsy:…`) the seller confirmed are this customer.
+ */
+merged_from: Array<string>, orders: number, first_order_at: string, last_order_at: string, days_since_last_order: number, 
 /**
  * Net sales in the reporting currency (the customer's value so far).
  */

@@ -53,6 +53,7 @@ export type * from "./ListingLink";
 export type * from "./ListingSummary";
 export type * from "./ListingsFilePreview";
 export type * from "./LoadReport";
+export type * from "./MatchSuggestion";
 export type * from "./Measures";
 export type * from "./Metrics";
 export type * from "./ModelEntry";

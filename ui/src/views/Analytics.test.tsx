@@ -36,7 +36,7 @@ function dashboard(filter: Filter): Dashboard {
 
 function customer(name: string, group: CustomerScore["group"]): CustomerScore {
   return {
-    customer: `email:${name}`, name, channels: ["shopify"], countries: ["US"], orders: 2,
+    customer: `email:${name}`, name, channels: ["shopify"], countries: ["US"], merged_from: [], orders: 2,
     first_order_at: "2025-01-06T10:00:00Z", last_order_at: "2025-03-03T10:00:00Z", days_since_last_order: 22,
     net_sales: 150, r: 2, f: 4, m: 4, group,
   };
@@ -53,7 +53,10 @@ const rfm: RfmReport = {
     { r: 2, fm_twice: 8, customers: 1, group: "previously_loyal" },
     { r: 1, fm_twice: 2, customers: 1, group: "dormant" },
   ],
-  customers: [customer("a@example.com", "previously_loyal"), customer("c@example.com", "dormant")],
+  customers: [
+    customer("a@example.com", "previously_loyal"),
+    { ...customer("c@example.com", "dormant"), channels: ["shopify", "etsy"], merged_from: ["etsy:c_k"] },
+  ],
 };
 
 const cohorts: Cohorts = {
@@ -75,6 +78,19 @@ const ui = componentHarness((cmd, args) => {
       return cohorts;
     case "orders":
       return [];
+    case "customer_groups":
+      return [
+        { month: "2025-01", group: "new" },
+        { month: "2025-02", group: "new" },
+        { month: "2025-03", group: "dormant" },
+      ];
+    case "match_suggestions":
+      return [
+        {
+          customer: "etsy:mika_k", channel: "etsy", with: "email:mika@example.com", with_channels: ["shopify"],
+          name: "Mika K", postal_code: "97205",
+        },
+      ];
     case "start_job":
       return 1;
     default:
@@ -130,6 +146,23 @@ describe("the Analytics view", () => {
     await act(() => (rows[0].querySelector("button") as HTMLButtonElement).click());
     await act(settle);
     expect(ui.calls).toContainEqual(["orders", expect.objectContaining({ customer: "email:c@example.com" })]);
+    expect(byTestId("customer-profile")!.textContent).toBe("Net sales so far €150.00; bought on Shopify, Etsy; ships to US.");
+    expect(byTestId("customer-merged")!.textContent).toContain("Includes c_k (Etsy):");
+    // January and February alike: the path shows where the group changed.
+    expect(byTestId("group-history")!.querySelectorAll("li").length).toBe(2);
+    expect(byTestId("group-history")!.textContent).toContain("2025-03 Dormant");
+  });
+
+  it("asks whether a buyer known only by a channel is another channel's customer", async () => {
+    await act(() => render(<Analytics />, ui.root));
+    await act(settle);
+    await act(() => byTestId("tab-customers")!.click());
+    await act(settle);
+    await act(settle);
+    expect(byTestId("match-pair")!.textContent).toContain("mika_k on Etsy and mika@example.com on Shopify: both Mika K, 97205");
+    await act(() => byTestId("match-same")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["decide_match", { customer: "etsy:mika_k", with: "email:mika@example.com", same: true }]);
   });
 
   it("speaks Chinese: groups, cohorts, and the file confirmed before import", async () => {

@@ -11,6 +11,7 @@ import { CohortHeatMap, LtvCurves } from "./analytics/CohortView";
 import { emptyFilter, FilterBar } from "./analytics/FilterBar";
 import { Figures, OverviewCharts } from "./analytics/Overview";
 import { CustomerProfile } from "./analytics/CustomerProfile";
+import { MatchSuggestions } from "./analytics/MatchSuggestions";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
 type Tab = "overview" | "customers" | "cohorts";
@@ -162,6 +163,7 @@ export function Analytics() {
           )}
           {tab === "customers" && rfm && (
             <div class="analytics-grid">
+              <MatchSuggestions version={version} />
               <section class="card">
                 <h2>{t("analytics.rfm.title")}</h2>
                 <p class="note">{t("analytics.rfm.explain", { day: rfm.as_of ?? "—" })}</p>

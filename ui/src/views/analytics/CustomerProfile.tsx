@@ -4,6 +4,7 @@ import type { CustomerScore, Filter, GroupAt, OrderRow } from "../../bindings";
 import { formatCount, formatDate, formatReporting } from "../../format";
 import { channelText, rfmGroupText, t } from "../../i18n";
 import { report } from "../../state";
+import { customerLabel } from "./MatchSuggestions";
 import { OrdersTable } from "./Segments";
 
 /** The months where the customer's group changed, and the first: their path through the groups. */
@@ -42,6 +43,11 @@ export function CustomerProfile(props: { customer: CustomerScore; filter: Filter
           countries: customer.countries.join(", ") || "—",
         })}
       </p>
+      {customer.merged_from.length > 0 && (
+        <p class="note" data-testid="customer-merged">
+          {t("analytics.customerMerged", { keys: customer.merged_from.map((key) => `${customerLabel(key)} (${channelText(key.split(":")[0])})`).join(", ") })}
+        </p>
+      )}
       {history && history.length > 0 && (
         <div class="group-history" data-testid="group-history">
           <h3>{t("analytics.groupHistory")}</h3>
