@@ -396,7 +396,7 @@ fn an_etsy_buyer_becomes_a_shopify_customer_only_when_the_seller_confirms_it() {
     // did Jo (jo_p, "Jo P", 78701), but the seller knows them to be two people.
     let shopify = "Name,Email,Financial Status,Created at,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Name,Shipping Zip,Shipping Country
 #2001,mika@example.com,paid,2025-01-05 10:00:00 +0000,USD,20.00,0.00,0.00,20.00,0.00,1,Kumo Mug,20.00,MUG-1,mika  k,97 205,US
-#2002,jo@example.com,paid,2025-01-06 10:00:00 +0000,USD,30.00,0.00,0.00,30.00,0.00,1,Kumo Mug,30.00,MUG-1,Jo P,78701,US
+#2002,jo@example.com,paid,2025-01-06 10:00:00 +0000,USD,30.00,0.00,0.00,30.00,0.00,1,Kumo Mug,30.00,MUG-1,Jo P,'78701,US
 ";
     import(
         &engine,
@@ -424,6 +424,14 @@ fn an_etsy_buyer_becomes_a_shopify_customer_only_when_the_seller_confirms_it() {
         customers(&engine),
         4,
         "nothing is merged before the seller says so"
+    );
+    // Shopify writes '78701 to keep a spreadsheet from dropping leading zeros.
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM orders WHERE postal_code = '78701'"
+        ),
+        2
     );
     let found = engine.match_suggestions().unwrap();
     assert_eq!(
@@ -476,4 +484,47 @@ fn an_etsy_buyer_becomes_a_shopify_customer_only_when_the_seller_confirms_it() {
         .unwrap();
     assert_eq!(orders.len(), 2, "the profile lists the Etsy order too");
     assert!(engine.match_suggestions().unwrap().is_empty(), "asked once");
+}
+
+#[test]
+fn ebay_uk_names_its_columns_its_own_way_and_may_number_a_sale_only_by_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    // eBay UK's report: lower-case names, "Post to …", "Postage and packaging", pounds;
+    // the order number blank on some sales, and a summary row under the data.
+    let report = "\u{feff}\r\nSales record number,Order number,Buyer username,Post to name,Post to postcode,Post to country,Item number,Item title,Custom label,Quantity,Sold for,Postage and packaging,Total price,Sale date\r\n\
+1001,,alice_uk,Alice Hart,YO1 7HH,United Kingdom,3141,Sakura Tote,TOTE-1,2,£12.50,£3.20,£28.20,12-Mar-24\r\n\
+1002,07-11111-22222,bob_shopper,Bob Keene,M1 1AE,United Kingdom,2718,Kumo Mug,MUG-1,1,£9.00,£2.80,£11.80,13-Mar-24\r\n\
+,,,,,,,,,,,,,\r\n\
+2 record(s) downloaded,,,,,,,,,,,,,\r\n";
+    let path = write(
+        dir.path(),
+        "eBay-OrdersReport-Mar-2024.csv",
+        report.as_bytes(),
+    );
+    assert_eq!(
+        engine.preview_orders_file(&path).unwrap().layout,
+        Layout::EbayOrders
+    );
+    assert_eq!(import(&engine, &path).orders, 2);
+    let alice = stored(dir.path(), "ebay", "1001");
+    assert_eq!(
+        (
+            alice.currency.as_str(),
+            alice.items,
+            alice.shipping,
+            alice.total,
+            alice.customer.as_str(),
+            alice.created_at.as_str()
+        ),
+        (
+            "GBP",
+            2500,
+            320,
+            2820,
+            "ebay:alice_uk",
+            "2024-03-12T00:00:00Z"
+        )
+    );
+    assert_eq!(stored(dir.path(), "ebay", "07-11111-22222").items, 900);
 }

@@ -90,7 +90,7 @@ impl CsvExport<File> {
                 .iter()
                 .map(|name| name.trim_start_matches('\u{feff}').trim().to_string())
                 .collect();
-            if names.iter().any(|name| name == marker) {
+            if names.iter().any(|name| name.eq_ignore_ascii_case(marker)) {
                 let columns = names
                     .into_iter()
                     .enumerate()
@@ -162,12 +162,18 @@ impl<R: Read> CsvExport<R> {
     }
 
     /// The first of `names` the file has: exports spell some columns differently
-    /// from one version to the next.
+    /// from one version to the next, and one site of a shop in other case than another
+    /// (eBay UK's "Sold for"), so a name in other case is taken when none is exact.
     pub fn optional(&self, names: &[&str]) -> Option<Column> {
         names.iter().find_map(|name| {
-            self.columns.get(*name).map(|index| Column {
+            let (found, index) = self.columns.get_key_value(*name).or_else(|| {
+                self.columns
+                    .iter()
+                    .find(|(column, _)| column.eq_ignore_ascii_case(name))
+            })?;
+            Some(Column {
                 index: *index,
-                name: (*name).to_string(),
+                name: found.clone(),
             })
         })
     }

@@ -5,7 +5,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code,
+    quantity, text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -105,7 +106,7 @@ impl RowReader for Reader {
                 cancelled_at: cancelled.then(|| created_at.clone()),
                 created_at: Some(created_at),
                 currency: (!currency.is_empty()).then(|| currency.clone()),
-                postal_code: text(record, self.postal_code.as_ref()),
+                postal_code: postal_code(record, self.postal_code.as_ref()),
                 country: text(record, self.country.as_ref()),
                 status,
                 ..OrderPart::default()

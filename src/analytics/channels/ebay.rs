@@ -1,11 +1,15 @@
 //! eBay Seller Hub's orders report: a blank row above the header and summary rows under
 //! the data (skipped: they have no order number); one row per item, an order of several
-//! items with the order's totals on one of its rows. It has no currency column: amounts
+//! items with the order's totals on one of its rows. eBay UK writes the names in other
+//! case and its own words ("Sold for", "Post to postcode", "Postage and packaging"), and
+//! some reports leave the order number blank, numbering the sale by its record. It has no currency column: amounts
 //! carry their sign ("$12.99", "£8.50", "AU $20.00", "EUR 12,99").
 
 use csv::StringRecord;
 
-use super::{Amounts, Line, OrderPart, RowRead, RowReader, amount, dates, quantity, text};
+use super::{
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, dates, postal_code, quantity, text,
+};
 use crate::files::{Column, CsvExport, FileError, cell};
 
 /// Currency signs as eBay's sites write them, longest first.
@@ -49,6 +53,7 @@ const DAY_FORMATS: &[&str] = &[
 
 pub struct Reader {
     order_number: Column,
+    sales_record: Option<Column>,
     sold_for: Column,
     quantity: Column,
     sale_date: Column,
@@ -71,19 +76,20 @@ impl Reader {
     pub fn new(export: &CsvExport) -> Result<Reader, FileError> {
         Ok(Reader {
             order_number: export.required("Order Number")?,
+            sales_record: export.optional(&["Sales Record Number"]),
             sold_for: export.required("Sold For")?,
             quantity: export.required("Quantity")?,
             sale_date: export.required("Sale Date")?,
             buyer_username: export.optional(&["Buyer Username", "User Id"]),
-            buyer_name: export.optional(&["Buyer Name", "Ship To Name"]),
+            buyer_name: export.optional(&["Buyer Name", "Ship To Name", "Post to name"]),
             buyer_email: export.optional(&["Buyer Email"]),
-            postal_code: export.optional(&["Ship To Zip", "Buyer Zip"]),
-            country: export.optional(&["Ship To Country", "Buyer Country"]),
+            postal_code: export.optional(&["Ship To Zip", "Buyer Zip", "Post to postcode"]),
+            country: export.optional(&["Ship To Country", "Buyer Country", "Post to country"]),
             item_number: export.optional(&["Item Number"]),
             item_title: export.optional(&["Item Title"]),
             custom_label: export.optional(&["Custom Label"]),
             transaction: export.optional(&["Transaction ID"]),
-            shipping: export.optional(&["Shipping And Handling"]),
+            shipping: export.optional(&["Shipping And Handling", "Postage and packaging"]),
             ebay_tax: export.optional(&["eBay Collected Tax"]),
             seller_tax: export.optional(&["Seller Collected Tax"]),
             total: export.optional(&["Total Price"]),
@@ -110,10 +116,18 @@ impl RowReader for Reader {
         record: &StringRecord,
         order_currency: Option<&str>,
     ) -> Result<Option<RowRead>, FileError> {
-        let order_id = cell(record, Some(&self.order_number));
-        if order_id.is_empty() {
-            return Ok(None);
-        }
+        // Some reports leave the order number blank and number the sale only by its
+        // record; a summary row has neither (or words where the record number goes).
+        let record_number = cell(record, self.sales_record.as_ref());
+        let order_id = match cell(record, Some(&self.order_number)) {
+            "" if !record_number.is_empty()
+                && record_number.bytes().all(|byte| byte.is_ascii_digit()) =>
+            {
+                record_number
+            }
+            "" => return Ok(None),
+            number => number,
+        };
         let currency = match self.currency(record).or(order_currency) {
             Some(code) => code.to_string(),
             None => {
@@ -167,7 +181,7 @@ impl RowReader for Reader {
                 email: text(record, self.buyer_email.as_ref()),
                 buyer_id: text(record, self.buyer_username.as_ref()),
                 buyer_name: text(record, self.buyer_name.as_ref()),
-                postal_code: text(record, self.postal_code.as_ref()),
+                postal_code: postal_code(record, self.postal_code.as_ref()),
                 country: text(record, self.country.as_ref()),
                 ..OrderPart::default()
             },

@@ -7,7 +7,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code,
+    quantity, text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -82,7 +83,7 @@ impl Common {
             currency: Some(currency.clone()),
             buyer_id: text(record, self.buyer.as_ref()),
             buyer_name: text(record, self.ship_name.as_ref()),
-            postal_code: text(record, self.postal_code.as_ref()),
+            postal_code: postal_code(record, self.postal_code.as_ref()),
             country: text(record, self.country.as_ref()),
             discount_code: text(record, self.coupon.as_ref()),
             ..OrderPart::default()

@@ -137,7 +137,7 @@ pub fn detect(header: &[String]) -> Option<Layout> {
         layout
             .signature()
             .iter()
-            .all(|wanted| header.iter().any(|name| name == wanted))
+            .all(|wanted| header.iter().any(|name| name.eq_ignore_ascii_case(wanted)))
     })
 }
 
@@ -258,6 +258,13 @@ pub fn reader(layout: Layout, export: &CsvExport) -> Result<Box<dyn RowReader>, 
 /// A cell as an optional text: None when empty or when the file lacks the column.
 fn text(record: &StringRecord, column: Option<&Column>) -> Option<String> {
     let value = cell(record, column);
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// A postal code as the buyer wrote it: Shopify writes US ones as '53211, the apostrophe
+/// a spreadsheet's sign to keep the leading zero of '02139, not part of the code.
+fn postal_code(record: &StringRecord, column: Option<&Column>) -> Option<String> {
+    let value = cell(record, column).trim_start_matches('\'').trim();
     (!value.is_empty()).then(|| value.to_string())
 }
 

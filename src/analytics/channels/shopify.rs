@@ -4,7 +4,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code,
+    quantity, text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -100,8 +101,8 @@ impl RowReader for Reader {
             currency: text(record, Some(&self.currency)).map(|code| code.to_ascii_uppercase()),
             email: text(record, self.email.as_ref()),
             buyer_name: text(record, self.billing_name.as_ref()),
-            postal_code: text(record, self.shipping_zip.as_ref())
-                .or_else(|| text(record, self.billing_zip.as_ref())),
+            postal_code: postal_code(record, self.shipping_zip.as_ref())
+                .or_else(|| postal_code(record, self.billing_zip.as_ref())),
             country: text(record, self.shipping_country.as_ref())
                 .or_else(|| text(record, self.billing_country.as_ref())),
             status: text(record, self.financial_status.as_ref()),

@@ -5,7 +5,9 @@
 
 use csv::StringRecord;
 
-use super::{Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, text};
+use super::{
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code, text,
+};
 use crate::files::{Column, CsvExport, FileError, cell};
 use crate::money::parse_minor;
 
@@ -174,7 +176,7 @@ impl RowReader for Reader {
                 currency: Some(currency.clone()),
                 email: text(record, self.email.as_ref()),
                 buyer_name: (!name.is_empty()).then_some(name),
-                postal_code: text(record, self.postal_code.as_ref()),
+                postal_code: postal_code(record, self.postal_code.as_ref()),
                 country: text(record, self.country.as_ref()),
                 status,
                 discount_code: coupon,
