@@ -128,3 +128,40 @@ fn resuming_after_the_file_changed_is_refused() {
     );
     assert_eq!(job_states(&data_dir), ["failed"]);
 }
+
+#[test]
+fn a_malformed_row_at_the_end_of_a_long_file_leaves_the_earlier_import_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let (file, made) = orders_file(dir.path(), ORDERS);
+    let first = run(&data_dir, &["import", "orders", file.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // The same export again, its last row's date damaged: by the time the import finds
+    // it, it has written much of the file (uncommitted), and cleared the first import's.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let last_row = text.lines().count();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let created = header.iter().position(|name| name == "Created at").unwrap();
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let last = rows.last_mut().unwrap();
+    *last = last
+        .iter()
+        .enumerate()
+        .map(|(index, cell)| if index == created { "yesterday" } else { cell })
+        .collect();
+    let mut writer = csv::Writer::from_path(&file).unwrap();
+    writer.write_record(&header).unwrap();
+    for row in &rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.flush().unwrap();
+    let again = run(&data_dir, &["import", "orders", file.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains(&format!("row {last_row}")),
+        "{}",
+        stderr(&again)
+    );
+    assert_complete_without_duplicates(&data_dir, made.lines);
+}

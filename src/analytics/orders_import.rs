@@ -19,11 +19,12 @@ use super::store_orders::{self, PendingOrder};
 use super::{AnalyticsError, frame, fx};
 use crate::files::{CsvExport, FileError};
 use crate::jobs::{JobContext, Unit};
+use crate::store::Store;
 
 /// The job stage of an orders import, when a job has one.
 pub const STAGE: &str = "orders";
 /// Whole orders a chunk commits: an interrupted import does at most this many again.
-const ORDERS_PER_COMMIT: usize = 20000;
+const ORDERS_PER_COMMIT: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -278,7 +279,7 @@ pub fn import_orders(
     conn.execute_batch("PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 16384")
         .map_err(|error| store.error(error))?;
 
-    let (mut checkpoint, start) = match saved {
+    let (checkpoint, start) = match saved {
         Some(saved) if saved.file_size != total_bytes => {
             return Err(AnalyticsError::ChangedSinceStarted {
                 path: path.to_path_buf(),
@@ -290,109 +291,132 @@ pub fn import_orders(
             (saved, Some(start))
         }
         None => {
-            validate(&file)?;
             let mut fresh = Checkpoint {
                 file_size: total_bytes,
                 ..Checkpoint::default()
             };
             fresh.at(&Grouper::new(&file, None)?.next_at);
             context.begin_stage(stage, Unit::Bytes, Some(total_bytes), fresh.byte);
-            let tx = conn.transaction().map_err(|error| store.error(error))?;
-            tx.execute("DELETE FROM orders WHERE source = ?1", [source])
-                .and_then(|_| frame::mark_changed(&tx))
-                .map_err(|error| store.error(error))?;
-            context.commit(tx, fresh.byte, &fresh)?;
             (fresh, None)
         }
     };
-    let skipped_before = checkpoint.skipped_rows;
-    let mut written: HashSet<String> = HashSet::new();
-    let mut known =
-        store_orders::known(&conn, file.layout.channel()).map_err(|error| store.error(error))?;
-    // One thread reads and groups the rows while this one writes the chunk before.
+    let fresh = start.is_none();
+    let mut importer = Importer {
+        store: &store,
+        file: &file,
+        source,
+        reporting: &reporting,
+        rates: &rates,
+        total_bytes,
+        skipped_before: checkpoint.skipped_rows,
+        checkpoint,
+        written: HashSet::new(),
+        known: HashMap::new(),
+    };
+    let sqlite = |error| AnalyticsError::from(store.error(error));
     std::thread::scope(|scope| {
+        // One thread reads and groups the rows while this one writes the chunk before.
         let (sender, batches) = std::sync::mpsc::sync_channel(2);
         let file = &file;
         scope.spawn(move || read_batches(file, start, &sender));
-        for batch in batches {
-            let mut batch = batch?;
-            checkpoint.skipped_rows = skipped_before + batch.skipped_rows;
-            let chunk = Chunk {
-                file,
-                source,
-                reporting: &reporting,
-                rates: &rates,
-                after: &batch.after,
-                finished: !batch.more,
-                total_bytes,
-            };
-            chunk.commit(
-                &mut batch.orders,
-                &mut written,
-                &mut known,
-                &mut checkpoint,
-                &mut conn,
-                context,
-            )?;
-            if !batch.more {
-                break;
+        let mut batches = batches.into_iter();
+        let mut more = true;
+        if fresh {
+            // A malformed row must stop the import before it changed anything, so the
+            // whole file is read once more beside the import, and what the import wrote
+            // meanwhile (the file's earlier orders cleared, the chunks of up to half the
+            // file, so that the rest still commits chunk by chunk) waits in one
+            // transaction for its word.
+            let validation = scope.spawn(move || validate(file));
+            let tx = conn.transaction().map_err(sqlite)?;
+            tx.execute("DELETE FROM orders WHERE source = ?1", [source])
+                .and_then(|_| frame::mark_changed(&tx))
+                .map_err(sqlite)?;
+            importer.known = store_orders::known(&tx, file.layout.channel()).map_err(sqlite)?;
+            while more && !validation.is_finished() && importer.checkpoint.byte < total_bytes / 2 {
+                let Some(batch) = batches.next() else { break };
+                let batch = batch?;
+                more = batch.more;
+                importer.write(&tx, batch)?;
             }
+            match validation.join() {
+                Ok(outcome) => outcome?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            context.commit(tx, importer.done(), &importer.checkpoint)?;
+        } else {
+            importer.known = store_orders::known(&conn, file.layout.channel()).map_err(sqlite)?;
+        }
+        while more {
+            let Some(batch) = batches.next() else { break };
+            let batch = batch?;
+            more = batch.more;
+            let tx = conn.transaction().map_err(sqlite)?;
+            importer.write(&tx, batch)?;
+            context.commit(tx, importer.done(), &importer.checkpoint)?;
         }
         Ok::<(), AnalyticsError>(())
     })?;
-    Ok(checkpoint.outcome(file.layout))
+    Ok(importer.checkpoint.outcome(file.layout))
 }
 
-/// A chunk of whole orders and where the file stands after it.
-struct Chunk<'a> {
+/// What an import carries from chunk to chunk.
+struct Importer<'a> {
+    store: &'a Store,
     file: &'a OrdersFile,
     source: &'a str,
     reporting: &'a str,
     rates: &'a fx::Rates,
-    after: &'a Position,
-    finished: bool,
     total_bytes: u64,
+    /// Rows skipped before this run (a resumed import's first run).
+    skipped_before: u64,
+    checkpoint: Checkpoint,
+    /// The orders this import wrote: a later row of one adds to it.
+    written: HashSet<String>,
+    /// The channel's orders in the store, by the channel's id.
+    known: HashMap<String, i64>,
 }
 
-impl Chunk<'_> {
-    /// Writes the orders with the checkpoint after them, in one transaction.
-    fn commit(
-        &self,
-        batch: &mut Vec<PendingOrder>,
-        written: &mut HashSet<String>,
-        known: &mut HashMap<String, i64>,
-        checkpoint: &mut Checkpoint,
-        conn: &mut rusqlite::Connection,
-        context: &mut JobContext,
+impl Importer<'_> {
+    /// Writes a batch's orders into `tx` and moves the checkpoint past them.
+    fn write(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        batch: Batch,
     ) -> Result<(), AnalyticsError> {
-        let store = context.store().clone();
-        let sqlite = |error| store.error(error);
-        let tx = conn.transaction().map_err(sqlite)?;
+        let sqlite_error = |error| AnalyticsError::from(self.store.error(error));
+        let written = &self.written;
         let seen = |id: &str| written.contains(id);
         let chunk = store_orders::write(
-            &tx,
+            tx,
             self.file.layout.channel(),
             self.source,
-            batch,
+            &batch.orders,
             self.file.layout.has_every_line(),
             &seen,
             self.rates,
-            known,
+            &mut self.known,
         )
-        .map_err(sqlite)?;
-        fx::refresh_on(&tx, self.reporting, fx::Orders::These(&chunk.updated)).map_err(sqlite)?;
-        written.extend(batch.iter().map(|order| order.id.clone()));
-        checkpoint.orders += batch.len() as u64;
+        .map_err(sqlite_error)?;
+        fx::refresh_on(tx, self.reporting, fx::Orders::These(&chunk.updated))
+            .map_err(sqlite_error)?;
+        self.written
+            .extend(batch.orders.iter().map(|order| order.id.clone()));
+        let checkpoint = &mut self.checkpoint;
+        checkpoint.orders += batch.orders.len() as u64;
         checkpoint.lines += chunk.lines;
-        batch.clear();
-        checkpoint.at(self.after);
-        checkpoint.finished = self.finished;
-        let done = if self.finished {
+        checkpoint.skipped_rows = self.skipped_before + batch.skipped_rows;
+        checkpoint.at(&batch.after);
+        checkpoint.finished = !batch.more;
+        Ok(())
+    }
+
+    /// The bytes done, for the progress.
+    fn done(&self) -> u64 {
+        if self.checkpoint.finished {
             self.total_bytes
         } else {
-            checkpoint.byte
-        };
-        context.commit(tx, done, &*checkpoint)?;
-        Ok(())
+            self.checkpoint.byte
+        }
     }
 }
