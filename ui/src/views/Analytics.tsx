@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, RfmGroup, RfmReport } from "../bindings";
+import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, MatchSuggestion, RfmGroup, RfmReport } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
 import { formatCount, formatDate } from "../format";
@@ -54,6 +54,7 @@ export function Analytics() {
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [everything, setEverything] = useState<Dashboard | null>(null);
   const [rfm, setRfm] = useState<RfmReport | null>(null);
+  const [matches, setMatches] = useState<MatchSuggestion[]>([]);
   const [cohorts, setCohorts] = useState<Cohorts | null>(null);
   const [drill, setDrill] = useState<Drill>(null);
   const version = dataVersion.value;
@@ -69,7 +70,17 @@ export function Analytics() {
     let current = true;
     const answer = <T,>(set: (value: T) => void) => (value: T) => current && set(value);
     api.dashboard(filter, granularity).then(answer(setDashboard), report);
-    if (tab === "customers") api.rfm(filter).then(answer(setRfm), report);
+    // The groups and the buyers to match come together: a card appearing later would move
+    // the groups under the seller's pointer.
+    if (tab === "customers") {
+      Promise.all([api.rfm(filter), api.matchSuggestions()]).then(
+        answer(([groups, pairs]: [RfmReport, MatchSuggestion[]]) => {
+          setRfm(groups);
+          setMatches(pairs);
+        }),
+        report,
+      );
+    }
     if (tab === "cohorts") api.cohorts(filter, { first_channel: null, first_product: null }).then(answer(setCohorts), report);
     return () => {
       current = false;
@@ -163,7 +174,7 @@ export function Analytics() {
           )}
           {tab === "customers" && rfm && (
             <div class="analytics-grid">
-              <MatchSuggestions version={version} />
+              <MatchSuggestions pairs={matches} />
               <section class="card">
                 <h2>{t("analytics.rfm.title")}</h2>
                 <p class="note">{t("analytics.rfm.explain", { day: rfm.as_of ?? "—" })}</p>

@@ -1,4 +1,3 @@
-import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import type { MatchSuggestion } from "../../bindings";
 import { channelText, t } from "../../i18n";
@@ -10,15 +9,8 @@ export function customerLabel(key: string): string {
 }
 
 /** Buyers known only by a channel who may be another channel's customer: the seller says whether they are one. */
-export function MatchSuggestions(props: { version: number }) {
-  const [found, setFound] = useState<MatchSuggestion[]>([]);
-  useEffect(() => {
-    let current = true;
-    api.matchSuggestions().then((pairs) => current && setFound(pairs), report);
-    return () => {
-      current = false;
-    };
-  }, [props.version]);
+export function MatchSuggestions(props: { pairs: MatchSuggestion[] }) {
+  const found = props.pairs;
   if (found.length === 0) return null;
   async function decide(pair: MatchSuggestion, same: boolean) {
     try {
