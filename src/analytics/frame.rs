@@ -17,6 +17,8 @@ use super::fx;
 use crate::store::Store;
 
 const GENERATION_SETTING: &str = "orders_generation";
+/// How a customer key known by e-mail starts (`store_orders::customer_key`).
+const EMAIL_KEY: &str = "email:";
 
 /// Says the orders changed, in the caller's transaction: frames read before are stale.
 pub fn mark_changed(conn: &Connection) -> rusqlite::Result<()> {
@@ -297,7 +299,8 @@ impl OrdersFrame {
                 };
                 let own_key = text(5)?;
                 let linked = links.get(own_key);
-                let customer = customer_numbers.number(linked.map_or(own_key, String::as_str));
+                let key = linked.map_or(own_key, String::as_str);
+                let customer = customer_numbers.number(key);
                 if linked.is_some() {
                     let keys = merged.entry(customer).or_default();
                     if !keys.iter().any(|key| &**key == own_key) {
@@ -307,7 +310,11 @@ impl OrdersFrame {
                 if customer as usize == names.len() {
                     names.push(NameParts::default());
                 }
-                names[customer as usize].take(text(12)?, text(13)?, text(14)?, text(15)?);
+                // A customer known by e-mail is named by it; only the others need their
+                // orders' names and ids weighed.
+                if !key.starts_with(EMAIL_KEY) {
+                    names[customer as usize].take(text(12)?, text(13)?, text(14)?, text(15)?);
+                }
                 let created_at = text(1)?;
                 let (day, seconds) = stored_time(created_at);
                 read_times.push_str(created_at);
@@ -339,8 +346,10 @@ impl OrdersFrame {
             .zip(names)
             .enumerate()
             .map(|(number, (key, parts))| Customer {
+                name: key
+                    .strip_prefix(EMAIL_KEY)
+                    .map_or_else(|| parts.name(), Box::from),
                 key,
-                name: parts.name(),
                 first_order: None,
                 merged: merged.remove(&(number as u32)).unwrap_or_default(),
             })
