@@ -175,7 +175,7 @@ fn day_number(text: &str) -> i32 {
         .map_or(i32::MIN, |day| day.num_days_from_ce())
 }
 
-/// The day (as `day_number`) and seconds since 1970 of a stored time. The import writes
+/// The UTC day (as `day_number`) and seconds since 1970 of a stored time. The import writes
 /// `2025-03-14T09:30:00Z`, read here without a format parser; anything else goes
 /// through chrono (an older store may hold `2025-03-14 09:30:00 +0100`).
 fn stored_time(text: &str) -> (i32, Option<i64>) {
@@ -201,14 +201,27 @@ fn stored_time(text: &str) -> (i32, Option<i64>) {
         }
     }
     let seconds = chrono::DateTime::parse_from_rfc3339(text)
+        .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z"))
         .map(|time| time.timestamp())
         .ok()
         .or_else(|| {
             chrono::NaiveDateTime::parse_from_str(text.get(..19)?, "%Y-%m-%d %H:%M:%S")
                 .ok()
                 .map(|time| time.and_utc().timestamp())
+        })
+        .or_else(|| {
+            let day = chrono::NaiveDate::from_num_days_from_ce_opt(day_number(text))?;
+            Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
         });
-    (day_number(text), seconds)
+    // The day is the UTC day of the moment, so that time order is day order too (the
+    // filters find a range of days by bisecting the orders).
+    let day = seconds
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map_or(i32::MIN, |time| {
+            use chrono::Datelike;
+            time.date_naive().num_days_from_ce()
+        });
+    (day, seconds)
 }
 
 /// Orders as the store read them, before they are put in time order.
@@ -581,6 +594,14 @@ mod tests {
         let older = stored_time("2025-03-14T10:30:00+01:00");
         assert_eq!(older, fast);
         assert_eq!(stored_time("2025-02-30T09:30:00Z").1, None);
+        // Half past midnight in Paris is still the day before in UTC, and sorts there.
+        assert_eq!(
+            stored_time("2025-03-01 00:30:00 +0100"),
+            stored_time("2025-02-28T23:30:00Z")
+        );
+        let midnight = stored_time("2025-03-14");
+        assert_eq!(midnight.0, day_number("2025-03-14"));
+        assert_eq!(midnight.1, Some(fast.1.unwrap() - 9 * 3600 - 30 * 60));
         assert_eq!(stored_time(""), (i32::MIN, None));
     }
 }

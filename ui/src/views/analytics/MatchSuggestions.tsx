@@ -46,6 +46,7 @@ export function MatchSuggestions(props: { pairs: MatchSuggestion[] }) {
           </li>
         ))}
       </ul>
+      {found.length > 20 && <p class="note">{t("analytics.matches.more", { n: found.length - 20 })}</p>}
     </section>
   );
 }
