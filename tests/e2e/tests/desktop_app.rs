@@ -312,6 +312,9 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     let translated = engine.listing_translations().unwrap();
     assert!(translated.iter().any(|row| row.locale == "de"));
     assert!(translated.iter().any(|row| row.locale == "fr"));
+    // The list reloads when the job ends; open a listing once it shows the new languages
+    // (a click on the row being redrawn is lost).
+    session.element("badge-fr").await;
     session.click("open-listing").await;
     session.text("review-panel").await;
     assert_eq!(
