@@ -42,6 +42,11 @@ pub(crate) const NO_MINOR_UNIT: &[&str] = &[
 ];
 pub(crate) const THOUSANDTHS: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
 
+/// Whether `code` is written like an ISO 4217 currency code: three letters.
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic())
+}
+
 /// How many digits a currency's minor unit has: 0 for JPY, 3 for KWD, 2 for the rest.
 pub fn minor_digits(currency: &str) -> u32 {
     let code = currency.trim();
@@ -92,8 +97,19 @@ pub fn plain_decimal(text: &str) -> Option<String> {
 
 /// An amount in `currency` as the shops' exports write it ("1234.50", "$1,234.50",
 /// "12,50 €", "(3.20)", "¥1500") to integer minor units of the currency: cents for USD,
-/// yen for JPY, fils for KWD. An empty cell is zero.
+/// yen for JPY, fils for KWD. An empty cell is zero. More decimals than the currency has
+/// (a cent and a half) are refused: no shop's export writes them.
 pub fn parse_minor(text: &str, currency: &str) -> Result<i64, String> {
+    parse_minor_with(text, currency, false)
+}
+
+/// As `parse_minor`, rounding more decimals than the currency has half away from zero to
+/// its minor unit: a seller's own spreadsheet writes amounts it worked out (16.448).
+pub fn parse_minor_rounded(text: &str, currency: &str) -> Result<i64, String> {
+    parse_minor_with(text, currency, true)
+}
+
+fn parse_minor_with(text: &str, currency: &str, round: bool) -> Result<i64, String> {
     let trimmed = text.trim();
     let (bracketed, inner) = match trimmed
         .strip_prefix('(')
@@ -131,7 +147,8 @@ pub fn parse_minor(text: &str, currency: &str) -> Result<i64, String> {
         return Err(format!("not an amount in {currency}, like 1234.50"));
     }
     let (kept, dropped) = fraction.split_at(fraction.len().min(digits));
-    if dropped.bytes().any(|byte| byte != b'0') {
+    let rounds_up = round && dropped.bytes().next().is_some_and(|byte| byte >= b'5');
+    if !round && dropped.bytes().any(|byte| byte != b'0') {
         return Err(format!(
             "{currency} has {digits} decimal places, this amount has {}",
             fraction.len()
@@ -148,7 +165,7 @@ pub fn parse_minor(text: &str, currency: &str) -> Result<i64, String> {
     };
     let minor = whole
         .checked_mul(scale)
-        .and_then(|minor| minor.checked_add(fraction))
+        .and_then(|minor| minor.checked_add(fraction + i64::from(rounds_up)))
         .ok_or_else(|| "the amount is too large".to_string())?;
     Ok(if negative { -minor } else { minor })
 }
@@ -226,6 +243,21 @@ mod tests {
         ] {
             assert_eq!(format_minor(amount, currency), text);
             assert_eq!(parse_minor(text, currency), Ok(amount));
+        }
+    }
+
+    #[test]
+    fn worked_out_amounts_round_to_the_minor_unit_only_when_asked() {
+        assert!(parse_minor("16.448", "USD").is_err());
+        for (text, currency, minor) in [
+            ("16.448", "USD", 1645),
+            ("16.444", "USD", 1644),
+            ("-5.487", "USD", -549),
+            ("(0.005)", "USD", -1),
+            ("1500.5", "JPY", 1501),
+            ("12,5", "EUR", 1250),
+        ] {
+            assert_eq!(parse_minor_rounded(text, currency), Ok(minor), "{text}");
         }
     }
 

@@ -54,6 +54,7 @@ fn import(engine: &Engine, path: &Path, text: &str) {
         .create_job(&JobSpec::ImportOrders {
             path,
             channel: None,
+            mapping: None,
         })
         .unwrap();
     let job = tokio::runtime::Runtime::new()

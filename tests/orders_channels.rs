@@ -83,6 +83,7 @@ fn import(engine: &Engine, path: &Path) -> ImportedOrders {
         &JobSpec::ImportOrders {
             path: path.to_path_buf(),
             channel: None,
+            mapping: None,
         },
     );
     assert_eq!(job.state, JobState::Succeeded, "{:?}", job.message);
@@ -370,6 +371,7 @@ fn failure(engine: &Engine, path: &Path, channel: Option<tradewind::analytics::C
         .create_job(&JobSpec::ImportOrders {
             path: path.to_path_buf(),
             channel,
+            mapping: None,
         })
         .unwrap();
     let result = tokio::runtime::Runtime::new()

@@ -19,9 +19,11 @@ pub enum AnalyticsError {
     )]
     ChangedSinceStarted { path: PathBuf },
     #[error(
-        "{path} is not an orders export Tradewind knows: Shopify's orders export, Etsy's EtsySoldOrders or EtsySoldOrderItems, Amazon's All Orders report, eBay's Seller Hub orders report or WooCommerce's orders export"
+        "{path} is not an orders export Tradewind knows (Shopify's orders export, Etsy's EtsySoldOrders or EtsySoldOrderItems, Amazon's All Orders report, eBay's Seller Hub orders report or WooCommerce's orders export): say which column is which"
     )]
     UnknownLayout { path: PathBuf },
+    #[error("{path}: {detail}")]
+    BadMapping { path: PathBuf, detail: String },
     #[error("{path} is {found}, not an export of {wanted}")]
     WrongChannel {
         path: PathBuf,
@@ -71,7 +73,8 @@ impl AnalyticsError {
             AnalyticsError::Store(error) => error.kind(),
             AnalyticsError::Job(error) => error.kind(),
             AnalyticsError::ChangedSinceStarted { .. } => ErrorKind::FileChanged,
-            AnalyticsError::UnknownLayout { .. }
+            AnalyticsError::UnknownLayout { .. } => ErrorKind::NeedsMapping,
+            AnalyticsError::BadMapping { .. }
             | AnalyticsError::WrongChannel { .. }
             | AnalyticsError::OrderWithoutDate { .. }
             | AnalyticsError::NoSuchMatch { .. } => ErrorKind::BadInput,

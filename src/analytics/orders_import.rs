@@ -14,6 +14,7 @@ use csv::{Position, StringRecord};
 use serde::{Deserialize, Serialize};
 
 use super::channels::{self, Channel, Layout, RowReader};
+use super::order_mapping::OrderMapping;
 use super::source::{self, OrdersFile};
 use super::store_orders::{self, PendingOrder};
 use super::{AnalyticsError, frame, fx};
@@ -103,15 +104,18 @@ impl<'a> Grouper<'a> {
             &file.path,
             file.layout.name(),
             file.delimiter,
-            file.layout.marker(),
+            file.marker(),
         )?;
+        // Messages name the seller's file, not the UTF-8 copy read in its place: its
+        // rows are the same.
+        export.show_as(&file.original);
         if let Some(at) = at {
             export
                 .reader
                 .seek(at)
-                .map_err(|error| FileError::csv(&file.path, error))?;
+                .map_err(|error| FileError::csv(&file.original, error))?;
         }
-        let reader = channels::reader(file.layout, &export)?;
+        let reader = channels::reader(file.layout, file.mapping.as_ref(), &export)?;
         let next_at = export.reader.position().clone();
         let mut grouper = Grouper {
             export,
@@ -137,7 +141,7 @@ impl<'a> Grouper<'a> {
             match self.reader.read(&self.export, &self.record, currency)? {
                 Some(row) => {
                     return Ok(Some(PendingOrder {
-                        row: self.export.row(&self.record),
+                        at: self.next_at.clone(),
                         id: row.order_id,
                         part: row.order,
                         amounts: row.amounts,
@@ -173,7 +177,7 @@ impl<'a> Grouper<'a> {
         if order.part.created_at.is_none() {
             return Err(AnalyticsError::OrderWithoutDate {
                 path: self.path.to_path_buf(),
-                row: order.row,
+                row: self.export.row_at(Some(&order.at)),
                 order: order.id,
             });
         }
@@ -247,20 +251,37 @@ fn read_batches(
     }
 }
 
-/// Imports the orders of `path` (its layout found from its header; refused if it is not
-/// `channel`'s), replacing what an earlier import of the same file brought. A file that
-/// is not UTF-8 is read through a UTF-8 copy in `copies`. A malformed row stops the
-/// import before anything is written, naming the file, row and column. `stage` names
-/// the job's stage (a job importing several files gives each its own).
+/// An orders file to import, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct OrdersRequest<'a> {
+    pub path: &'a Path,
+    /// The name its orders are kept under: importing it again replaces them.
+    pub source: &'a str,
+    /// The channel the file must be an export of; any when None.
+    pub channel: Option<Channel>,
+    /// Which column is which, for a file of the seller's own layout; the layout is
+    /// found from the header when None.
+    pub mapping: Option<&'a OrderMapping>,
+}
+
+/// Imports the orders of a file, replacing what an earlier import of the same file
+/// brought. A file that is not a UTF-8 CSV is read through a UTF-8 CSV copy in `copies`.
+/// A malformed row stops the import before anything is written, naming the file, row
+/// and column. `stage` names the job's stage (a job importing several files gives each
+/// its own).
 pub fn import_orders(
-    path: &Path,
-    source: &str,
-    channel: Option<Channel>,
+    request: OrdersRequest<'_>,
     copies: &Path,
     stage: &str,
     context: &mut JobContext,
 ) -> Result<ImportedOrders, AnalyticsError> {
-    let file = source::prepare(path, channel, copies)?;
+    let OrdersRequest {
+        path,
+        source,
+        channel,
+        mapping,
+    } = request;
+    let file = source::prepare(path, channel, mapping, copies)?;
     let saved: Option<Checkpoint> = context.saved(stage)?;
     if let Some(done) = saved.as_ref().filter(|saved| saved.finished) {
         return Ok(done.outcome(file.layout));
@@ -332,7 +353,7 @@ pub fn import_orders(
             tx.execute("DELETE FROM orders WHERE source = ?1", [source])
                 .and_then(|_| frame::mark_changed(&tx))
                 .map_err(sqlite)?;
-            importer.known = store_orders::known(&tx, file.layout.channel()).map_err(sqlite)?;
+            importer.known = store_orders::known(&tx, file.channel()).map_err(sqlite)?;
             while more && !validation.is_finished() && importer.checkpoint.byte < total_bytes / 2 {
                 let Some(batch) = batches.next() else { break };
                 let batch = batch?;
@@ -345,7 +366,11 @@ pub fn import_orders(
             }
             context.commit(tx, importer.done(), &importer.checkpoint)?;
         } else {
-            importer.known = store_orders::known(&conn, file.layout.channel()).map_err(sqlite)?;
+            importer.known = store_orders::known(&conn, file.channel()).map_err(sqlite)?;
+            // An order met again after the resume adds its lines to what the earlier
+            // runs wrote of it.
+            importer.written =
+                store_orders::written_by(&conn, file.channel(), source).map_err(sqlite)?;
         }
         while more {
             let Some(batch) = batches.next() else { break };
@@ -389,10 +414,10 @@ impl Importer<'_> {
         let seen = |id: &str| written.contains(id);
         let chunk = store_orders::write(
             tx,
-            self.file.layout.channel(),
+            self.file.channel(),
             self.source,
             &batch.orders,
-            self.file.layout.has_every_line(),
+            self.file.has_every_line(),
             &seen,
             self.rates,
             &mut self.known,
@@ -400,10 +425,14 @@ impl Importer<'_> {
         .map_err(sqlite_error)?;
         fx::refresh_on(tx, self.reporting, fx::Orders::These(&chunk.updated))
             .map_err(sqlite_error)?;
-        self.written
-            .extend(batch.orders.iter().map(|order| order.id.clone()));
+        // An order whose rows are not all together comes in more than one group: count it once.
+        let new_orders = batch
+            .orders
+            .iter()
+            .filter(|order| self.written.insert(order.id.clone()))
+            .count();
         let checkpoint = &mut self.checkpoint;
-        checkpoint.orders += batch.orders.len() as u64;
+        checkpoint.orders += new_orders as u64;
         checkpoint.lines += chunk.lines;
         checkpoint.skipped_rows = self.skipped_before + batch.skipped_rows;
         checkpoint.at(&batch.after);

@@ -6,7 +6,7 @@
 //! its customer, its amounts in the reporting currency); an order already there is
 //! merged in SQL.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{CachedStatement as Statement, Connection, Transaction, params};
 
@@ -16,8 +16,8 @@ use super::fx::Rates;
 /// An order as the rows of one export told it.
 #[derive(Debug, Clone)]
 pub struct PendingOrder {
-    /// The spreadsheet row where it starts, for messages.
-    pub row: u64,
+    /// Where its first row starts in the file, for messages.
+    pub at: csv::Position,
     pub id: String,
     pub part: OrderPart,
     pub amounts: Amounts,
@@ -45,6 +45,19 @@ fn customer_key(channel: Channel, order: &PendingOrder, email: Option<&str>) -> 
             format!("{}:{}", channel.key(), buyer.to_lowercase())
         }
         _ => format!("order:{}:{}", channel.key(), order.id),
+    }
+}
+
+/// The items' worth of a new order whose file does not say it: its lines', or for an
+/// order without lines (a file of the seller's own with one row per order) what its
+/// total leaves after shipping and taxes, before its discount.
+fn items_of(order: &PendingOrder) -> i64 {
+    let amounts = &order.amounts;
+    if order.lines.is_empty() {
+        amounts.total.unwrap_or(0) - amounts.shipping.unwrap_or(0) - amounts.taxes.unwrap_or(0)
+            + amounts.discount.unwrap_or(0)
+    } else {
+        order.lines.iter().map(|line| line.total).sum()
     }
 }
 
@@ -142,6 +155,20 @@ impl<'t> Statements<'t> {
     }
 }
 
+/// The channel's order ids of the orders that the import of `source` wrote: a resumed
+/// import's earlier runs cleared that source's orders first, so these are its own.
+pub fn written_by(
+    conn: &Connection,
+    channel: Channel,
+    source: &str,
+) -> rusqlite::Result<HashSet<String>> {
+    let mut statement =
+        conn.prepare("SELECT name FROM orders WHERE channel = ?1 AND source = ?2")?;
+    statement
+        .query_map((channel.key(), source), |row| row.get(0))?
+        .collect()
+}
+
 /// The orders of `channel` the store holds: their ids by the channel's order id.
 pub fn known(conn: &Connection, channel: Channel) -> rusqlite::Result<HashMap<String, i64>> {
     let mut statement = conn.prepare("SELECT name, id FROM orders WHERE channel = ?1")?;
@@ -168,16 +195,18 @@ pub fn write(
 ) -> rusqlite::Result<Written> {
     let mut statements = Statements::prepare(tx)?;
     let mut written = Written::default();
+    // Orders of this chunk so far: a file whose rows of an order are not all together
+    // (a sales report sorted by something else) brings an order twice in one chunk.
+    let mut in_chunk: HashSet<&str> = HashSet::new();
     for order in orders {
+        let again = again(&order.id) || !in_chunk.insert(order.id.as_str());
         let part = &order.part;
         let amounts = &order.amounts;
         let email = part.email.as_deref().map(normalised_email);
         let existing = known.get(&order.id).copied();
         written.lines += order.lines.len() as u64;
         let Some(id) = existing else {
-            let items = amounts
-                .items
-                .unwrap_or_else(|| order.lines.iter().map(|line| line.total).sum());
+            let items = amounts.items.unwrap_or_else(|| items_of(order));
             let (discount, refunded) =
                 (amounts.discount.unwrap_or(0), amounts.refunded.unwrap_or(0));
             let currency = part.currency.as_deref().unwrap_or("");
@@ -243,7 +272,7 @@ pub fn write(
         ])?;
         written.updated.push(id);
         if !order.lines.is_empty() {
-            let after = if every_line && !again(&order.id) {
+            let after = if every_line && !again {
                 statements.clear_lines.execute([id])?;
                 0
             } else {

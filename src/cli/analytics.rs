@@ -21,8 +21,8 @@ pub struct FilterArgs {
     /// To this day (inclusive).
     #[arg(long)]
     to: Option<String>,
-    /// Only these channels: shopify, etsy, amazon, ebay, woocommerce.
-    #[arg(long, value_delimiter = ',', value_parser = ["shopify", "etsy", "amazon", "ebay", "woocommerce"])]
+    /// Only these channels: shopify, etsy, amazon, ebay, woocommerce, other (files of your own layout).
+    #[arg(long, value_delimiter = ',', value_parser = ["shopify", "etsy", "amazon", "ebay", "woocommerce", "other"])]
     channel: Vec<String>,
     /// Only orders shipped to these countries (as the exports write them: US, Germany…).
     #[arg(long, value_delimiter = ',')]

@@ -6,7 +6,7 @@ use tradewind::demo::{self, OrdersPlan};
 use tradewind::files::write_atomically_with;
 use tradewind::files::{require_file, require_folder};
 use tradewind::jobs::{JobId, JobState};
-use tradewind::listings::catalogue::own_layout::{Mapping, Role};
+use tradewind::listings::catalogue::own_layout::Role;
 use tradewind::listings::catalogue::shopify_csv;
 use tradewind::ml::archive::ArchiveKind;
 use tradewind::ml::device::DeviceChoice;
@@ -80,34 +80,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     let mapping = if map.is_empty() {
                         None
                     } else {
-                        Some(parse_mapping(&map)?)
+                        Some(parse_mapping(&map, &Role::ALL, Role::name)?)
                     };
                     JobSpec::ImportListings {
                         path: file,
                         mapping,
                     }
                 }
-                ImportCommand::Orders {
-                    file,
-                    channel,
-                    preview,
-                } => {
-                    require_file(&file)?;
-                    let engine = Engine::open(config.clone())?;
-                    let found = engine.preview_orders_file(&file)?;
-                    if json && preview {
-                        print::json(&found);
-                    } else if !json {
-                        println!("{}: {} ({} rows)", file.display(), found.name, found.rows);
-                    }
-                    if preview {
-                        return Ok(ExitCode::SUCCESS);
-                    }
-                    JobSpec::ImportOrders {
-                        path: file,
-                        channel: channel
-                            .as_deref()
-                            .and_then(tradewind::analytics::Channel::from_key),
+                ImportCommand::Orders(args) => {
+                    match super::orders_import::spec(config.clone(), args, json)? {
+                        Some(spec) => spec,
+                        None => return Ok(ExitCode::SUCCESS),
                     }
                 }
                 ImportCommand::Photos { folder } => {
@@ -157,7 +140,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let mapping = if map.is_empty() {
                     None
                 } else {
-                    Some(parse_mapping(&map)?)
+                    Some(parse_mapping(&map, &Role::ALL, Role::name)?)
                 };
                 let id = engine.create_job(&JobSpec::ImportListings {
                     path: path.clone(),
@@ -469,12 +452,17 @@ fn engine_choices(
     Ok((prefer, engines))
 }
 
-/// `--map "Name=title,Text=description"`.
-fn parse_mapping(values: &[String]) -> Result<Mapping, Error> {
-    let roles = || {
-        Role::ALL
+/// `--map "Name=title,Text=description"`: which of `roles` (known by `name`) each column
+/// holds.
+pub(super) fn parse_mapping<R: Copy>(
+    values: &[String],
+    roles: &[R],
+    name: impl Fn(R) -> &'static str,
+) -> Result<std::collections::BTreeMap<String, R>, Error> {
+    let allowed = || {
+        roles
             .iter()
-            .map(|role| role.name())
+            .map(|role| name(*role))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -488,11 +476,15 @@ fn parse_mapping(values: &[String]) -> Result<Mapping, Error> {
                     value: value.clone(),
                     allowed: "COLUMN=ROLE".into(),
                 })?;
-            let role = Role::parse(role.trim()).ok_or_else(|| Error::InvalidSetting {
-                setting: "map",
-                value: value.clone(),
-                allowed: roles(),
-            })?;
+            let role = roles
+                .iter()
+                .copied()
+                .find(|known| name(*known) == role.trim())
+                .ok_or_else(|| Error::InvalidSetting {
+                    setting: "map",
+                    value: value.clone(),
+                    allowed: allowed(),
+                })?;
             Ok((column.trim().to_string(), role))
         })
         .collect()

@@ -1,5 +1,6 @@
 mod analytics;
 mod commands;
+mod orders_import;
 mod photos;
 mod print;
 mod progress;
@@ -212,17 +213,10 @@ enum ImportCommand {
         preview: bool,
     },
     /// An orders export of Shopify, Etsy (EtsySoldOrders or EtsySoldOrderItems), Amazon
-    /// (All Orders report), eBay (Seller Hub orders report) or WooCommerce; its layout is
-    /// found from its header and shown before the import.
-    Orders {
-        file: PathBuf,
-        /// Refuse the file unless it is this channel's.
-        #[arg(long, value_parser = ["shopify", "etsy", "amazon", "ebay", "woocommerce"])]
-        channel: Option<String>,
-        /// Only say what the file is.
-        #[arg(long)]
-        preview: bool,
-    },
+    /// (All Orders report), eBay (Seller Hub orders report) or WooCommerce, its layout
+    /// found from its header and shown before the import; or any other CSV, XLSX or JSON
+    /// file of orders with --map.
+    Orders(orders_import::OrdersArgs),
     /// A folder of product photos (JPEG, PNG).
     Photos { folder: PathBuf },
 }
@@ -300,9 +294,14 @@ fn hint(error: &tradewind::Error) -> &'static str {
     match error {
         tradewind::Error::Ml(MlError::UnknownModel(_)) => "; `tradewind models list` shows the ids",
         _ => match error.kind() {
-            tradewind::ErrorKind::NeedsMapping => {
-                " (on the command line: --map \"Name=title,Text=description\"; --preview shows the columns)"
-            }
+            tradewind::ErrorKind::NeedsMapping => match error {
+                tradewind::Error::Analytics(_) => {
+                    " (on the command line: --map \"Order No=order_id,Date=date,Total=total\"; --preview shows the columns and a proposal)"
+                }
+                _ => {
+                    " (on the command line: --map \"Name=title,Text=description\"; --preview shows the columns)"
+                }
+            },
             tradewind::ErrorKind::ModelMissing => {
                 " (`tradewind models pull ID`, or `tradewind models import ID FOLDER`)"
             }

@@ -305,20 +305,29 @@ pub fn translations(rows: &[tradewind::listings::translate::StoredTranslation], 
     }
 }
 
+/// A file's columns and first rows, as a preview shows them.
+pub fn table_head(path: &std::path::Path, rows: u64, columns: &[String], sample: &[Vec<String>]) {
+    println!(
+        "{}: {rows} rows, columns: {}",
+        path.display(),
+        columns.join(" | ")
+    );
+    for row in sample {
+        println!("  {}", row.join(" | "));
+    }
+}
+
 pub fn listings_preview(preview: &tradewind::ListingsFilePreview, as_json: bool) {
     if as_json {
         return json(preview);
     }
     let table = &preview.table;
-    println!(
-        "{}: {} rows, columns: {}",
-        table.path.display(),
-        table.rows,
-        table.columns.join(" | ")
+    table_head(
+        &table.path,
+        table.rows as u64,
+        &table.columns,
+        &table.sample,
     );
-    for row in &table.sample {
-        println!("  {}", row.join(" | "));
-    }
     if preview.shopify {
         println!("A Shopify product CSV: `tradewind import listings FILE` reads it as it is.");
         return;

@@ -11,7 +11,9 @@ pub use channels::{ChannelFiles, write_channels};
 pub use generator::{GeneratedOrders, OrdersPlan, write_orders};
 use serde::{Deserialize, Serialize};
 
-use crate::analytics::{AnalyticsError, Channel, ImportedOrders, ORDERS_STAGE, import_orders};
+use crate::analytics::{
+    AnalyticsError, Channel, ImportedOrders, ORDERS_STAGE, OrdersRequest, import_orders,
+};
 use crate::error_kind::ErrorKind;
 use crate::files::{FileError, write_atomically};
 use crate::jobs::JobContext;
@@ -214,9 +216,12 @@ pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoE
     let copies = folder.join("imports");
     let listings = import_listings(&files.products, SOURCE, None, context)?;
     let orders = import_orders(
-        &files.orders,
-        SOURCE,
-        Some(Channel::Shopify),
+        OrdersRequest {
+            path: &files.orders,
+            source: SOURCE,
+            channel: Some(Channel::Shopify),
+            mapping: None,
+        },
         &copies,
         ORDERS_STAGE,
         context,
@@ -224,9 +229,12 @@ pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoE
     let mut other_orders = Vec::new();
     for ((name, _, channel), path) in CHANNEL_FILES.iter().zip(&files.channel_orders) {
         other_orders.push(import_orders(
-            path,
-            &format!("{SOURCE}:{name}"),
-            Some(*channel),
+            OrdersRequest {
+                path,
+                source: &format!("{SOURCE}:{name}"),
+                channel: Some(*channel),
+                mapping: None,
+            },
             &copies,
             &format!("{ORDERS_STAGE}:{name}"),
             context,

@@ -12,6 +12,7 @@ use std::sync::atomic::AtomicU64;
 use serde::{Deserialize, Serialize};
 
 use super::Engine;
+use crate::analytics::order_mapping::OrderMapping;
 use crate::analytics::{self, Channel, ImportedOrders};
 use crate::demo::{self, DemoLoaded};
 use crate::error_kind::ErrorKind;
@@ -51,6 +52,10 @@ pub enum JobSpec {
         /// The channel the file must be an export of; found from its header when None.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<Channel>,
+        /// Which column is which, for a file of the seller's own layout.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        mapping: Option<OrderMapping>,
     },
     ImportPhotos {
         folder: PathBuf,
@@ -454,11 +459,18 @@ impl Engine {
                 )?,
                 file: path,
             },
-            JobSpec::ImportOrders { path, channel } => JobOutcome::ImportOrders {
+            JobSpec::ImportOrders {
+                path,
+                channel,
+                mapping,
+            } => JobOutcome::ImportOrders {
                 imported: analytics::import_orders(
-                    &path,
-                    &source_name(&path),
-                    channel,
+                    analytics::OrdersRequest {
+                        path: &path,
+                        source: &source_name(&path),
+                        channel,
+                        mapping: mapping.as_ref(),
+                    },
                     &self.data_dir.join("imports"),
                     analytics::ORDERS_STAGE,
                     context,
@@ -593,6 +605,7 @@ mod tests {
             JobSpec::ImportOrders {
                 path: "o.csv".into(),
                 channel: None,
+                mapping: None,
             },
             JobSpec::ImportPhotos {
                 folder: "photos".into(),

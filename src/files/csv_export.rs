@@ -42,6 +42,8 @@ pub struct CsvExport<R = File> {
     format: &'static str,
     /// Rows are numbered by line: the reader skips blank lines, which a spreadsheet counts.
     rows_by_line: bool,
+    /// The file read, when it is a copy of the one `path` names (the same lines).
+    read_from: Option<PathBuf>,
 }
 
 impl CsvExport<File> {
@@ -103,6 +105,7 @@ impl CsvExport<File> {
                     columns,
                     format,
                     rows_by_line: true,
+                    read_from: None,
                 });
             }
         }
@@ -112,6 +115,19 @@ impl CsvExport<File> {
             format,
         })
     }
+}
+
+/// The line (from 1) of the first row that starts at or after `offset` of `path`: the
+/// reader's own line count is taken before it skips blank lines, and counts the `\n` of a
+/// `\r\n` only when it reads on. Read from the file, only for a message.
+fn line_at(path: &Path, offset: u64) -> Option<u64> {
+    let bytes = std::fs::read(path).ok()?;
+    let offset = usize::try_from(offset).ok()?.min(bytes.len());
+    let start = bytes[offset..]
+        .iter()
+        .position(|byte| !matches!(byte, b'\r' | b'\n'))
+        .map_or(bytes.len(), |skipped| offset + skipped);
+    Some(1 + bytes[..start].iter().filter(|byte| **byte == b'\n').count() as u64)
 }
 
 impl CsvExport<std::io::Cursor<Vec<u8>>> {
@@ -149,6 +165,7 @@ impl<R: Read> CsvExport<R> {
             columns,
             format,
             rows_by_line: false,
+            read_from: None,
         })
     }
 
@@ -199,11 +216,29 @@ impl<R: Read> CsvExport<R> {
             .map_err(|error| FileError::csv(&self.path, error))
     }
 
-    /// The row of `record` as a spreadsheet numbers it.
+    /// Messages name `shown` (the seller's file) while this reads its copy, which has
+    /// the same lines.
+    pub fn show_as(&mut self, shown: &Path) {
+        if shown != self.path {
+            self.read_from = Some(std::mem::replace(&mut self.path, shown.to_path_buf()));
+        }
+    }
+
+    /// The row of `record` as a spreadsheet numbers it (for messages: a file whose
+    /// rows are lines is read again to count them).
     pub fn row(&self, record: &StringRecord) -> u64 {
-        match record.position() {
-            Some(position) if self.rows_by_line => position.line(),
-            _ => row_of(record),
+        self.row_at(record.position())
+    }
+
+    /// The row that starts at `position`, the start of a record.
+    pub fn row_at(&self, position: Option<&csv::Position>) -> u64 {
+        match position {
+            Some(position) if self.rows_by_line => {
+                let file = self.read_from.as_deref().unwrap_or(&self.path);
+                line_at(file, position.byte()).unwrap_or_else(|| position.line())
+            }
+            Some(position) => row_number(position),
+            None => 0,
         }
     }
 
@@ -331,6 +366,21 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(missing.contains("'Item Number'"), "{missing}");
+    }
+
+    #[test]
+    fn rows_are_the_lines_a_spreadsheet_shows_whatever_the_line_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        for end in ["\n", "\r\n"] {
+            let path = write(dir.path(), &["Id", "", "a", "b"].join(end));
+            let mut export = CsvExport::open_at_header(&path, "test export", b',', "Id").unwrap();
+            let mut record = StringRecord::new();
+            let mut rows = Vec::new();
+            while export.read(&mut record).unwrap() {
+                rows.push(export.row(&record));
+            }
+            assert_eq!(rows, [3, 4], "{end:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod atomic;
 mod csv_export;
+mod table;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use crate::error_kind::ErrorKind;
 
 pub use atomic::{write_atomically, write_atomically_with};
 pub use csv_export::{Column, CsvExport, cell, require_file, require_folder, row_of};
+pub use table::{Table, TableFormat};
 pub use text::{DecodedText, FileSniff, TextEncoding, decode, encode, sniff_file};
 
 #[derive(Debug, thiserror::Error)]

@@ -149,7 +149,10 @@ export function dismissJob(): void {
   activeJob.value = null;
 }
 
-/** An orders file, and what it is, waiting for the seller to confirm the import. */
+/**
+ * An orders file, and what it is, waiting for the seller to confirm the import (or, for
+ * a file of their own layout, which column is which).
+ */
 export const ordersToConfirm = signal<{ path: string; preview: OrdersPreview } | null>(null);
 
 /** A product file of the seller's own layout waiting for them to confirm its columns. */
@@ -167,7 +170,7 @@ export async function importInto(kind: "listings" | "orders" | "photos"): Promis
       return;
     }
     if (kind === "orders") {
-      const path = await api.pickFile(t("analytics.fileKinds"), ["csv", "txt", "tsv"]);
+      const path = await api.pickFile(t("analytics.fileKinds"), ["csv", "txt", "tsv", "xlsx", "json"]);
       if (path) ordersToConfirm.value = { path, preview: await api.previewOrdersFile(path) };
       return;
     }

@@ -65,6 +65,52 @@ pub fn day(text: &str, formats: &[&str]) -> Option<String> {
         .map(|naive| utc(naive.and_utc()))
 }
 
+/// A date (and time) as a spreadsheet or a shop of its own writes it: any of
+/// `timestamp`'s forms, or a day of three numbers (year first, or day and month in the
+/// order `month_first` says, the year of two digits or four; "-", "/" or "." between)
+/// with an optional time ("14:05", "14:05:09", "2:05 PM"), taken as UTC.
+pub fn written(text: &str, month_first: bool) -> Option<String> {
+    if let Some(time) = timestamp(text) {
+        return Some(time);
+    }
+    let text = text.trim();
+    let (day_part, time_part) = match text.split_once([' ', 'T']) {
+        Some((day, time)) => (day, time.trim()),
+        None => (text, ""),
+    };
+    let numbers: Vec<&str> = day_part.split(['-', '/', '.']).collect();
+    let [a, b, c] = numbers.as_slice() else {
+        return None;
+    };
+    let number = |digits: &str| -> Option<u32> {
+        (!digits.is_empty() && digits.len() <= 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok())?
+    };
+    let year = |digits: &str| -> Option<i32> {
+        let value = number(digits)? as i32;
+        match digits.len() {
+            4 => Some(value),
+            2 => Some(2000 + value),
+            _ => None,
+        }
+    };
+    let date = if a.len() == 4 {
+        NaiveDate::from_ymd_opt(year(a)?, number(b)?, number(c)?)
+    } else if month_first {
+        NaiveDate::from_ymd_opt(year(c)?, number(a)?, number(b)?)
+    } else {
+        NaiveDate::from_ymd_opt(year(c)?, number(b)?, number(a)?)
+    }?;
+    let time = if time_part.is_empty() {
+        chrono::NaiveTime::MIN
+    } else {
+        ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p"]
+            .iter()
+            .find_map(|format| chrono::NaiveTime::parse_from_str(time_part, format).ok())?
+    };
+    Some(utc(date.and_time(time).and_utc()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +143,33 @@ mod tests {
             Some("2024-03-14T00:00:00Z")
         );
         assert_eq!(day("14/03/24", &["%m/%d/%y"]), None);
+    }
+
+    #[test]
+    fn dates_of_a_file_of_its_own_in_the_order_it_writes_them() {
+        for (text, month_first, expected) in [
+            ("05/03/2024", false, "2024-03-05T00:00:00Z"),
+            ("05/03/2024", true, "2024-05-03T00:00:00Z"),
+            ("31.12.24 14:05", false, "2024-12-31T14:05:00Z"),
+            ("12-31-2024 2:05 PM", true, "2024-12-31T14:05:00Z"),
+            ("2024/12/31", true, "2024-12-31T00:00:00Z"),
+            ("2024-12-31 14:05:09", false, "2024-12-31T14:05:09Z"),
+            ("2024-05-01T10:00:00+02:00", false, "2024-05-01T08:00:00Z"),
+        ] {
+            assert_eq!(
+                written(text, month_first).as_deref(),
+                Some(expected),
+                "{text}"
+            );
+        }
+        for text in [
+            "31/12/2024",
+            "2024-13-01",
+            "5 March 2024",
+            "05/03/202",
+            "05/03/2024 25:00",
+        ] {
+            assert_eq!(written(text, true), None, "{text}");
+        }
     }
 }

@@ -6,14 +6,16 @@ mod amazon;
 mod dates;
 mod ebay;
 mod etsy;
+mod mapped;
 mod shopify;
 mod woocommerce;
 
 use csv::StringRecord;
 use serde::{Deserialize, Serialize};
 
+use super::order_mapping::OrderMapping;
 use crate::files::{Column, CsvExport, FileError, cell};
-use crate::money::parse_minor;
+use crate::money::{is_currency_code, parse_minor};
 
 /// Where an order was sold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,15 +28,18 @@ pub enum Channel {
     Ebay,
     #[serde(rename = "woocommerce")]
     WooCommerce,
+    /// Another shop or till, whose orders come in a file of the seller's own layout.
+    Other,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [
+    pub const ALL: [Channel; 6] = [
         Channel::Shopify,
         Channel::Etsy,
         Channel::Amazon,
         Channel::Ebay,
         Channel::WooCommerce,
+        Channel::Other,
     ];
 
     /// The name stored with each order and used in filters.
@@ -45,6 +50,7 @@ impl Channel {
             Channel::Amazon => "amazon",
             Channel::Ebay => "ebay",
             Channel::WooCommerce => "woocommerce",
+            Channel::Other => "other",
         }
     }
 
@@ -67,10 +73,13 @@ pub enum Layout {
     AmazonAllOrders,
     EbayOrders,
     WooCommerceOrders,
+    /// A file of the seller's own layout, read through the column mapping they confirm.
+    OwnLayout,
 }
 
 impl Layout {
-    pub const ALL: [Layout; 6] = [
+    /// The layouts known by their header.
+    pub const KNOWN: [Layout; 6] = [
         Layout::ShopifyOrders,
         Layout::EtsySoldOrderItems,
         Layout::EtsySoldOrders,
@@ -79,6 +88,8 @@ impl Layout {
         Layout::WooCommerceOrders,
     ];
 
+    /// The channel of the layout's files (for a file of the seller's own layout, the one
+    /// its mapping names).
     pub fn channel(self) -> Channel {
         match self {
             Layout::ShopifyOrders => Channel::Shopify,
@@ -86,6 +97,7 @@ impl Layout {
             Layout::AmazonAllOrders => Channel::Amazon,
             Layout::EbayOrders => Channel::Ebay,
             Layout::WooCommerceOrders => Channel::WooCommerce,
+            Layout::OwnLayout => Channel::Other,
         }
     }
 
@@ -98,6 +110,7 @@ impl Layout {
             Layout::AmazonAllOrders => "Amazon All Orders report",
             Layout::EbayOrders => "eBay Seller Hub orders report",
             Layout::WooCommerceOrders => "WooCommerce orders export",
+            Layout::OwnLayout => "orders file of your own layout",
         }
     }
 
@@ -111,11 +124,14 @@ impl Layout {
             Layout::AmazonAllOrders => &["amazon-order-id", "purchase-date", "item-price"],
             Layout::EbayOrders => &["Sales Record Number", "Order Number", "Sold For"],
             Layout::WooCommerceOrders => &["order_id", "order_date", "order_total"],
+            Layout::OwnLayout => &[],
         }
     }
 
-    pub fn marker(self) -> &'static str {
-        self.signature()[0]
+    /// The column that finds the header under any title rows; the mapping's order id
+    /// column for a file of the seller's own layout.
+    pub fn marker(self) -> Option<&'static str> {
+        self.signature().first().copied()
     }
 
     /// Whether an order's amounts are spread over its rows and add up (Amazon: one row
@@ -123,17 +139,11 @@ impl Layout {
     pub fn amounts_add_up(self) -> bool {
         self == Layout::AmazonAllOrders
     }
-
-    /// Whether a group of rows holds all of an order's lines, so lines an earlier
-    /// export had and this one has not are gone (Etsy's order file has no lines at all).
-    pub fn has_every_line(self) -> bool {
-        self != Layout::EtsySoldOrders
-    }
 }
 
 /// The layout whose columns `header` has, if any.
 pub fn detect(header: &[String]) -> Option<Layout> {
-    Layout::ALL.into_iter().find(|layout| {
+    Layout::KNOWN.into_iter().find(|layout| {
         layout
             .signature()
             .iter()
@@ -243,8 +253,16 @@ pub trait RowReader {
     ) -> Result<Option<RowRead>, FileError>;
 }
 
-/// The reader of `layout` for the columns `export` has.
-pub fn reader(layout: Layout, export: &CsvExport) -> Result<Box<dyn RowReader>, FileError> {
+/// The reader of `layout` (through `mapping`, for the seller's own) for the columns
+/// `export` has.
+pub fn reader(
+    layout: Layout,
+    mapping: Option<&OrderMapping>,
+    export: &CsvExport,
+) -> Result<Box<dyn RowReader>, FileError> {
+    if let Some(mapping) = mapping {
+        return Ok(Box::new(mapped::Reader::new(export, mapping)?));
+    }
     Ok(match layout {
         Layout::ShopifyOrders => Box::new(shopify::Reader::new(export)?),
         Layout::EtsySoldOrders => Box::new(etsy::OrdersReader::new(export)?),
@@ -252,6 +270,12 @@ pub fn reader(layout: Layout, export: &CsvExport) -> Result<Box<dyn RowReader>, 
         Layout::AmazonAllOrders => Box::new(amazon::Reader::new(export)?),
         Layout::EbayOrders => Box::new(ebay::Reader::new(export)?),
         Layout::WooCommerceOrders => Box::new(woocommerce::Reader::new(export)?),
+        Layout::OwnLayout => {
+            return Err(FileError::Unreadable {
+                path: export.path.clone(),
+                detail: "say which column is which before importing this file".into(),
+            });
+        }
     })
 }
 
@@ -275,6 +299,17 @@ fn amount(
     column: Option<&Column>,
     currency: &str,
 ) -> Result<Option<i64>, FileError> {
+    amount_read_by(parse_minor, export, record, column, currency)
+}
+
+/// A cell as an amount in `currency` read by `parse`; None when empty or absent.
+fn amount_read_by(
+    parse: fn(&str, &str) -> Result<i64, String>,
+    export: &CsvExport,
+    record: &StringRecord,
+    column: Option<&Column>,
+    currency: &str,
+) -> Result<Option<i64>, FileError> {
     let Some(column) = column else {
         return Ok(None);
     };
@@ -282,7 +317,7 @@ fn amount(
     if value.is_empty() {
         return Ok(None);
     }
-    parse_minor(value, currency)
+    parse(value, currency)
         .map(Some)
         .map_err(|reason| export.invalid(record, column, reason))
 }
@@ -312,7 +347,7 @@ fn currency_of(
         own
     };
     let code = code.trim();
-    if code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+    if is_currency_code(code) {
         Ok(code.to_ascii_uppercase())
     } else {
         let reason = "not a three-letter currency code";

@@ -185,6 +185,7 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
         &JobSpec::ImportOrders {
             path: options.file.clone(),
             channel: None,
+            mapping: None,
         },
     )?;
     let everything = Filter::default();

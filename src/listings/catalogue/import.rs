@@ -4,9 +4,9 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::own_layout::{self, Mapping, Table};
+use super::own_layout::{self, Mapping};
 use super::shopify_csv::{self, ParsedListing};
-use crate::files::FileError;
+use crate::files::{FileError, Table};
 use crate::jobs::{JobContext, Unit};
 use crate::listings::ListingsError;
 use crate::store::{Store, StoreError};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::shopify_csv::{ExtraField, ParsedImage, ParsedListing, ParsedVariant};
-use crate::files::FileError;
+use crate::files::{FileError, Table, TableFormat};
 use crate::money::{parse_cents, plain_decimal};
 
 /// What a column holds.
@@ -73,10 +73,6 @@ impl Role {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.name() == name)
-    }
-
     /// A role at most one column may have.
     fn is_single(self) -> bool {
         !matches!(self, Role::Translate | Role::Ignore)
@@ -85,182 +81,6 @@ impl Role {
 
 /// Column name → role. Columns left out are ignored.
 pub type Mapping = BTreeMap<String, Role>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum TableFormat {
-    Csv,
-    Xlsx,
-    Json,
-}
-
-/// A file read as a table: its column names, then its rows of text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub path: PathBuf,
-    pub format: TableFormat,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// The file by its extension: .xlsx, .json, else a CSV or text export.
-    pub fn read(path: &Path) -> Result<Table, FileError> {
-        let extension = path
-            .extension()
-            .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
-        let (format, (columns, rows)) = match extension.as_deref() {
-            Some("xlsx" | "xlsm") => (TableFormat::Xlsx, read_xlsx(path)?),
-            Some("json") => (TableFormat::Json, read_json(path)?),
-            _ => (TableFormat::Csv, read_csv(path)?),
-        };
-        Ok(Table {
-            path: path.to_path_buf(),
-            format,
-            columns,
-            rows,
-        })
-    }
-
-    /// The row number a spreadsheet shows (the header is row 1), or for JSON the
-    /// item's position counting from 1.
-    fn row_number(&self, index: usize) -> u64 {
-        match self.format {
-            TableFormat::Json => index as u64 + 1,
-            _ => index as u64 + 2,
-        }
-    }
-}
-
-type Cells = (Vec<String>, Vec<Vec<String>>);
-
-fn read_csv(path: &Path) -> Result<Cells, FileError> {
-    let raw = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
-    let decoded = crate::files::decode(path, &raw)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(decoded.delimiter)
-        .from_reader(decoded.text.as_bytes());
-    let columns = reader
-        .headers()
-        .map_err(|error| FileError::csv(path, error))?
-        .iter()
-        .map(|name| name.trim().to_string())
-        .collect();
-    let rows = reader
-        .records()
-        .map(|record| {
-            record
-                .map(|record| record.iter().map(str::to_string).collect())
-                .map_err(|error| FileError::csv(path, error))
-        })
-        .collect::<Result<_, _>>()?;
-    Ok((columns, rows))
-}
-
-fn read_xlsx(path: &Path) -> Result<Cells, FileError> {
-    use calamine::Reader;
-    let unreadable = |detail: String| FileError::Unreadable {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let mut workbook = calamine::open_workbook_auto(path)
-        .map_err(|error| unreadable(format!("not a readable workbook: {error}")))?;
-    let sheet = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| unreadable("the workbook has no sheet".into()))?;
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|error| unreadable(format!("sheet '{sheet}': {error}")))?;
-    let mut rows = range.rows().map(|row| {
-        row.iter()
-            .map(|cell| match cell {
-                // Whole numbers as a seller typed them: 12, not 12.0.
-                calamine::Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => {
-                    format!("{}", *value as i64)
-                }
-                other => other.to_string(),
-            })
-            .collect::<Vec<String>>()
-    });
-    let columns: Vec<String> = rows
-        .next()
-        .ok_or_else(|| unreadable(format!("sheet '{sheet}' is empty")))?
-        .into_iter()
-        .map(|name| name.trim().to_string())
-        .collect();
-    Ok((columns, rows.collect()))
-}
-
-/// An array of flat objects; a list of strings (tags) becomes "a, b".
-fn read_json(path: &Path) -> Result<Cells, FileError> {
-    let raw = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
-    let unreadable = |detail: String| FileError::Unreadable {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let value: serde_json::Value =
-        serde_json::from_slice(&raw).map_err(|error| unreadable(format!("not JSON: {error}")))?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        _ => return Err(unreadable("expected an array of products".into())),
-    };
-    let mut columns: Vec<String> = Vec::new();
-    let mut objects = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
-        let serde_json::Value::Object(object) = item else {
-            return Err(FileError::Malformed {
-                path: path.to_path_buf(),
-                row: index as u64 + 1,
-                detail: "this item is not an object".into(),
-            });
-        };
-        for key in object.keys() {
-            if !columns.contains(key) {
-                columns.push(key.clone());
-            }
-        }
-        objects.push(object);
-    }
-    let mut rows = Vec::with_capacity(objects.len());
-    for (index, object) in objects.iter().enumerate() {
-        let mut row = Vec::with_capacity(columns.len());
-        for column in &columns {
-            let text = match object.get(column) {
-                None | Some(serde_json::Value::Null) => String::new(),
-                Some(serde_json::Value::String(text)) => text.clone(),
-                Some(serde_json::Value::Number(number)) => number.to_string(),
-                Some(serde_json::Value::Bool(flag)) => flag.to_string(),
-                Some(serde_json::Value::Array(values))
-                    if values.iter().all(serde_json::Value::is_string) =>
-                {
-                    values
-                        .iter()
-                        .filter_map(serde_json::Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-                Some(_) => {
-                    return Err(FileError::InvalidValue {
-                        path: path.to_path_buf(),
-                        row: index as u64 + 1,
-                        column: column.clone(),
-                        value: object
-                            .get(column)
-                            .map(|v| v.to_string())
-                            .unwrap_or_default(),
-                        reason: "expected text, a number or a list of texts".into(),
-                    });
-                }
-            };
-            row.push(text);
-        }
-        rows.push(row);
-    }
-    Ok((columns, rows))
-}
 
 /// The role a column's name suggests, if any.
 fn suggested_role(column: &str) -> Option<Role> {
@@ -666,51 +486,6 @@ mod tests {
         let error = listings(&table, &mapping).unwrap_err().to_string();
         assert!(
             error.contains("row 2") && error.contains("'Price'") && error.contains("cheap"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn csv_xlsx_and_json_files_read_into_the_same_table() {
-        let dir = tempfile::tempdir().unwrap();
-        let expected_columns = columns(&["Name", "Tags", "Price"]);
-        let expected_rows = vec![columns(&["Kumo Mug", "mug, tea", "12"])];
-
-        let csv_path = dir.path().join("c.csv");
-        std::fs::write(&csv_path, "Name;Tags;Price\r\nKumo Mug;mug, tea;12\r\n").unwrap();
-
-        let json_path = dir.path().join("c.json");
-        std::fs::write(
-            &json_path,
-            r#"[{"Name": "Kumo Mug", "Tags": ["mug", "tea"], "Price": 12}]"#,
-        )
-        .unwrap();
-
-        let xlsx_path = dir.path().join("c.xlsx");
-        let mut workbook = rust_xlsxwriter::Workbook::new();
-        let sheet = workbook.add_worksheet();
-        for (column, name) in ["Name", "Tags", "Price"].iter().enumerate() {
-            sheet.write_string(0, column as u16, *name).unwrap();
-        }
-        sheet.write_string(1, 0, "Kumo Mug").unwrap();
-        sheet.write_string(1, 1, "mug, tea").unwrap();
-        sheet.write_number(1, 2, 12.0).unwrap();
-        workbook.save(&xlsx_path).unwrap();
-
-        for path in [csv_path, json_path, xlsx_path] {
-            let table = Table::read(&path).unwrap();
-            assert_eq!(
-                (&table.columns, &table.rows),
-                (&expected_columns, &expected_rows),
-                "{}",
-                path.display()
-            );
-        }
-        let nested = dir.path().join("n.json");
-        std::fs::write(&nested, r#"[{"Name": "Mug"}, {"Name": {"en": "Cup"}}]"#).unwrap();
-        let error = Table::read(&nested).unwrap_err().to_string();
-        assert!(
-            error.contains("row 2") && error.contains("'Name'"),
             "{error}"
         );
     }

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use super::raw_csv::CsvCopy;
 use super::shopify_copy::{CopyReport, TranslationsByCell};
-use crate::files::FileError;
+use crate::files::{FileError, Table, TableFormat};
 use crate::listings::ListingsError;
-use crate::listings::catalogue::own_layout::{self, Mapping, Role, Table, TableFormat};
+use crate::listings::catalogue::own_layout::{self, Mapping, Role};
 use crate::store::Store;
 
 /// A cell to replace: (row of the table, column, new text).

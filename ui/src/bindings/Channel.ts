@@ -3,4 +3,4 @@
 /**
  * Where an order was sold.
  */
-export type Channel = "shopify" | "etsy" | "amazon" | "ebay" | "woocommerce";
+export type Channel = "shopify" | "etsy" | "amazon" | "ebay" | "woocommerce" | "other";

@@ -4,4 +4,4 @@
  * An orders export's layout: a channel can have more than one (Etsy's orders and their
  * items come in two files).
  */
-export type Layout = "shopify_orders" | "etsy_sold_orders" | "etsy_sold_order_items" | "amazon_all_orders" | "ebay_orders" | "woo_commerce_orders";
+export type Layout = "shopify_orders" | "etsy_sold_orders" | "etsy_sold_order_items" | "amazon_all_orders" | "ebay_orders" | "woo_commerce_orders" | "own_layout";

@@ -6,7 +6,7 @@ const labels = { listings: "listings.import", orders: "analytics.import", photos
 /** Asks for the file (or folder) of `kind` and imports it as a job. */
 export function ImportButton(props: { kind: keyof typeof labels }) {
   return (
-    <button type="button" onClick={() => void importInto(props.kind)}>
+    <button type="button" data-testid={`import-${props.kind}`} onClick={() => void importInto(props.kind)}>
       {t(labels[props.kind])}
     </button>
   );

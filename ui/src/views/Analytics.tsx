@@ -11,6 +11,7 @@ import { CohortHeatMap, LtvCurves } from "./analytics/CohortView";
 import { emptyFilter, FilterBar } from "./analytics/FilterBar";
 import { Figures, OverviewCharts } from "./analytics/Overview";
 import { CustomerProfile } from "./analytics/CustomerProfile";
+import { MapOrderColumns } from "./analytics/MapOrderColumns";
 import { MatchSuggestions } from "./analytics/MatchSuggestions";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
@@ -20,9 +21,10 @@ type Tab = "overview" | "customers" | "cohorts";
 type Drill = { kind: "group"; group: RfmGroup } | { kind: "customer"; customer: CustomerScore } | null;
 
 /** The file the seller chose, what Tradewind found it to be, and the import once they agree. */
-function ConfirmOrders() {
+function ConfirmOrders(props: { reporting: string | null }) {
   const pending = ordersToConfirm.value;
   if (!pending) return null;
+  if (pending.preview.table) return <MapOrderColumns key={pending.path} path={pending.path} table={pending.preview.table} reporting={props.reporting} />;
   const name = pending.path.split(/[\\/]/).pop() ?? pending.path;
   return (
     <div class="note-banner" data-testid="orders-confirm">
@@ -91,7 +93,7 @@ export function Analytics() {
   if (summary.orders === 0) {
     return (
       <>
-        <ConfirmOrders />
+        <ConfirmOrders reporting={reporting} />
         <EmptyState title={t("analytics.empty.title")} body={t("analytics.empty.body")}>
           <ImportButton kind="orders" />
         </EmptyState>
@@ -126,7 +128,7 @@ export function Analytics() {
         )}
         <ImportButton kind="orders" />
       </header>
-      <ConfirmOrders />
+      <ConfirmOrders reporting={reporting} />
       <FilterBar
         filter={filter}
         onFilter={(next) => {

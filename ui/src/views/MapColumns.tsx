@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { ColumnRoles } from "../components/ColumnRoles";
 import { t, type MessageKey } from "../i18n";
 import { columnsToMap, runJob } from "../state";
 import type { ListingsFilePreview, Role } from "../bindings";
@@ -50,36 +51,16 @@ export function MapColumns(props: { preview: ListingsFilePreview }) {
         <h2>{t("map.title")}</h2>
         <span class="note">{t("map.file", { file: preview.path, rows: preview.rows })}</span>
       </header>
-      <table class="grid">
-        <thead>
-          <tr>
-            <th>{t("map.column")}</th>
-            <th>{t("map.sample")}</th>
-            <th>{t("map.role")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {preview.columns.map((column, index) => (
-            <tr key={column}>
-              <th>{column}</th>
-              <td class="note">{preview.sample.map((row) => row[index] ?? "").filter(Boolean).slice(0, 2).join(" · ")}</td>
-              <td>
-                <select
-                  data-testid={`map-${column}`}
-                  value={mapping[column] ?? "ignore"}
-                  onChange={(event) => setMapping({ ...mapping, [column]: event.currentTarget.value as Role })}
-                >
-                  {roles.map((role) => (
-                    <option key={role} value={role}>
-                      {t(`map.role.${role}` as MessageKey)}
-                    </option>
-                  ))}
-                </select>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ColumnRoles
+        columns={preview.columns}
+        sample={preview.sample}
+        mapping={mapping}
+        roles={roles}
+        unmapped="ignore"
+        roleText={(role) => t(`map.role.${role}` as MessageKey)}
+        headings={{ column: t("map.column"), sample: t("map.sample"), role: t("map.role") }}
+        onChange={(column, role) => setMapping({ ...mapping, [column]: role })}
+      />
       {problem && (
         <p class="note warning" data-testid="map-problem">
           {problem}

@@ -1,7 +1,7 @@
 import type { Channel, Filter, Granularity } from "../../bindings";
 import { channelText, t } from "../../i18n";
 
-export const CHANNELS: Channel[] = ["shopify", "etsy", "amazon", "ebay", "woocommerce"];
+export const CHANNELS: Channel[] = ["shopify", "etsy", "amazon", "ebay", "woocommerce", "other"];
 
 /** Currencies a seller may report in: those the rates know best. */
 export const REPORTING_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "HKD", "SGD", "SEK", "NOK", "DKK", "PLN", "NZD"];
