@@ -7,7 +7,7 @@
 //! updates its orders without duplicating one. Rows that are no order's (eBay's summary
 //! rows) are skipped and counted.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 use csv::{Position, StringRecord};
@@ -331,8 +331,8 @@ pub fn import_orders(
         total_bytes,
         skipped_before: checkpoint.skipped_rows,
         checkpoint,
-        written: HashSet::new(),
-        known: HashMap::new(),
+        written: HashSet::default(),
+        known: HashMap::default(),
     };
     let sqlite = |error| AnalyticsError::from(store.error(error));
     std::thread::scope(|scope| {
@@ -396,8 +396,8 @@ struct Importer<'a> {
     /// Rows skipped before this run (a resumed import's first run).
     skipped_before: u64,
     checkpoint: Checkpoint,
-    /// The orders this import wrote: a later row of one adds to it.
-    written: HashSet<String>,
+    /// The orders (their rows) this import wrote: a later row of one adds to it.
+    written: HashSet<i64>,
     /// The channel's orders in the store, by the channel's id.
     known: HashMap<String, i64>,
 }
@@ -410,15 +410,13 @@ impl Importer<'_> {
         batch: Batch,
     ) -> Result<(), AnalyticsError> {
         let sqlite_error = |error| AnalyticsError::from(self.store.error(error));
-        let written = &self.written;
-        let seen = |id: &str| written.contains(id);
         let chunk = store_orders::write(
             tx,
             self.file.channel(),
             self.source,
             &batch.orders,
             self.file.has_every_line(),
-            &seen,
+            &mut self.written,
             self.rates,
             &mut self.known,
         )
@@ -426,13 +424,8 @@ impl Importer<'_> {
         fx::refresh_on(tx, self.reporting, fx::Orders::These(&chunk.updated))
             .map_err(sqlite_error)?;
         // An order whose rows are not all together comes in more than one group: count it once.
-        let new_orders = batch
-            .orders
-            .iter()
-            .filter(|order| self.written.insert(order.id.clone()))
-            .count();
         let checkpoint = &mut self.checkpoint;
-        checkpoint.orders += new_orders as u64;
+        checkpoint.orders += chunk.new_orders;
         checkpoint.lines += chunk.lines;
         checkpoint.skipped_rows = self.skipped_before + batch.skipped_rows;
         checkpoint.at(&batch.after);

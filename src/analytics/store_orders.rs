@@ -6,7 +6,7 @@
 //! its customer, its amounts in the reporting currency); an order already there is
 //! merged in SQL.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rusqlite::{CachedStatement as Statement, Connection, Transaction, params};
 
@@ -65,6 +65,8 @@ fn items_of(order: &PendingOrder) -> i64 {
 #[derive(Debug, Default)]
 pub struct Written {
     pub lines: u64,
+    /// Orders this import had not written before this chunk.
+    pub new_orders: u64,
     /// Orders that were there already (from this file or another), now updated: their
     /// amounts in the reporting currency are to be worked out again.
     pub updated: Vec<i64>,
@@ -155,15 +157,14 @@ impl<'t> Statements<'t> {
     }
 }
 
-/// The channel's order ids of the orders that the import of `source` wrote: a resumed
-/// import's earlier runs cleared that source's orders first, so these are its own.
+/// The orders (their rows) that the import of `source` wrote: a resumed import's
+/// earlier runs cleared that source's orders first, so these are its own.
 pub fn written_by(
     conn: &Connection,
     channel: Channel,
     source: &str,
-) -> rusqlite::Result<HashSet<String>> {
-    let mut statement =
-        conn.prepare("SELECT name FROM orders WHERE channel = ?1 AND source = ?2")?;
+) -> rusqlite::Result<HashSet<i64>> {
+    let mut statement = conn.prepare("SELECT id FROM orders WHERE channel = ?1 AND source = ?2")?;
     statement
         .query_map((channel.key(), source), |row| row.get(0))?
         .collect()
@@ -179,9 +180,10 @@ pub fn known(conn: &Connection, channel: Channel) -> rusqlite::Result<HashMap<St
 
 /// Writes `orders` of `channel` from `source`; `known` holds the channel's orders in the
 /// store (from `known`) and gains the ones written. `every_line` says the export holds
-/// all of an order's lines (they replace the stored ones); `again` says the order
-/// already came earlier in this same import (its lines are added to the ones written
-/// then).
+/// all of an order's lines (they replace the stored ones). `imported` holds the rows this
+/// import wrote so far and gains this chunk's: an order met again in the same import (a
+/// file whose rows of an order are not all together) adds its lines to the ones written
+/// then.
 #[allow(clippy::too_many_arguments)] // one call site, each argument a different fact
 pub fn write(
     tx: &Transaction<'_>,
@@ -189,17 +191,13 @@ pub fn write(
     source: &str,
     orders: &[PendingOrder],
     every_line: bool,
-    again: &dyn Fn(&str) -> bool,
+    imported: &mut HashSet<i64>,
     rates: &Rates,
     known: &mut HashMap<String, i64>,
 ) -> rusqlite::Result<Written> {
     let mut statements = Statements::prepare(tx)?;
     let mut written = Written::default();
-    // Orders of this chunk so far: a file whose rows of an order are not all together
-    // (a sales report sorted by something else) brings an order twice in one chunk.
-    let mut in_chunk: HashSet<&str> = HashSet::new();
     for order in orders {
-        let again = again(&order.id) || !in_chunk.insert(order.id.as_str());
         let part = &order.part;
         let amounts = &order.amounts;
         let email = part.email.as_deref().map(normalised_email);
@@ -241,9 +239,15 @@ pub fn write(
             ])?;
             let id = tx.last_insert_rowid();
             known.insert(order.id.clone(), id);
+            imported.insert(id);
+            written.new_orders += 1;
             statements.lines(id, 0, &order.lines)?;
             continue;
         };
+        let again = !imported.insert(id);
+        if !again {
+            written.new_orders += 1;
+        }
         statements.update.execute(params![
             source,
             channel.key(),

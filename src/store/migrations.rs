@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0010_channels_and_money.sql"),
     include_str!("migrations/0011_analytics_indexes_dropped.sql"),
     include_str!("migrations/0012_customer_links.sql"),
+    include_str!("migrations/0013_order_lines_by_key.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -47,6 +48,7 @@ mod tests {
         "152337c35b90290095f1740b59e6f6f68b7621e23e18e87affa3303e242c572e",
         "bc46e2b4a0623c199759c64d6bd56e4c11030c9ae0149f9e4825e14817d5ad09",
         "d03fd322efbaaeccf8e54f16501cffdabb94705ba4e80b9180988881e592c0aa",
+        "0fa6c54717560d1d13fac59310ed6775fb832fa5d57982831342b1563ee25ba3",
     ];
 
     #[test]
@@ -88,6 +90,53 @@ mod tests {
             )
             .unwrap();
         assert_eq!(tables, 6);
+    }
+
+    #[test]
+    fn order_lines_keep_their_rows_and_orders_when_keyed_by_line() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        migrations().to_version(&mut conn, 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO orders (id, source, name, email, financial_status, created_at, currency,
+                 subtotal_minor, shipping_minor, taxes_minor, total_minor, discount_code,
+                 discount_minor, refunded_minor, shipping_country, channel, customer_key)
+             VALUES (7, 'a.csv', '#1', '', 'paid', '2025-01-01T00:00:00Z', 'EUR', 0, 0, 0, 3000,
+                 '', 0, 0, 'DE', 'shopify', 'order:shopify:#1');
+             INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku, price_minor, total_minor)
+             VALUES (7, 1, '1', 1, 'Tote', 'TOTE-1', 2000, 2000), (7, 2, '2', 1, 'Mug', 'MUG-1', 1000, 1000);",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let lines: Vec<(i64, String, String)> = conn
+            .prepare("SELECT line_no, line_key, name FROM order_lines WHERE order_id = 7 ORDER BY line_no")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            lines,
+            [
+                (1, "1".into(), "Tote".into()),
+                (2, "2".into(), "Mug".into())
+            ]
+        );
+        // A line is still upserted by its key, and goes with its order.
+        conn.execute(
+            "INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku, price_minor, total_minor)
+             VALUES (7, 1, '1', 2, 'Tote', 'TOTE-1', 2000, 4000)
+             ON CONFLICT (order_id, line_key) DO UPDATE SET quantity = excluded.quantity",
+            [],
+        )
+        .unwrap();
+        let count = |sql: &str| conn.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+        assert_eq!(
+            count("SELECT quantity FROM order_lines WHERE line_key = '1'"),
+            2
+        );
+        conn.execute("DELETE FROM orders WHERE id = 7", []).unwrap();
+        assert_eq!(count("SELECT count(*) FROM order_lines"), 0);
     }
 
     fn hex(bytes: &[u8]) -> String {
