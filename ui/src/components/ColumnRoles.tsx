@@ -1,3 +1,5 @@
+import { t } from "../i18n";
+
 /**
  * The columns of a seller's own file, a few of their values, and for each a choice of
  * what it holds: the table of both mapping dialogs (products and orders).
@@ -10,17 +12,16 @@ export function ColumnRoles<Role extends string>(props: {
   /** What a column the mapping leaves out holds. */
   unmapped: Role;
   roleText: (role: Role) => string;
-  headings: { column: string; sample: string; role: string };
   onChange: (column: string, role: Role) => void;
 }) {
-  const { columns, sample, mapping, roles, roleText, headings } = props;
+  const { columns, sample, mapping, roles, roleText } = props;
   return (
     <table class="grid">
       <thead>
         <tr>
-          <th>{headings.column}</th>
-          <th>{headings.sample}</th>
-          <th>{headings.role}</th>
+          <th>{t("map.column")}</th>
+          <th>{t("map.sample")}</th>
+          <th>{t("map.role")}</th>
         </tr>
       </thead>
       <tbody>
@@ -45,5 +46,26 @@ export function ColumnRoles<Role extends string>(props: {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** What stops the mapping, if anything, and the dialog's import and cancel buttons. */
+export function MappingActions(props: { problem: string | null; onImport: () => void; onCancel: () => void }) {
+  return (
+    <>
+      {props.problem && (
+        <p class="note warning" data-testid="map-problem">
+          {props.problem}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" class="primary" data-testid="map-import" disabled={props.problem !== null} onClick={props.onImport}>
+          {t("map.import")}
+        </button>
+        <button type="button" data-testid="map-cancel" onClick={props.onCancel}>
+          {t("map.cancel")}
+        </button>
+      </div>
+    </>
   );
 }

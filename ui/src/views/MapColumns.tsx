@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ColumnRoles } from "../components/ColumnRoles";
+import { ColumnRoles, MappingActions } from "../components/ColumnRoles";
 import { t, type MessageKey } from "../i18n";
 import { columnsToMap, runJob } from "../state";
 import type { ListingsFilePreview, Role } from "../bindings";
@@ -58,22 +58,9 @@ export function MapColumns(props: { preview: ListingsFilePreview }) {
         roles={roles}
         unmapped="ignore"
         roleText={(role) => t(`map.role.${role}` as MessageKey)}
-        headings={{ column: t("map.column"), sample: t("map.sample"), role: t("map.role") }}
         onChange={(column, role) => setMapping({ ...mapping, [column]: role })}
       />
-      {problem && (
-        <p class="note warning" data-testid="map-problem">
-          {problem}
-        </p>
-      )}
-      <div class="actions">
-        <button type="button" data-testid="map-import" disabled={problem !== null} onClick={start}>
-          {t("map.import")}
-        </button>
-        <button type="button" onClick={() => (columnsToMap.value = null)}>
-          {t("map.cancel")}
-        </button>
-      </div>
+      <MappingActions problem={problem} onImport={start} onCancel={() => (columnsToMap.value = null)} />
     </section>
   );
 }

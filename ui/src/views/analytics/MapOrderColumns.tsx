@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Channel, DateOrder, OrderMapping, OrderRole, OrdersTablePreview } from "../../bindings";
-import { ColumnRoles } from "../../components/ColumnRoles";
+import { ColumnRoles, MappingActions } from "../../components/ColumnRoles";
 import { formatCount } from "../../format";
 import { channelText, t, type MessageKey } from "../../i18n";
 import { ordersToConfirm, runJob } from "../../state";
@@ -106,22 +106,9 @@ export function MapOrderColumns(props: { path: string; table: OrdersTablePreview
         roles={orderRoles}
         unmapped="ignore"
         roleText={roleText}
-        headings={{ column: t("map.column"), sample: t("map.sample"), role: t("map.role") }}
         onChange={(column, role) => setColumns({ ...columns, [column]: role })}
       />
-      {problem && (
-        <p class="note warning" data-testid="map-problem">
-          {problem}
-        </p>
-      )}
-      <div class="actions">
-        <button type="button" class="primary" data-testid="map-import" disabled={problem !== null} onClick={start}>
-          {t("map.import")}
-        </button>
-        <button type="button" data-testid="map-cancel" onClick={() => (ordersToConfirm.value = null)}>
-          {t("map.cancel")}
-        </button>
-      </div>
+      <MappingActions problem={problem} onImport={start} onCancel={() => (ordersToConfirm.value = null)} />
     </section>
   );
 }
