@@ -13,7 +13,7 @@ use super::AnalyticsError;
 use super::channels::{self, Channel, Layout};
 use super::order_mapping::{self, OrderMapping, OrderRole, OrdersTablePreview};
 use crate::files::{
-    FileError, FileSniff, Table, TextEncoding, decode, sniff_file, write_atomically,
+    FileError, FileSniff, Table, TableFormat, TextEncoding, decode, sniff_file, write_atomically,
 };
 
 /// What the import reads, and how.
@@ -213,10 +213,7 @@ fn prepare_own_layout(
 
 /// Whether `path` is read as a table (a workbook or JSON) rather than as text.
 fn is_table(path: &Path) -> bool {
-    let extension = path
-        .extension()
-        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
-    matches!(extension.as_deref(), Some("xlsx" | "xlsm" | "json"))
+    TableFormat::of(path) != TableFormat::Csv
 }
 
 /// A CSV copy of `path` (whose content is `bytes`) in `copies`, written by `write` once:

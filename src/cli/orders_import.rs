@@ -27,10 +27,10 @@ pub struct OrdersArgs {
     #[arg(long, value_delimiter = ',', value_name = "COLUMN=ROLE")]
     map: Vec<String>,
     /// With --map: the currency of every amount, for a file with no currency column.
-    #[arg(long)]
+    #[arg(long, requires = "map")]
     currency: Option<String>,
     /// With --map: how the file writes 05/03/2024 (day-first when absent).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, requires = "map")]
     dates: Option<Dates>,
     /// Only say what the file is (and for a file of your own layout, the mapping proposed).
     #[arg(long)]

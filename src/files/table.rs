@@ -18,6 +18,21 @@ pub enum TableFormat {
     Json,
 }
 
+impl TableFormat {
+    /// The format a file is read as, by its extension: .xlsx/.xlsm, .json, else a CSV or
+    /// text export.
+    pub fn of(path: &Path) -> TableFormat {
+        let extension = path
+            .extension()
+            .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("xlsx" | "xlsm") => TableFormat::Xlsx,
+            Some("json") => TableFormat::Json,
+            _ => TableFormat::Csv,
+        }
+    }
+}
+
 /// A file read as a table: its column names, then its rows of text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -30,13 +45,11 @@ pub struct Table {
 impl Table {
     /// The file by its extension: .xlsx, .json, else a CSV or text export.
     pub fn read(path: &Path) -> Result<Table, FileError> {
-        let extension = path
-            .extension()
-            .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
-        let (format, (columns, rows)) = match extension.as_deref() {
-            Some("xlsx" | "xlsm") => (TableFormat::Xlsx, read_xlsx(path)?),
-            Some("json") => (TableFormat::Json, read_json(path)?),
-            _ => (TableFormat::Csv, read_csv(path)?),
+        let format = TableFormat::of(path);
+        let (columns, rows) = match format {
+            TableFormat::Xlsx => read_xlsx(path)?,
+            TableFormat::Json => read_json(path)?,
+            TableFormat::Csv => read_csv(path)?,
         };
         Ok(Table {
             path: path.to_path_buf(),
