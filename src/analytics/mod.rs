@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod order_mapping;
 mod orders_import;
 pub mod orders_list;
+pub mod recommend;
 pub mod rfm;
 pub mod rfm_history;
 mod source;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use tradewind::analytics::cohorts::CohortSplit;
 use tradewind::analytics::metrics::Granularity;
+use tradewind::analytics::recommend::Method;
 use tradewind::analytics::{Channel, Filter};
 use tradewind::{Engine, EngineConfig, Error};
 
@@ -36,7 +37,7 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn filter(&self) -> Filter {
+    pub(super) fn filter(&self) -> Filter {
         Filter {
             from: self.from.clone(),
             to: self.to.clone(),
@@ -98,6 +99,28 @@ pub enum AnalyticsCommand {
         /// They are not the same person (without it, --with links them).
         #[arg(long, requires = "with")]
         not_same: bool,
+    },
+    /// Products frequently bought together: association rules with support, confidence
+    /// and lift, strongest first.
+    Fbt {
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Recommenders scored on your own orders (leave the last order out, hit-rate@10 and
+    /// MAP@10 against best sellers); with --customer, their next products; with
+    /// --product, what its buyers also bought.
+    Recommend {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// A customer's key, as `analytics customers --json` lists it (email:…, etsy:…).
+        #[arg(long, conflicts_with = "for_product")]
+        customer: Option<String>,
+        /// A listing's handle or a SKU.
+        #[arg(long = "for-product")]
+        for_product: Option<String>,
+        /// popular, rules, item-cf, als or content (default: the best on your orders).
+        #[arg(long, value_parser = ["popular", "rules", "item-cf", "als", "content"])]
+        method: Option<String>,
     },
     /// Show the reporting currency, or change it (every order is converted again).
     Currency { code: Option<String> },
@@ -299,6 +322,27 @@ pub fn run(
                     cohort.customers,
                     retention.join(" ")
                 );
+            }
+        }
+        AnalyticsCommand::Fbt { filter } => {
+            super::recommend::bought_together(&engine, &filter.filter(), as_json)?;
+        }
+        AnalyticsCommand::Recommend {
+            filter,
+            customer,
+            for_product,
+            method,
+        } => {
+            let method = method.as_deref().and_then(Method::named);
+            let filter = filter.filter();
+            match (customer, for_product) {
+                (Some(customer), _) => {
+                    super::recommend::for_customer(&engine, &filter, &customer, method, as_json)?
+                }
+                (None, Some(product)) => {
+                    super::recommend::also_bought(&engine, &filter, &product, as_json)?
+                }
+                (None, None) => super::recommend::evaluation(&engine, &filter, as_json)?,
             }
         }
         AnalyticsCommand::Currency { code } => {

@@ -4,6 +4,7 @@ mod orders_import;
 mod photos;
 mod print;
 mod progress;
+mod recommend;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -234,7 +234,7 @@ fn items(rng: &mut fastrand::Rng, products: &[Product<'_>]) -> Vec<(usize, i64)>
     for (index, product) in products.iter().enumerate() {
         by_vendor.entry(product.vendor).or_default().push(index);
     }
-    pick_items(rng, products, &by_vendor)
+    pick_items(rng, products, &by_vendor, None)
 }
 
 fn etsy(

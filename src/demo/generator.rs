@@ -205,6 +205,8 @@ pub fn write_orders(
     for (index, product) in products.iter().enumerate() {
         by_vendor.entry(product.vendor).or_default().push(index);
     }
+    let mut vendors: Vec<&str> = by_vendor.keys().copied().collect();
+    vendors.sort_unstable();
     let mut rng = fastrand::Rng::with_seed(plan.seed);
     let customers = customers(&mut rng, (plan.orders * 2 / 5).max(1));
     let start = plan.first_day.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -221,8 +223,12 @@ pub fn write_orders(
         let offset =
             ((number as f64 + rng.f64()) * span_seconds as f64 / plan.orders.max(1) as f64) as i64;
         let created = start + Duration::seconds(offset);
-        let customer = &customers[(customers.len() as f64 * rng.f64().powf(1.7)) as usize];
-        let items = pick_items(&mut rng, &products, &by_vendor);
+        let buyer = (customers.len() as f64 * rng.f64().powf(1.7)) as usize;
+        let customer = &customers[buyer];
+        // A returning customer keeps to a maker they like, which is what the
+        // recommendations should learn from their earlier orders.
+        let favourite = &by_vendor[vendors[buyer % vendors.len()]];
+        let items = pick_items(&mut rng, &products, &by_vendor, Some(favourite.as_slice()));
         let order = Order::price(&mut rng, customer, &products, &items, created, number);
         let mut cells = vec![String::new(); COLUMNS.len()];
         for (position, (product_index, quantity)) in items.iter().enumerate() {
@@ -328,11 +334,13 @@ pub(super) fn customers(rng: &mut fastrand::Rng, count: u64) -> Vec<Customer> {
 }
 
 /// One to four different products; the second often from the first one's maker, which
-/// is what "frequently bought together" should find.
+/// is what "frequently bought together" should find; the first often from the buyer's
+/// `favourite` maker's products where they have one.
 pub(super) fn pick_items(
     rng: &mut fastrand::Rng,
     products: &[Product<'_>],
     by_vendor: &HashMap<&str, Vec<usize>>,
+    favourite: Option<&[usize]>,
 ) -> Vec<(usize, i64)> {
     let count = match rng.u8(..100) {
         0..55 => 1,
@@ -347,6 +355,12 @@ pub(super) fn pick_items(
                 let siblings = &by_vendor[products[*first].vendor];
                 siblings[rng.usize(..siblings.len())]
             }
+            None => match favourite {
+                Some(liked) if !liked.is_empty() && rng.u8(..100) < 60 => {
+                    liked[rng.usize(..liked.len())]
+                }
+                _ => rng.usize(..products.len()),
+            },
             _ => rng.usize(..products.len()),
         };
         if items.iter().any(|(index, _)| *index == candidate) {

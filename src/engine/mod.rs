@@ -10,6 +10,7 @@ mod health;
 mod jobs;
 mod models;
 mod photos;
+mod recommendations;
 mod settings;
 mod shop;
 mod translation;

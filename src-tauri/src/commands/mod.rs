@@ -6,6 +6,7 @@ mod health;
 mod jobs;
 mod models;
 mod photos;
+mod recommendations;
 mod settings;
 mod shop;
 mod translation;
@@ -60,6 +61,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         customers::match_suggestions,
         customers::decide_match,
         customers::cohorts,
+        recommendations::recommendations,
+        recommendations::next_products,
+        recommendations::also_bought,
         customers::preview_orders_file,
         customers::orders,
         customers::reporting_currency,

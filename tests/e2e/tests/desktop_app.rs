@@ -580,6 +580,17 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("group-history", |text| text.contains("Champions"))
         .await;
     assert!(session.text("customer-profile").await.contains('€'));
+    // Their next products, each explained by something they bought.
+    let next = engine
+        .next_products(&quarter, &best.customer, None)
+        .unwrap();
+    let shown = session
+        .wait_text("next-products", |text| text.contains("because they bought"))
+        .await;
+    assert!(
+        shown.contains(&next.suggestions[0].product.title),
+        "{shown}"
+    );
     session.scroll_to("group-history").await;
     session.screenshot("analytics-customer-en").await;
     // Etsy buyers known only by their username, with a Shopify customer's name and postal
@@ -605,12 +616,41 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     session.click("tab-cohorts").await;
     session.text("cohort-grid").await;
     session.screenshot("analytics-cohorts-en").await;
+    // Recommendations over every order: each method scored against the best sellers,
+    // the best marked, and what the strongest rule's product's buyers also bought.
+    session.click("range-all").await;
+    session.click("tab-recommend").await;
+    let recommended = engine.recommendations(&Filter::default()).unwrap();
+    session
+        .wait_text("recommend-evaluation", |text| text.contains("Best here"))
+        .await;
+    // The app's catalog holds the fixture sentence model, so the content-based method
+    // is scored too (this test's engine, without that catalog, leaves it out).
+    assert_eq!(
+        session.count("method-row").await,
+        recommended.evaluation.methods.len() + 1
+    );
+    assert!(recommended.rules.len() > 3);
+    session
+        .click_first("[data-testid=\"rules-table\"] button")
+        .await;
+    let also = session
+        .wait_text("also-bought", |text| {
+            text.contains(&recommended.rules[0].if_bought.title)
+        })
+        .await;
+    assert!(also.contains("also bought"), "{also}");
+    session.screenshot("analytics-recommend-en").await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
+    // Ready, and in memory: the content-based recommendations loaded it.
     session
-        .wait_text("model-status-fixture-bert", |text| text == "Ready")
+        .wait_text("model-status-fixture-bert", |text| {
+            text.starts_with("Ready")
+        })
         .await;
+    session.text("model-loaded-fixture-bert").await;
     session.click("verify-fixture-bert").await;
     session
         .wait_text("model-status-fixture-bert", |text| {
@@ -739,6 +779,11 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .await;
     session.scroll_to("customer-profile").await;
     session.screenshot("analytics-customer-zh-CN").await;
+    session.click("tab-recommend").await;
+    session
+        .wait_text("recommend-evaluation", |text| text.contains("此处最佳"))
+        .await;
+    session.screenshot("analytics-recommend-zh-CN").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, MatchSuggestion, RfmGroup, RfmReport } from "../bindings";
+import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, MatchSuggestion, RecommendationReport, RfmGroup, RfmReport } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
 import { formatCount, formatDate } from "../format";
@@ -13,9 +13,10 @@ import { Figures, OverviewCharts } from "./analytics/Overview";
 import { CustomerProfile } from "./analytics/CustomerProfile";
 import { MapOrderColumns } from "./analytics/MapOrderColumns";
 import { MatchSuggestions } from "./analytics/MatchSuggestions";
+import { Recommendations } from "./analytics/Recommendations";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
-type Tab = "overview" | "customers" | "cohorts";
+type Tab = "overview" | "customers" | "cohorts" | "recommend";
 
 /** What the seller drilled into: a segment's customers, or one customer's orders, or the orders of a chart. */
 type Drill = { kind: "group"; group: RfmGroup } | { kind: "customer"; customer: CustomerScore } | null;
@@ -58,6 +59,7 @@ export function Analytics() {
   const [rfm, setRfm] = useState<RfmReport | null>(null);
   const [matches, setMatches] = useState<MatchSuggestion[]>([]);
   const [cohorts, setCohorts] = useState<Cohorts | null>(null);
+  const [recommendations, setRecommendations] = useState<RecommendationReport | null>(null);
   const [drill, setDrill] = useState<Drill>(null);
   const version = dataVersion.value;
   useEffect(() => {
@@ -84,6 +86,7 @@ export function Analytics() {
       );
     }
     if (tab === "cohorts") api.cohorts(filter, { first_channel: null, first_product: null }).then(answer(setCohorts), report);
+    if (tab === "recommend") api.recommendations(filter).then(answer(setRecommendations), report);
     return () => {
       current = false;
     };
@@ -152,7 +155,7 @@ export function Analytics() {
         </p>
       )}
       <nav class="tabs" role="tablist">
-        {(["overview", "customers", "cohorts"] as const).map((name) => (
+        {(["overview", "customers", "cohorts", "recommend"] as const).map((name) => (
           <button key={name} type="button" role="tab" aria-selected={tab === name} data-testid={`tab-${name}`} class={tab === name ? "primary" : ""} onClick={() => setTab(name)}>
             {t(`analytics.tab.${name}`)}
           </button>
@@ -217,6 +220,7 @@ export function Analytics() {
               </section>
             </div>
           )}
+          {tab === "recommend" && recommendations && <Recommendations report={recommendations} filter={filter} />}
         </>
       )}
     </section>

@@ -5,6 +5,7 @@ import { formatCount, formatDate, formatReporting } from "../../format";
 import { channelText, rfmGroupText, t } from "../../i18n";
 import { report } from "../../state";
 import { customerLabel } from "./MatchSuggestions";
+import { NextProducts } from "./Recommendations";
 import { OrdersTable } from "./Segments";
 
 /** The months where the customer's group changed, and the first: their path through the groups. */
@@ -60,6 +61,7 @@ export function CustomerProfile(props: { customer: CustomerScore; filter: Filter
           </ol>
         </div>
       )}
+      <NextProducts customer={customer.customer} filter={filter} version={props.version} />
       {orders && <OrdersTable orders={orders} currency={props.currency} />}
     </>
   );
