@@ -26,6 +26,8 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::recommend::RecommendationReport::export_all(&config)?;
     tradewind::analytics::recommend::CustomerSuggestions::export_all(&config)?;
     tradewind::analytics::recommend::ProductSuggestions::export_all(&config)?;
+    tradewind::analytics::forecast::ForecastReport::export_all(&config)?;
+    tradewind::analytics::forecast::StockLevel::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;
     tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;

@@ -52,6 +52,8 @@ pub enum AnalyticsError {
         "{customer} and {with} are not a pair with the same name and postal code still to decide on"
     )]
     NoSuchMatch { customer: String, with: String },
+    #[error("stock of {sku}: {detail}")]
+    BadStock { sku: String, detail: String },
     #[error("no {what} '{key}' in the orders the filter keeps")]
     NotInOrders { what: &'static str, key: String },
     #[error("'{value}' is not a {what}: {expected}")]
@@ -84,7 +86,8 @@ impl AnalyticsError {
             AnalyticsError::Rates { .. } => ErrorKind::Internal,
             AnalyticsError::BadRate { .. }
             | AnalyticsError::UnknownCurrency { .. }
-            | AnalyticsError::BadFilter { .. } => ErrorKind::InvalidSetting,
+            | AnalyticsError::BadFilter { .. }
+            | AnalyticsError::BadStock { .. } => ErrorKind::InvalidSetting,
         }
     }
 }

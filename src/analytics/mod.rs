@@ -6,6 +6,7 @@ mod channels;
 pub mod cohorts;
 mod error;
 mod filter;
+pub mod forecast;
 pub mod frame;
 pub mod fx;
 pub mod matching;

@@ -122,6 +122,28 @@ pub enum AnalyticsCommand {
         #[arg(long, value_parser = ["popular", "rules", "item-cf", "als", "content"])]
         method: Option<String>,
     },
+    /// Each SKU's weekly demand ahead, chosen and backtested on your own weeks of sales,
+    /// with a reorder hint where a stock level is known (`analytics stock`).
+    Forecast {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Weeks ahead.
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=52))]
+        weeks: u32,
+        /// Only this SKU.
+        #[arg(long)]
+        sku: Option<String>,
+    },
+    /// Record the units in stock of a SKU and the weeks a reorder takes; without them,
+    /// list what was recorded.
+    Stock {
+        sku: Option<String>,
+        #[arg(requires = "sku", allow_negative_numbers = true)]
+        units: Option<i64>,
+        /// Weeks from ordering to having the stock.
+        #[arg(long, default_value_t = 2.0, requires = "units")]
+        lead_time_weeks: f64,
+    },
     /// Show the reporting currency, or change it (every order is converted again).
     Currency { code: Option<String> },
     /// The exchange rates: where they come from; import the ECB's CSV; set one by hand.
@@ -344,6 +366,19 @@ pub fn run(
                 }
                 (None, None) => super::recommend::evaluation(&engine, &filter, as_json)?,
             }
+        }
+        AnalyticsCommand::Forecast { filter, weeks, sku } => {
+            super::forecast::forecast(&engine, &filter.filter(), weeks, sku.as_deref(), as_json)?;
+        }
+        AnalyticsCommand::Stock {
+            sku,
+            units,
+            lead_time_weeks,
+        } => {
+            let set = sku
+                .zip(units)
+                .map(|(sku, units)| (sku, units, lead_time_weeks));
+            super::forecast::stock(&engine, set, as_json)?;
         }
         AnalyticsCommand::Currency { code } => {
             if let Some(code) = code {

@@ -1,5 +1,6 @@
 mod analytics;
 mod commands;
+mod forecast;
 mod orders_import;
 mod photos;
 mod print;

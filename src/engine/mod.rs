@@ -6,6 +6,7 @@
 
 mod customers;
 mod exports;
+mod forecast;
 mod health;
 mod jobs;
 mod models;

@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0011_analytics_indexes_dropped.sql"),
     include_str!("migrations/0012_customer_links.sql"),
     include_str!("migrations/0013_order_lines_by_key.sql"),
+    include_str!("migrations/0014_stock_levels.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -49,6 +50,7 @@ mod tests {
         "bc46e2b4a0623c199759c64d6bd56e4c11030c9ae0149f9e4825e14817d5ad09",
         "d03fd322efbaaeccf8e54f16501cffdabb94705ba4e80b9180988881e592c0aa",
         "0fa6c54717560d1d13fac59310ed6775fb832fa5d57982831342b1563ee25ba3",
+        "68373035bc7e10b2ff77f72fc894a96bc4e529999849a1cae68742daa74ef14a",
     ];
 
     #[test]

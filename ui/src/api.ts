@@ -8,9 +8,11 @@ import type {
   CohortSplit,
   Cohorts,
   CustomerSuggestions,
+  ForecastReport,
   Method,
   ProductSuggestions,
   RecommendationReport,
+  StockLevel,
   Dashboard,
   Filter,
   Granularity,
@@ -125,6 +127,10 @@ export const api = {
   /** A customer's next products by `method`, or by the best on these orders when null. */
   nextProducts: (filter: Filter, customer: string, method: Method | null) =>
     call<CustomerSuggestions>("next_products", { filter, customer, method }),
+  /** Each SKU's weekly demand `weeks` ahead, its backtest, and reorder hints. */
+  forecast: (filter: Filter, weeks: number) => call<ForecastReport>("forecast", { filter, weeks }),
+  /** The seller's stock of a SKU and the weeks a reorder takes to arrive. */
+  setStockLevel: (level: StockLevel) => call<void>("set_stock_level", { level }),
   /** What the buyers of a product (a listing's handle or a SKU) also bought. */
   alsoBought: (filter: Filter, product: string) => call<ProductSuggestions>("also_bought", { filter, product }),
   /** The orders behind a chart or a segment, or one customer's (at most 200). */

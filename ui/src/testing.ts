@@ -88,6 +88,12 @@ export function componentHarness(answer: (cmd: string, args: unknown) => unknown
     root: document.createElement("div"),
     calls: [] as [string, unknown][],
     byTestId: (id: string) => harness.root.querySelector<HTMLElement>(`[data-testid="${id}"]`),
+    /** Types `value` into an input as the seller would (its input event fires). */
+    type(id: string, value: string) {
+      const input = harness.byTestId(id) as HTMLInputElement;
+      input.value = value;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    },
     /** Replaces the backend's answers for the rest of the test. */
     answer(next: (cmd: string, args: unknown) => unknown) {
       mockIPC((cmd, args) => {

@@ -2,6 +2,7 @@
 
 mod customers;
 mod exports;
+mod forecast;
 mod health;
 mod jobs;
 mod models;
@@ -64,6 +65,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         recommendations::recommendations,
         recommendations::next_products,
         recommendations::also_bought,
+        forecast::forecast,
+        forecast::set_stock_level,
         customers::preview_orders_file,
         customers::orders,
         customers::reporting_currency,

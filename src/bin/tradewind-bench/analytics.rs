@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tradewind::analytics::Filter;
 use tradewind::analytics::cohorts::CohortSplit;
 use tradewind::analytics::metrics::Granularity;
+use tradewind::analytics::recommend;
 use tradewind::listings::catalogue::shopify_csv;
 use tradewind::{JobSpec, demo};
 
@@ -51,7 +52,21 @@ pub struct AnalyticsMeasurement {
     /// The first question after the import: the orders read into memory, then answered.
     first_question_ms: f64,
     query_ms: Vec<(String, f64)>,
+    recommend: RecommendMeasurement,
     peak_rss_mb: f64,
+}
+
+/// The recommenders at this size: ALS trained on every order, and the evaluation (each
+/// method fitted without the last orders, then ten suggestions per held-out customer).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RecommendMeasurement {
+    customers: u64,
+    products: u64,
+    als_fit_seconds: f64,
+    evaluation_seconds: f64,
+    held_out: u64,
+    /// Method, hit-rate@10, MAP@10.
+    methods: Vec<(String, f64, f64)>,
 }
 
 /// What the DuckDB script reports.
@@ -157,6 +172,21 @@ pub fn compare(options: &Options) -> BenchResult<()> {
             ms / theirs
         );
     }
+    let recommend = &ours.recommend;
+    println!(
+        "recommenders: {} customers, {} products; ALS trained in {:.2} s; evaluation ({} held out) {:.2} s",
+        recommend.customers,
+        recommend.products,
+        recommend.als_fit_seconds,
+        recommend.held_out,
+        recommend.evaluation_seconds
+    );
+    for (method, hit_rate, map) in &recommend.methods {
+        println!(
+            "  {method:<10} hit-rate@10 {:5.1} %  MAP@10 {map:.3}",
+            hit_rate * 100.0
+        );
+    }
     println!(
         "peak RSS      ours {:.0} MB | DuckDB {:.0} MB",
         ours.peak_rss_mb, duck.peak_rss_mb
@@ -173,6 +203,35 @@ fn best_of_five<T>(mut question: impl FnMut() -> Result<T, tradewind::Error>) ->
         best = best.min(began.elapsed().as_secs_f64() * 1000.0);
     }
     Ok(best)
+}
+
+fn recommenders(engine: &tradewind::Engine) -> BenchResult<RecommendMeasurement> {
+    let frame = tradewind::analytics::Frames::default().get(engine.store())?;
+    let catalogue = recommend::catalogue(engine.store())?;
+    let baskets = recommend::baskets_of(&frame, &Filter::default(), &catalogue)?;
+    let (histories, customers) = baskets.histories();
+    let began = Instant::now();
+    recommend::Als::fit(
+        &histories,
+        baskets.products.len(),
+        recommend::AlsSettings::default(),
+    );
+    let als_fit_seconds = began.elapsed().as_secs_f64();
+    let began = Instant::now();
+    let report = engine.recommendations(&Filter::default())?;
+    Ok(RecommendMeasurement {
+        customers: customers.len() as u64,
+        products: baskets.products.len() as u64,
+        als_fit_seconds,
+        evaluation_seconds: began.elapsed().as_secs_f64(),
+        held_out: report.evaluation.customers,
+        methods: report
+            .evaluation
+            .methods
+            .iter()
+            .map(|score| (score.method.name().to_string(), score.hit_rate, score.map))
+            .collect(),
+    })
 }
 
 /// Imports the export into a new store and asks the Analytics view's questions.
@@ -226,6 +285,7 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
         import_seconds,
         first_question_ms,
         query_ms,
+        recommend: recommenders(&engine)?,
         peak_rss_mb: peak_rss_mb(),
     };
     println!("{}", serde_json::to_string(&report)?);

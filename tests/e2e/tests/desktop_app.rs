@@ -641,6 +641,31 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .await;
     assert!(also.contains("also bought"), "{also}");
     session.screenshot("analytics-recommend-en").await;
+    // The demand forecast: its backtest, then a stock level that calls for a reorder.
+    session.click("tab-forecast").await;
+    let forecast = engine.forecast(&Filter::default(), 12).unwrap();
+    let top = forecast.products[0].sku.clone();
+    session
+        .wait_text("forecast-backtest", |text| {
+            text.contains("Checked on the last")
+        })
+        .await;
+    assert_eq!(session.count("forecast-row").await, forecast.products.len());
+    // Units into the empty field; the lead time keeps its two weeks.
+    session.type_into("stock-units", "1").await;
+    session.click("stock-save").await;
+    session
+        .wait_text(&format!("reorder-{top}"), |text| text.starts_with("Order"))
+        .await;
+    assert!(
+        engine
+            .stock_levels()
+            .unwrap()
+            .iter()
+            .any(|level| level.sku == top && level.units == 1)
+    );
+    session.scroll_to("forecast-detail").await;
+    session.screenshot("analytics-forecast-en").await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
@@ -784,6 +809,11 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("recommend-evaluation", |text| text.contains("此处最佳"))
         .await;
     session.screenshot("analytics-recommend-zh-CN").await;
+    session.click("tab-forecast").await;
+    session
+        .wait_text("forecast-backtest", |text| text.contains("未来 12 周"))
+        .await;
+    session.screenshot("analytics-forecast-zh-CN").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

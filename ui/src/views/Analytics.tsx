@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { Cohorts, CustomerScore, Dashboard, Filter, Granularity, MatchSuggestion, RecommendationReport, RfmGroup, RfmReport } from "../bindings";
+import type { Cohorts, CustomerScore, Dashboard, Filter, ForecastReport, Granularity, MatchSuggestion, RecommendationReport, RfmGroup, RfmReport } from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
 import { formatCount, formatDate } from "../format";
@@ -13,10 +13,14 @@ import { Figures, OverviewCharts } from "./analytics/Overview";
 import { CustomerProfile } from "./analytics/CustomerProfile";
 import { MapOrderColumns } from "./analytics/MapOrderColumns";
 import { MatchSuggestions } from "./analytics/MatchSuggestions";
+import { Forecast } from "./analytics/Forecast";
 import { Recommendations } from "./analytics/Recommendations";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
-type Tab = "overview" | "customers" | "cohorts" | "recommend";
+type Tab = "overview" | "customers" | "cohorts" | "recommend" | "forecast";
+
+/** Weeks the demand forecast looks ahead. */
+const FORECAST_WEEKS = 12;
 
 /** What the seller drilled into: a segment's customers, or one customer's orders, or the orders of a chart. */
 type Drill = { kind: "group"; group: RfmGroup } | { kind: "customer"; customer: CustomerScore } | null;
@@ -60,6 +64,8 @@ export function Analytics() {
   const [matches, setMatches] = useState<MatchSuggestion[]>([]);
   const [cohorts, setCohorts] = useState<Cohorts | null>(null);
   const [recommendations, setRecommendations] = useState<RecommendationReport | null>(null);
+  const [forecast, setForecast] = useState<ForecastReport | null>(null);
+  const [stockVersion, setStockVersion] = useState(0);
   const [drill, setDrill] = useState<Drill>(null);
   const version = dataVersion.value;
   useEffect(() => {
@@ -87,10 +93,11 @@ export function Analytics() {
     }
     if (tab === "cohorts") api.cohorts(filter, { first_channel: null, first_product: null }).then(answer(setCohorts), report);
     if (tab === "recommend") api.recommendations(filter).then(answer(setRecommendations), report);
+    if (tab === "forecast") api.forecast(filter, FORECAST_WEEKS).then(answer(setForecast), report);
     return () => {
       current = false;
     };
-  }, [filter, granularity, tab, reporting, version]);
+  }, [filter, granularity, tab, reporting, version, stockVersion]);
 
   if (!summary) return <p class="loading">{t("common.loading")}</p>;
   if (summary.orders === 0) {
@@ -155,7 +162,7 @@ export function Analytics() {
         </p>
       )}
       <nav class="tabs" role="tablist">
-        {(["overview", "customers", "cohorts", "recommend"] as const).map((name) => (
+        {(["overview", "customers", "cohorts", "recommend", "forecast"] as const).map((name) => (
           <button key={name} type="button" role="tab" aria-selected={tab === name} data-testid={`tab-${name}`} class={tab === name ? "primary" : ""} onClick={() => setTab(name)}>
             {t(`analytics.tab.${name}`)}
           </button>
@@ -221,6 +228,7 @@ export function Analytics() {
             </div>
           )}
           {tab === "recommend" && recommendations && <Recommendations report={recommendations} filter={filter} />}
+          {tab === "forecast" && forecast && <Forecast report={forecast} onChanged={() => setStockVersion(stockVersion + 1)} />}
         </>
       )}
     </section>

@@ -25,12 +25,6 @@ function choose(id: string, value: string) {
   select.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
-function type(id: string, value: string) {
-  const input = byTestId(id) as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event("input", { bubbles: true }));
-}
-
 beforeEach(() => {
   language.value = "en";
   activeJob.value = null;
@@ -42,7 +36,7 @@ describe("an orders file of the seller's own layout", () => {
     await act(() => render(<MapOrderColumns path={table.path} table={table} reporting={null} />, ui.root));
     expect((byTestId("map-Datum") as HTMLSelectElement).value).toBe("date");
     expect(byTestId("map-problem")!.textContent).toContain("three-letter currency");
-    await act(() => type("map-orders-currency", "eur"));
+    await act(() => ui.type("map-orders-currency", "eur"));
     expect(byTestId("map-problem")).toBeNull();
 
     await act(() => choose("map-Gesamt", "ignore"));
