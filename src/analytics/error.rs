@@ -52,6 +52,8 @@ pub enum AnalyticsError {
         "{customer} and {with} are not a pair with the same name and postal code still to decide on"
     )]
     NoSuchMatch { customer: String, with: String },
+    #[error("the operating system gave no randomness for the anonymising salt: {detail}")]
+    NoRandomness { detail: String },
     #[error("stock of {sku}: {detail}")]
     BadStock { sku: String, detail: String },
     #[error("no {what} '{key}' in the orders the filter keeps")]
@@ -83,7 +85,9 @@ impl AnalyticsError {
             | AnalyticsError::OrderWithoutDate { .. }
             | AnalyticsError::NoSuchMatch { .. }
             | AnalyticsError::NotInOrders { .. } => ErrorKind::BadInput,
-            AnalyticsError::Rates { .. } => ErrorKind::Internal,
+            AnalyticsError::Rates { .. } | AnalyticsError::NoRandomness { .. } => {
+                ErrorKind::Internal
+            }
             AnalyticsError::BadRate { .. }
             | AnalyticsError::UnknownCurrency { .. }
             | AnalyticsError::BadFilter { .. }

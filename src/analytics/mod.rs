@@ -17,6 +17,7 @@ pub mod orders_list;
 pub mod recommend;
 pub mod rfm;
 pub mod rfm_history;
+pub mod segments;
 mod source;
 mod store_orders;
 mod summary;

@@ -144,6 +144,12 @@ pub enum AnalyticsCommand {
         #[arg(long, default_value_t = 2.0, requires = "units")]
         lead_time_weeks: f64,
     },
+    /// The RFM groups as campaign segments, with the campaign that suits each
+    /// (`export segment NAME --out FILE` writes one for an e-mail tool).
+    Segments {
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
     /// Show the reporting currency, or change it (every order is converted again).
     Currency { code: Option<String> },
     /// The exchange rates: where they come from; import the ECB's CSV; set one by hand.
@@ -379,6 +385,24 @@ pub fn run(
                 .zip(units)
                 .map(|(sku, units)| (sku, units, lead_time_weeks));
             super::forecast::stock(&engine, set, as_json)?;
+        }
+        AnalyticsCommand::Segments { filter } => {
+            let segments = engine.segments(&filter.filter())?;
+            if as_json {
+                json(&segments);
+                return Ok(ExitCode::SUCCESS);
+            }
+            for segment in &segments {
+                println!(
+                    "  {:<18} {:>6} customers  {}",
+                    segment.group.name(),
+                    segment.customers,
+                    segment.action.sentence()
+                );
+            }
+            println!(
+                "export one: tradewind export segment at-risk --out at-risk.csv [--tool klaviyo|mailchimp|shopify-email]"
+            );
         }
         AnalyticsCommand::Currency { code } => {
             if let Some(code) = code {

@@ -214,6 +214,42 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             print::filled(&report, &out, json);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export(ExportCommand::Segment {
+            name,
+            out,
+            tool,
+            anonymise,
+            with_contacts,
+            filter,
+        }) => {
+            let engine = Engine::open(config)?;
+            let choice = tradewind::analytics::segments::SegmentChoice::named(&name)
+                .map_err(tradewind::Error::from)?;
+            let tool = tradewind::analytics::segments::EmailTool::named(&tool)
+                .unwrap_or(tradewind::analytics::segments::EmailTool::Klaviyo);
+            let anonymise = match (anonymise, with_contacts) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            let written =
+                engine.export_segment(&filter.filter(), &choice, tool, anonymise, &out)?;
+            if json {
+                print::json(&written);
+            } else {
+                println!(
+                    "Wrote {} customers to {}{}.",
+                    written.customers,
+                    out.display(),
+                    if written.anonymised {
+                        " (anonymised: salted hashes, no names or postal codes; --with-contacts to include them)"
+                    } else {
+                        " (with e-mails and names)"
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export(ExportCommand::Table { out, marketplace }) => {
             let engine = Engine::open(config)?;
             let rows = engine.export_translations_table(&out, marketplace.as_deref())?;

@@ -189,6 +189,23 @@ enum ExportCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The customers of a segment as the CSV an e-mail tool imports: all, an RFM group
+    /// (champions, at-risk…) or cohort:YYYY-MM. Anonymised (a salted hash instead of
+    /// e-mail, no names or postal codes) unless --with-contacts; the choice is remembered.
+    Segment {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// klaviyo, mailchimp or shopify-email.
+        #[arg(long, default_value = "klaviyo", value_parser = ["klaviyo", "mailchimp", "shopify-email"])]
+        tool: String,
+        #[arg(long, conflicts_with = "with_contacts")]
+        anonymise: bool,
+        #[arg(long)]
+        with_contacts: bool,
+        #[command(flatten)]
+        filter: analytics::FilterArgs,
+    },
     /// Every translation as a table: one row per listing, field and language.
     Table {
         /// FILE.csv, FILE.xlsx or FILE.json.

@@ -1,0 +1,171 @@
+//! Campaign segments of the demo shop through the real `tradewind` binary: the groups
+//! with their actions, an e-mail tool's CSV with contacts, and an anonymised one that
+//! holds no e-mail, name or postal code of any customer, with the choice remembered.
+
+#![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
+
+mod common;
+
+use common::{run, stderr, stdout};
+
+fn rows(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    assert!(run(&data_dir, &["demo"]).status.success());
+
+    let listed = run(&data_dir, &["--json", "analytics", "segments"]);
+    let segments: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let at_risk = segments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|segment| segment["group"] == "at_risk")
+        .unwrap();
+    assert_eq!(at_risk["action"], "win_back");
+    let at_risk_customers = at_risk["customers"].as_u64().unwrap() as usize;
+
+    // With contacts, in Mailchimp's columns.
+    let mailchimp = dir.path().join("at-risk-mailchimp.csv");
+    let written = run(
+        &data_dir,
+        &[
+            "export",
+            "segment",
+            "at-risk",
+            "--out",
+            mailchimp.to_str().unwrap(),
+            "--tool",
+            "mailchimp",
+            "--with-contacts",
+        ],
+    );
+    assert!(written.status.success(), "{}", stderr(&written));
+    let (header, with_contacts) = rows(&mailchimp);
+    assert_eq!(
+        &header[..6],
+        [
+            "Email Address",
+            "First Name",
+            "Last Name",
+            "Country",
+            "Zip",
+            "Tags"
+        ]
+    );
+    assert_eq!(with_contacts.len(), at_risk_customers);
+    assert!(
+        with_contacts
+            .iter()
+            .any(|row| row[0].contains('@') && !row[1].is_empty())
+    );
+    assert!(
+        with_contacts
+            .iter()
+            .all(|row| row[5] == "tradewind-at-risk")
+    );
+    assert!(
+        with_contacts.iter().all(|row| !row[11].is_empty()),
+        "every customer has a favourite product"
+    );
+
+    // Anonymised: no e-mail, buyer name or postal code of any order appears in the file.
+    let anonymised = dir.path().join("at-risk.csv");
+    let written = run(
+        &data_dir,
+        &[
+            "export",
+            "segment",
+            "at-risk",
+            "--out",
+            anonymised.to_str().unwrap(),
+            "--anonymise",
+        ],
+    );
+    assert!(
+        stdout(&written).contains("anonymised"),
+        "{}",
+        stdout(&written)
+    );
+    let text = std::fs::read_to_string(&anonymised).unwrap();
+    let conn = rusqlite::Connection::open(data_dir.join("tradewind.db")).unwrap();
+    let mut statement = conn
+        .prepare("SELECT DISTINCT email, buyer_name, postal_code FROM orders")
+        .unwrap();
+    let contacts: Vec<(String, String, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(contacts.len() > 500);
+    for (email, name, postal) in &contacts {
+        for value in [email, name, postal] {
+            assert!(
+                value.len() < 4 || !text.contains(value.as_str()),
+                "{value} is in the anonymised export"
+            );
+        }
+    }
+    assert!(!text.contains('@'));
+    let (header, hashed) = rows(&anonymised);
+    assert_eq!(header[0], "Customer (SHA-256, salted)");
+    assert_eq!(hashed.len(), at_risk_customers);
+    assert!(
+        hashed
+            .iter()
+            .all(|row| row[0].len() == 64 && row[0].chars().all(|c| c.is_ascii_hexdigit()))
+    );
+
+    // The choice is remembered, and the same customers get the same hashes.
+    let again = dir.path().join("again.csv");
+    assert!(
+        run(
+            &data_dir,
+            &[
+                "export",
+                "segment",
+                "at-risk",
+                "--out",
+                again.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+
+    // A segment that does not exist is one sentence, and nothing is written.
+    let nowhere = dir.path().join("nowhere.csv");
+    let bad = run(
+        &data_dir,
+        &[
+            "export",
+            "segment",
+            "vips",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("'vips' is not a segment"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(!nowhere.exists());
+}
