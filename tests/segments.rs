@@ -23,6 +23,18 @@ fn rows(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// `tradewind export segment NAME --out OUT EXTRA…`.
+fn export(
+    data_dir: &std::path::Path,
+    name: &str,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["export", "segment", name, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(data_dir, &args)
+}
+
 #[test]
 fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
     let dir = tempfile::tempdir().unwrap();
@@ -42,18 +54,11 @@ fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
 
     // With contacts, in Mailchimp's columns.
     let mailchimp = dir.path().join("at-risk-mailchimp.csv");
-    let written = run(
+    let written = export(
         &data_dir,
-        &[
-            "export",
-            "segment",
-            "at-risk",
-            "--out",
-            mailchimp.to_str().unwrap(),
-            "--tool",
-            "mailchimp",
-            "--with-contacts",
-        ],
+        "at-risk",
+        &mailchimp,
+        &["--tool", "mailchimp", "--with-contacts"],
     );
     assert!(written.status.success(), "{}", stderr(&written));
     let (header, with_contacts) = rows(&mailchimp);
@@ -86,17 +91,7 @@ fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
 
     // Anonymised: no e-mail, buyer name or postal code of any order appears in the file.
     let anonymised = dir.path().join("at-risk.csv");
-    let written = run(
-        &data_dir,
-        &[
-            "export",
-            "segment",
-            "at-risk",
-            "--out",
-            anonymised.to_str().unwrap(),
-            "--anonymise",
-        ],
-    );
+    let written = export(&data_dir, "at-risk", &anonymised, &["--anonymise"]);
     assert!(
         stdout(&written).contains("anonymised"),
         "{}",
@@ -133,34 +128,12 @@ fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
 
     // The choice is remembered, and the same customers get the same hashes.
     let again = dir.path().join("again.csv");
-    assert!(
-        run(
-            &data_dir,
-            &[
-                "export",
-                "segment",
-                "at-risk",
-                "--out",
-                again.to_str().unwrap()
-            ]
-        )
-        .status
-        .success()
-    );
+    assert!(export(&data_dir, "at-risk", &again, &[]).status.success());
     assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
 
     // A segment that does not exist is one sentence, and nothing is written.
     let nowhere = dir.path().join("nowhere.csv");
-    let bad = run(
-        &data_dir,
-        &[
-            "export",
-            "segment",
-            "vips",
-            "--out",
-            nowhere.to_str().unwrap(),
-        ],
-    );
+    let bad = export(&data_dir, "vips", &nowhere, &[]);
     assert!(!bad.status.success());
     assert!(
         stderr(&bad).contains("'vips' is not a segment"),

@@ -28,6 +28,10 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::recommend::ProductSuggestions::export_all(&config)?;
     tradewind::analytics::forecast::ForecastReport::export_all(&config)?;
     tradewind::analytics::forecast::StockLevel::export_all(&config)?;
+    tradewind::analytics::segments::SegmentSummary::export_all(&config)?;
+    tradewind::analytics::segments::SegmentChoice::export_all(&config)?;
+    tradewind::analytics::segments::EmailTool::export_all(&config)?;
+    tradewind::analytics::segments::SegmentExport::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;
     tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;

@@ -8,10 +8,14 @@ import type {
   CohortSplit,
   Cohorts,
   CustomerSuggestions,
+  EmailTool,
   ForecastReport,
   Method,
   ProductSuggestions,
   RecommendationReport,
+  SegmentChoice,
+  SegmentExport,
+  SegmentSummary,
   StockLevel,
   Dashboard,
   Filter,
@@ -127,6 +131,13 @@ export const api = {
   /** A customer's next products by `method`, or by the best on these orders when null. */
   nextProducts: (filter: Filter, customer: string, method: Method | null) =>
     call<CustomerSuggestions>("next_products", { filter, customer, method }),
+  /** The RFM groups as campaign segments, each with the campaign that suits it. */
+  segments: (filter: Filter) => call<SegmentSummary[]>("segments", { filter }),
+  /** Whether segment exports are anonymised unless the seller says otherwise (their last choice). */
+  segmentExportsAnonymised: () => call<boolean>("segment_exports_anonymised"),
+  /** A segment's customers as `tool`'s import CSV at `out`; the anonymise choice is remembered. */
+  exportSegment: (filter: Filter, choice: SegmentChoice, tool: EmailTool, anonymise: boolean, out: string) =>
+    call<SegmentExport>("export_segment", { filter, choice, tool, anonymise, out }),
   /** Each SKU's weekly demand `weeks` ahead, its backtest, and reorder hints. */
   forecast: (filter: Filter, weeks: number) => call<ForecastReport>("forecast", { filter, weeks }),
   /** The seller's stock of a SKU and the weeks a reorder takes to arrive. */

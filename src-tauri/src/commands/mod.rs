@@ -8,6 +8,7 @@ mod jobs;
 mod models;
 mod photos;
 mod recommendations;
+mod segments;
 mod settings;
 mod shop;
 mod translation;
@@ -67,6 +68,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         recommendations::also_bought,
         forecast::forecast,
         forecast::set_stock_level,
+        segments::segments,
+        segments::segment_exports_anonymised,
+        segments::export_segment,
         customers::preview_orders_file,
         customers::orders,
         customers::reporting_currency,

@@ -561,6 +561,24 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("drill-title", |text| text == "Champions: their customers")
         .await;
     assert_eq!(session.count("customer-row").await, champions.min(100));
+    // The group exported for an e-mail tool, anonymised (the first choice): no e-mail in it.
+    assert!(
+        session
+            .text("segment-action")
+            .await
+            .contains("early access")
+    );
+    let segment = data.path().join("champions.csv");
+    session
+        .type_into("segment-out", &segment.to_string_lossy())
+        .await;
+    session.click("segment-write").await;
+    session
+        .wait_text("segment-done", |text| text.contains("anonymised"))
+        .await;
+    let exported = std::fs::read_to_string(&segment).unwrap();
+    assert_eq!(exported.lines().count(), champions + 1, "{exported}");
+    assert!(!exported.contains('@'));
     session.screenshot("analytics-customers-en").await;
     // The best champion's profile: their value, channels, and group month by month, which
     // ends where the report puts them.

@@ -91,6 +91,8 @@ const ui = componentHarness((cmd, args) => {
           name: "Mika K", postal_code: "97205",
         },
       ];
+    case "segments":
+      return [{ group: "dormant", customers: 1, net_sales: 40, action: "last_chance" }];
     case "start_job":
       return 1;
     default:
@@ -140,6 +142,7 @@ describe("the Analytics view", () => {
     await act(() => byTestId("segment-dormant")!.click());
     await act(settle);
     expect(byTestId("drill-title")!.textContent).toBe("Dormant: their customers");
+    expect(byTestId("segment-action")!.textContent).toBe("Suggested: one last offer, then fewer e-mails.");
     const rows = ui.root.querySelectorAll('[data-testid="customer-row"]');
     expect(rows.length).toBe(1);
     expect(rows[0].textContent).toContain("c@example.com");

@@ -1,6 +1,18 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { Cohorts, CustomerScore, Dashboard, Filter, ForecastReport, Granularity, MatchSuggestion, RecommendationReport, RfmGroup, RfmReport } from "../bindings";
+import type {
+  Cohorts,
+  CustomerScore,
+  Dashboard,
+  Filter,
+  ForecastReport,
+  Granularity,
+  MatchSuggestion,
+  RecommendationReport,
+  RfmGroup,
+  RfmReport,
+  SegmentSummary,
+} from "../bindings";
 import { EmptyState } from "../components/EmptyState";
 import { ImportButton } from "../components/ImportButton";
 import { formatCount, formatDate } from "../format";
@@ -15,6 +27,7 @@ import { MapOrderColumns } from "./analytics/MapOrderColumns";
 import { MatchSuggestions } from "./analytics/MatchSuggestions";
 import { Forecast } from "./analytics/Forecast";
 import { Recommendations } from "./analytics/Recommendations";
+import { SegmentExport } from "./analytics/SegmentExport";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
 type Tab = "overview" | "customers" | "cohorts" | "recommend" | "forecast";
@@ -62,6 +75,7 @@ export function Analytics() {
   const [everything, setEverything] = useState<Dashboard | null>(null);
   const [rfm, setRfm] = useState<RfmReport | null>(null);
   const [matches, setMatches] = useState<MatchSuggestion[]>([]);
+  const [segments, setSegments] = useState<SegmentSummary[]>([]);
   const [cohorts, setCohorts] = useState<Cohorts | null>(null);
   const [recommendations, setRecommendations] = useState<RecommendationReport | null>(null);
   const [forecast, setForecast] = useState<ForecastReport | null>(null);
@@ -83,10 +97,11 @@ export function Analytics() {
     // The groups and the buyers to match come together: a card appearing later would move
     // the groups under the seller's pointer.
     if (tab === "customers") {
-      Promise.all([api.rfm(filter), api.matchSuggestions()]).then(
-        answer(([groups, pairs]: [RfmReport, MatchSuggestion[]]) => {
+      Promise.all([api.rfm(filter), api.matchSuggestions(), api.segments(filter)]).then(
+        answer(([groups, pairs, campaigns]: [RfmReport, MatchSuggestion[], SegmentSummary[]]) => {
           setRfm(groups);
           setMatches(pairs);
+          setSegments(campaigns);
         }),
         report,
       );
@@ -204,6 +219,13 @@ export function Analytics() {
                     <h2 data-testid="drill-title">
                       {drill?.kind === "group" ? t("analytics.groupCustomers", { group: rfmGroupText(drill.group) }) : t("analytics.bestCustomers")}
                     </h2>
+                    {drill?.kind === "group" && (
+                      <SegmentExport
+                        group={drill.group}
+                        action={segments.find((segment) => segment.group === drill.group)?.action ?? null}
+                        filter={filter}
+                      />
+                    )}
                     <CustomersTable
                       customers={drill?.kind === "group" ? rfm.customers.filter((customer) => customer.group === drill.group) : rfm.customers}
                       currency={rfm.reporting_currency}
