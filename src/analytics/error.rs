@@ -54,6 +54,8 @@ pub enum AnalyticsError {
     NoSuchMatch { customer: String, with: String },
     #[error("the operating system gave no randomness for the anonymising salt: {detail}")]
     NoRandomness { detail: String },
+    #[error("{path}: the Parquet file could not be written: {detail}")]
+    Parquet { path: PathBuf, detail: String },
     #[error("stock of {sku}: {detail}")]
     BadStock { sku: String, detail: String },
     #[error("no {what} '{key}' in the orders the filter keeps")]
@@ -85,9 +87,9 @@ impl AnalyticsError {
             | AnalyticsError::OrderWithoutDate { .. }
             | AnalyticsError::NoSuchMatch { .. }
             | AnalyticsError::NotInOrders { .. } => ErrorKind::BadInput,
-            AnalyticsError::Rates { .. } | AnalyticsError::NoRandomness { .. } => {
-                ErrorKind::Internal
-            }
+            AnalyticsError::Rates { .. }
+            | AnalyticsError::NoRandomness { .. }
+            | AnalyticsError::Parquet { .. } => ErrorKind::Internal,
             AnalyticsError::BadRate { .. }
             | AnalyticsError::UnknownCurrency { .. }
             | AnalyticsError::BadFilter { .. }

@@ -2,6 +2,7 @@
 //! store, money converted to one reporting currency, and what a seller asks of them:
 //! the dashboard's figures, RFM groups and cohorts.
 
+pub mod anonymise;
 mod channels;
 pub mod cohorts;
 mod error;
@@ -14,6 +15,7 @@ pub mod metrics;
 pub mod order_mapping;
 mod orders_import;
 pub mod orders_list;
+pub mod parquet_export;
 pub mod recommend;
 pub mod rfm;
 pub mod rfm_history;

@@ -218,8 +218,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
             name,
             out,
             tool,
-            anonymise,
-            with_contacts,
+            privacy,
             filter,
         }) => {
             let engine = Engine::open(config)?;
@@ -227,13 +226,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 .map_err(tradewind::Error::from)?;
             let tool = tradewind::analytics::segments::EmailTool::named(&tool)
                 .unwrap_or(tradewind::analytics::segments::EmailTool::Klaviyo);
-            let anonymise = match (anonymise, with_contacts) {
-                (true, _) => Some(true),
-                (_, true) => Some(false),
-                _ => None,
-            };
             let written =
-                engine.export_segment(&filter.filter(), &choice, tool, anonymise, &out)?;
+                engine.export_segment(&filter.filter(), &choice, tool, privacy.asked(), &out)?;
             if json {
                 print::json(&written);
             } else {
@@ -247,6 +241,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
                         " (with e-mails and names)"
                     }
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(ExportCommand::Parquet {
+            out,
+            privacy,
+            filter,
+        }) => {
+            let engine = Engine::open(config)?;
+            let files = engine.export_parquet(&filter.filter(), privacy.asked(), &out)?;
+            if json {
+                print::json(&files);
+            } else {
+                for file in &files {
+                    println!("Wrote {} rows to {}.", file.rows, file.path.display());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

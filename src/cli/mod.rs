@@ -177,6 +177,27 @@ enum GlossaryCommand {
     Export { file: PathBuf },
 }
 
+/// Whether an export of customers is anonymised; neither flag: the last choice.
+#[derive(Debug, clap::Args)]
+struct AnonymiseArgs {
+    /// A salted hash instead of e-mails, no names or postal codes (the first choice).
+    #[arg(long, conflicts_with = "with_contacts")]
+    anonymise: bool,
+    /// E-mails and names included.
+    #[arg(long)]
+    with_contacts: bool,
+}
+
+impl AnonymiseArgs {
+    fn asked(&self) -> Option<bool> {
+        match (self.anonymise, self.with_contacts) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum ExportCommand {
     /// Fill in the translations file Shopify exported (Settings → Languages → Export, or
@@ -199,10 +220,19 @@ enum ExportCommand {
         /// klaviyo, mailchimp or shopify-email.
         #[arg(long, default_value = "klaviyo", value_parser = ["klaviyo", "mailchimp", "shopify-email"])]
         tool: String,
-        #[arg(long, conflicts_with = "with_contacts")]
-        anonymise: bool,
-        #[arg(long)]
-        with_contacts: bool,
+        #[command(flatten)]
+        privacy: AnonymiseArgs,
+        #[command(flatten)]
+        filter: analytics::FilterArgs,
+    },
+    /// The filtered orders, their customers and the monthly metrics as Parquet files
+    /// (orders.parquet, customers.parquet, monthly.parquet) in a folder, for DuckDB,
+    /// Polars or a warehouse. Anonymised unless --with-contacts, as segment exports.
+    Parquet {
+        #[arg(long, value_name = "FOLDER")]
+        out: PathBuf,
+        #[command(flatten)]
+        privacy: AnonymiseArgs,
         #[command(flatten)]
         filter: analytics::FilterArgs,
     },

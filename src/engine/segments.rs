@@ -7,6 +7,7 @@ use std::path::Path;
 use super::Engine;
 use crate::Error;
 use crate::analytics::Filter;
+use crate::analytics::parquet_export::{self, ParquetFile};
 use crate::analytics::segments::{self, EmailTool, SegmentChoice, SegmentExport, SegmentSummary};
 
 impl Engine {
@@ -38,8 +39,27 @@ impl Engine {
         )?)
     }
 
-    /// Whether the next segment export is anonymised when nothing is said.
+    /// The filtered orders, their customers and the monthly metrics as Parquet files in
+    /// `folder`; anonymised as `anonymise` says, else by the seller's last choice.
+    pub fn export_parquet(
+        &self,
+        filter: &Filter,
+        anonymise: Option<bool>,
+        folder: &Path,
+    ) -> Result<Vec<ParquetFile>, Error> {
+        let frame = self.frames.get(&self.store)?;
+        let anonymise = crate::analytics::anonymise::anonymise(&self.store, anonymise)?;
+        Ok(parquet_export::export_parquet(
+            &frame,
+            &self.store,
+            filter,
+            anonymise,
+            folder,
+        )?)
+    }
+
+    /// Whether the next export is anonymised when nothing is said.
     pub fn segment_exports_anonymised(&self) -> Result<bool, Error> {
-        Ok(segments::anonymised_by_default(&self.store)?)
+        Ok(crate::analytics::anonymise::anonymise(&self.store, None)?)
     }
 }

@@ -1,25 +1,20 @@
 //! A segment as the CSV an e-mail tool imports, in its column names (Klaviyo's profile
 //! import, Mailchimp's audience import, Shopify's customer import for Shopify Email), or
 //! anonymised: each customer known only by a salted SHA-256 of their e-mail (or of their
-//! key where no e-mail is known), with no name, e-mail or postal code. The salt is made
-//! once per data folder and kept, so the same customer has the same hash in every
-//! export from this shop, and nobody can test a list of e-mails against it without it.
+//! key where no e-mail is known, `anonymise`), with no name, e-mail or postal code.
 
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::{SegmentChoice, action};
 use crate::analytics::AnalyticsError;
+use crate::analytics::anonymise::Anonymiser;
 use crate::analytics::filter::Filter;
 use crate::analytics::frame::OrdersFrame;
 use crate::files::{FileError, write_atomically};
-use crate::store::{Store, settings};
-
-const SALT_SETTING: &str = "anonymise_salt";
-const ANONYMISED_SETTING: &str = "segment_export_anonymised";
+use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -78,30 +73,6 @@ pub struct SegmentExport {
     pub path: PathBuf,
     pub customers: u64,
     pub anonymised: bool,
-}
-
-/// Whether exports are anonymised: the seller's last choice, anonymised until they make one.
-pub fn anonymised_by_default(store: &Store) -> Result<bool, AnalyticsError> {
-    Ok(settings::get(store, ANONYMISED_SETTING)?.is_none_or(|value| value != "0"))
-}
-
-/// This data folder's salt, made on first use from the operating system's randomness.
-fn salt(store: &Store) -> Result<String, AnalyticsError> {
-    if let Some(salt) = settings::get(store, SALT_SETTING)? {
-        return Ok(salt);
-    }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| AnalyticsError::NoRandomness {
-        detail: error.to_string(),
-    })?;
-    let salt: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    settings::set(store, SALT_SETTING, &salt)?;
-    Ok(salt)
-}
-
-fn hashed(salt: &str, identity: &str) -> String {
-    let digest = Sha256::digest(format!("{salt}:{identity}").as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Each customer's latest e-mail, buyer name, country and postal code, by key.
@@ -181,17 +152,15 @@ pub fn export(
     anonymise: Option<bool>,
     out: &Path,
 ) -> Result<SegmentExport, AnalyticsError> {
-    let anonymised = match anonymise {
-        Some(anonymise) => {
-            settings::set(store, ANONYMISED_SETTING, if anonymise { "1" } else { "0" })?;
-            anonymise
-        }
-        None => anonymised_by_default(store)?,
-    };
+    let anonymised = crate::analytics::anonymise::anonymise(store, anonymise)?;
     let (members, currency) = super::members(frame, filter, choice)?;
     let favourites = favourite_products(frame, filter)?;
     let contacts = contacts(store)?;
-    let salt = if anonymised { Some(salt(store)?) } else { None };
+    let anonymiser = if anonymised {
+        Some(Anonymiser::of(store)?)
+    } else {
+        None
+    };
     let [email, first, last, country, postal, tags] = tool.columns();
     let value = format!("Net sales ({currency})");
     let mut header: Vec<&str> = if anonymised {
@@ -217,14 +186,14 @@ pub fn export(
     for member in &members {
         let empty = Default::default();
         let [mail, name, ship_to, zip] = contacts.get(&member.customer).unwrap_or(&empty);
-        let mut row: Vec<String> = match &salt {
-            Some(salt) => {
+        let mut row: Vec<String> = match &anonymiser {
+            Some(anonymiser) => {
                 let identity = if mail.is_empty() {
                     &member.customer
                 } else {
                     mail
                 };
-                vec![hashed(salt, identity), ship_to.clone()]
+                vec![anonymiser.hash(identity), ship_to.clone()]
             }
             None => {
                 let (given, family) = name.trim().split_once(' ').unwrap_or((name.trim(), ""));

@@ -7,7 +7,7 @@ mod export;
 
 use serde::{Deserialize, Serialize};
 
-pub use export::{EmailTool, SegmentExport, anonymised_by_default, export};
+pub use export::{EmailTool, SegmentExport, export};
 
 use super::AnalyticsError;
 use super::filter::Filter;
