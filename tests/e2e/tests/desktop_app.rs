@@ -814,6 +814,14 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("rfm-groups", |text| text.contains("冠军客户"))
         .await;
     session.screenshot("analytics-customers-zh-CN").await;
+    session.click("segment-champions").await;
+    session
+        .wait_text("segment-export", |text| {
+            text.contains("面向冠军客户的营销活动")
+        })
+        .await;
+    session.scroll_to("segment-export").await;
+    session.screenshot("analytics-segment-zh-CN").await;
     session
         .click_first("[data-testid=\"customer-row\"] button")
         .await;
