@@ -79,6 +79,18 @@ fn the_demo_shop_is_forecast_backtested_and_told_what_to_reorder() {
     ));
     assert!(printed.contains(&format!("order {order} now")), "{printed}");
 
+    // A SKU the orders do not hold is one sentence, not an empty table.
+    let unknown = run(
+        &data_dir,
+        &["analytics", "forecast", "--sku", "NO-SUCH-SKU"],
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("no SKU 'NO-SUCH-SKU' in the orders the filter keeps"),
+        "{}",
+        stderr(&unknown)
+    );
+
     // Plenty in stock: no order, the weeks it lasts.
     assert!(
         run(&data_dir, &["analytics", "stock", &top, "10000"])

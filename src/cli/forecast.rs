@@ -1,8 +1,8 @@
 //! `tradewind analytics forecast|stock`: demand per SKU with its backtest, and the stock
 //! levels and lead times the reorder hints come from.
 
-use tradewind::analytics::Filter;
 use tradewind::analytics::forecast::StockLevel;
+use tradewind::analytics::{AnalyticsError, Filter};
 use tradewind::{Engine, Error};
 
 use super::print::json;
@@ -17,6 +17,13 @@ pub fn forecast(
     let mut report = engine.forecast(filter, weeks)?;
     if let Some(sku) = sku {
         report.products.retain(|product| product.sku == sku);
+        if report.products.is_empty() {
+            return Err(AnalyticsError::NotInOrders {
+                what: "SKU",
+                key: sku.to_string(),
+            }
+            .into());
+        }
     }
     if as_json {
         json(&report);
