@@ -153,6 +153,40 @@ fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
     assert!(export(&data_dir, "at-risk", &again, &[]).status.success());
     assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
 
+    // The customers a product is suggested to, by the best recommender on these orders:
+    // none of them has bought it yet.
+    let suggested = dir.path().join("suggested.csv");
+    let written = export(
+        &data_dir,
+        "suggested:lumen-phone-stand",
+        &suggested,
+        &["--with-contacts"],
+    );
+    assert!(written.status.success(), "{}", stderr(&written));
+    let (_, targets) = rows(&suggested);
+    assert!(targets.len() > 20, "{}", targets.len());
+    assert!(
+        targets
+            .iter()
+            .all(|row| row[5] == "tradewind-suggested-lumen-phone-stand")
+    );
+    let bought: std::collections::HashSet<String> = conn
+        .prepare(
+            "SELECT DISTINCT o.email FROM orders o JOIN order_lines l ON l.order_id = o.id
+             JOIN listing_variants v ON v.sku = l.sku JOIN listings g ON g.id = v.listing_id
+             WHERE g.handle = 'lumen-phone-stand' AND o.email <> ''",
+        )
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!bought.is_empty());
+    assert!(
+        targets.iter().all(|row| !bought.contains(&row[0])),
+        "suggested to a buyer of it"
+    );
+
     // A segment that does not exist is one sentence, and nothing is written.
     let nowhere = dir.path().join("nowhere.csv");
     let bad = export(&data_dir, "vips", &nowhere, &[]);

@@ -141,6 +141,17 @@ fn favourite_products<'a>(
         .collect())
 }
 
+/// The tag the e-mail tool files the customer under: the segment exported, or their
+/// RFM group when every customer is.
+fn tag(choice: &SegmentChoice, member: &crate::analytics::rfm::CustomerScore) -> String {
+    let group = || member.group.name().to_lowercase().replace(' ', "-");
+    match choice {
+        SegmentChoice::All | SegmentChoice::Group(_) => format!("tradewind-{}", group()),
+        SegmentChoice::Cohort(month) => format!("tradewind-cohort-{month}"),
+        SegmentChoice::Suggested(product) => format!("tradewind-suggested-{product}"),
+    }
+}
+
 /// Writes the customers of `choice` to `out` for `tool` (anonymised when `anonymise`,
 /// else with contacts; None: the seller's last choice, which is then kept).
 pub fn export(
@@ -153,7 +164,7 @@ pub fn export(
     out: &Path,
 ) -> Result<SegmentExport, AnalyticsError> {
     let anonymised = crate::analytics::anonymise::anonymise(store, anonymise)?;
-    let (members, currency) = super::members(frame, filter, choice)?;
+    let (members, currency) = super::members(frame, store, filter, choice)?;
     let favourites = favourite_products(frame, filter)?;
     let contacts = contacts(store)?;
     let anonymiser = if anonymised {
@@ -207,10 +218,7 @@ pub fn export(
             }
         };
         row.extend([
-            format!(
-                "tradewind-{}",
-                member.group.name().to_lowercase().replace(' ', "-")
-            ),
+            tag(choice, member),
             member.group.name().to_string(),
             member.orders.to_string(),
             format!("{:.2}", member.net_sales),

@@ -12,7 +12,10 @@ pub use export::{EmailTool, SegmentExport, export};
 use super::AnalyticsError;
 use super::filter::Filter;
 use super::frame::OrdersFrame;
+use super::recommend;
 use super::rfm::{self, CustomerScore, RfmGroup};
+use crate::store::Store;
+use rustc_hash::FxHashSet as HashSet;
 
 /// What a campaign to a group should offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +64,9 @@ impl SegmentAction {
     }
 }
 
-/// Which customers: an RFM group, a month's cohort (first order that month), or all.
+/// Which customers: an RFM group, a month's cohort (first order that month), those a
+/// product is among the ten suggestions for (by the recommender that does best on these
+/// orders), or all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
@@ -70,18 +75,27 @@ pub enum SegmentChoice {
     Group(RfmGroup),
     /// `YYYY-MM`.
     Cohort(String),
+    /// A listing's handle, or a SKU.
+    Suggested(String),
 }
 
 impl SegmentChoice {
-    /// From the CLI's words: `all`, a group (`champions`, `at-risk`…), `cohort:2025-03`.
+    /// From the CLI's words: `all`, a group (`champions`, `at-risk`…), `cohort:2025-03`,
+    /// `suggested:HANDLE`.
     pub fn named(name: &str) -> Result<SegmentChoice, AnalyticsError> {
         let bad = || AnalyticsError::BadFilter {
             what: "segment",
             value: name.to_string(),
-            expected: "all, an RFM group (champions, loyal, active, new, promising, needs-attention, at-risk, previously-loyal, almost-lost, dormant) or cohort:YYYY-MM",
+            expected: "all, an RFM group (champions, loyal, active, new, promising, needs-attention, at-risk, previously-loyal, almost-lost, dormant), cohort:YYYY-MM or suggested:HANDLE",
         };
         if name == "all" {
             return Ok(SegmentChoice::All);
+        }
+        if let Some(product) = name
+            .strip_prefix("suggested:")
+            .filter(|product| !product.is_empty())
+        {
+            return Ok(SegmentChoice::Suggested(product.to_string()));
         }
         if let Some(month) = name.strip_prefix("cohort:") {
             let valid = month.len() == 7
@@ -97,11 +111,14 @@ impl SegmentChoice {
             .map_err(|_| bad())
     }
 
-    fn holds(&self, customer: &CustomerScore) -> bool {
+    /// Whether `customer` is in the segment; `suggested` holds the customers a
+    /// `Suggested` segment's product is suggested to.
+    fn holds(&self, customer: &CustomerScore, suggested: &HashSet<&str>) -> bool {
         match self {
             SegmentChoice::All => true,
             SegmentChoice::Group(group) => customer.group == *group,
             SegmentChoice::Cohort(month) => customer.first_order_at.starts_with(month.as_str()),
+            SegmentChoice::Suggested(_) => suggested.contains(customer.customer.as_str()),
         }
     }
 }
@@ -137,17 +154,55 @@ pub fn segments(
     Ok(segments)
 }
 
+/// The customers `product` is among the ten suggestions for, by the recommender that
+/// does best on the filtered orders (descriptions left out: no model is loaded here).
+fn suggested_to<'a>(
+    frame: &'a OrdersFrame,
+    store: &Store,
+    filter: &Filter,
+    product: &str,
+) -> Result<HashSet<&'a str>, AnalyticsError> {
+    let baskets = recommend::baskets_of(frame, filter, &recommend::catalogue(store)?)?;
+    let wanted = baskets
+        .products
+        .iter()
+        .position(|known| known.key == product)
+        .ok_or_else(|| AnalyticsError::NotInOrders {
+            what: "product",
+            key: product.to_string(),
+        })? as u32;
+    let method = recommend::report(&baskets, None).best;
+    let models = recommend::Models::fit(&baskets, None, &[method]);
+    let (histories, customers) = baskets.histories();
+    Ok(histories
+        .iter()
+        .zip(customers)
+        .filter(|(history, _)| {
+            models
+                .top(method, history, recommend::TOP)
+                .iter()
+                .any(|(suggested, _)| *suggested == wanted)
+        })
+        .map(|(_, customer)| &*frame.customers[customer as usize].key)
+        .collect())
+}
+
 /// The customers of `choice` among the filtered orders', most valuable first.
 pub fn members(
     frame: &OrdersFrame,
+    store: &Store,
     filter: &Filter,
     choice: &SegmentChoice,
 ) -> Result<(Vec<CustomerScore>, String), AnalyticsError> {
     let report = rfm::rfm(frame, filter, usize::MAX)?;
+    let suggested = match choice {
+        SegmentChoice::Suggested(product) => suggested_to(frame, store, filter, product)?,
+        _ => HashSet::default(),
+    };
     let mut members: Vec<CustomerScore> = report
         .customers
         .into_iter()
-        .filter(|customer| choice.holds(customer))
+        .filter(|customer| choice.holds(customer, &suggested))
         .collect();
     members.sort_by(|a, b| {
         b.net_sales

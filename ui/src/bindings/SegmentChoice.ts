@@ -2,6 +2,8 @@
 import type { RfmGroup } from "./RfmGroup";
 
 /**
- * Which customers: an RFM group, a month's cohort (first order that month), or all.
+ * Which customers: an RFM group, a month's cohort (first order that month), those a
+ * product is among the ten suggestions for (by the recommender that does best on these
+ * orders), or all.
  */
-export type SegmentChoice = { "kind": "all" } | { "kind": "group", "value": RfmGroup } | { "kind": "cohort", "value": string };
+export type SegmentChoice = { "kind": "all" } | { "kind": "group", "value": RfmGroup } | { "kind": "cohort", "value": string } | { "kind": "suggested", "value": string };
