@@ -31,15 +31,15 @@ impl Engine {
     ) -> Result<CustomerSuggestions, Error> {
         let frame = self.frames.get(&self.store)?;
         let baskets = recommend::baskets_of(&frame, filter, &recommend::catalogue(&self.store)?)?;
-        let method = match method {
-            Some(method) => method,
+        // Descriptions are embedded once: to choose the method, and for it if it is theirs.
+        let (method, embeddings) = match method {
+            Some(Method::Content) => (Method::Content, self.description_embeddings(&baskets)?),
+            Some(method) => (method, None),
             None => {
-                recommend::report(&baskets, self.description_embeddings(&baskets)?.as_deref()).best
+                let embeddings = self.description_embeddings(&baskets)?;
+                let best = recommend::report(&baskets, embeddings.as_deref()).best;
+                (best, embeddings.filter(|_| best == Method::Content))
             }
-        };
-        let embeddings = match method {
-            Method::Content => self.description_embeddings(&baskets)?,
-            _ => None,
         };
         Ok(recommend::for_customer(
             &frame,

@@ -58,6 +58,7 @@ pub struct Backtest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProductForecast {
+    /// The SKU, or the product's name where the exports gave none (what stock is kept by).
     pub sku: String,
     pub name: String,
     pub method: ForecastMethod,
@@ -204,10 +205,12 @@ pub fn forecast(
                 mean_errors += mean_error;
                 backtested += 1;
             }
-            let (key, sku, name) = &frame.products[product as usize];
+            // The product's key is its SKU, or its name where the exports gave none: what
+            // the seller's stock level is entered against.
+            let (key, _, name) = &frame.products[product as usize];
             let horizon = f64::from(horizon_weeks);
             ProductForecast {
-                sku: sku.to_string(),
+                sku: key.to_string(),
                 name: name.to_string(),
                 method,
                 weekly,

@@ -2,7 +2,11 @@
 import type { ForecastMethod } from "./ForecastMethod";
 import type { StockAdvice } from "./StockAdvice";
 
-export type ProductForecast = { sku: string, name: string, method: ForecastMethod, 
+export type ProductForecast = { 
+/**
+ * The SKU, or the product's name where the exports gave none (what stock is kept by).
+ */
+sku: string, name: string, method: ForecastMethod, 
 /**
  * Units per week.
  */
