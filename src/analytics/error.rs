@@ -22,6 +22,10 @@ pub enum AnalyticsError {
         "{path} is not an orders export Tradewind knows (Shopify's orders export, Etsy's EtsySoldOrders or EtsySoldOrderItems, Amazon's All Orders report, eBay's Seller Hub orders report or WooCommerce's orders export): say which column is which"
     )]
     UnknownLayout { path: PathBuf },
+    #[error(
+        "{path} is not a reviews file Tradewind knows (Judge.me's export, Shopify Product Reviews' export or Etsy's reviews download): say which column is which"
+    )]
+    UnknownReviewsLayout { path: PathBuf },
     #[error("{path}: {detail}")]
     BadMapping { path: PathBuf, detail: String },
     #[error("{path} is {found}, not an export of {wanted}")]
@@ -81,7 +85,9 @@ impl AnalyticsError {
             AnalyticsError::Store(error) => error.kind(),
             AnalyticsError::Job(error) => error.kind(),
             AnalyticsError::ChangedSinceStarted { .. } => ErrorKind::FileChanged,
-            AnalyticsError::UnknownLayout { .. } => ErrorKind::NeedsMapping,
+            AnalyticsError::UnknownLayout { .. } | AnalyticsError::UnknownReviewsLayout { .. } => {
+                ErrorKind::NeedsMapping
+            }
             AnalyticsError::BadMapping { .. }
             | AnalyticsError::WrongChannel { .. }
             | AnalyticsError::OrderWithoutDate { .. }

@@ -17,6 +17,7 @@ mod orders_import;
 pub mod orders_list;
 pub mod parquet_export;
 pub mod recommend;
+pub mod reviews;
 pub mod rfm;
 pub mod rfm_history;
 pub mod segments;

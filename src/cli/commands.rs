@@ -279,6 +279,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Models(command) => models(command, config, json).await,
         Command::Photos(command) => super::photos::run(command, config, json).await,
         Command::Analytics(command) => super::analytics::run(command, config, json),
+        Command::Reviews(command) => super::reviews::run(command, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(
@@ -428,8 +429,18 @@ fn generate_channels(folder: &Path) -> Result<ExitCode, Error> {
             source,
         }
     })?;
+    let reviews = demo::write_reviews(&catalogue(None)?, &OrdersPlan::demo(), &made.etsy_items)
+        .map_err(|source| tradewind::files::FileError::Write {
+            path: folder.to_path_buf(),
+            source,
+        })?;
     let files = [made.etsy_items, made.etsy_orders, made.amazon, made.ebay];
-    for ((name, _, _), bytes) in demo::CHANNEL_FILES.iter().zip(files) {
+    let names = demo::CHANNEL_FILES.iter().map(|(name, _, _)| *name);
+    let review_names = demo::REVIEW_FILES.iter().map(|(name, _)| *name);
+    for (name, bytes) in names
+        .zip(files)
+        .chain(review_names.zip([reviews.judge_me, reviews.etsy]))
+    {
         tradewind::files::write_atomically(&folder.join(name), &bytes)?;
         println!("Wrote {}", folder.join(name).display());
     }

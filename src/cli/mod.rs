@@ -6,6 +6,7 @@ mod photos;
 mod print;
 mod progress;
 mod recommend;
+mod reviews;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -119,6 +120,9 @@ enum Command {
     /// the reporting currency and its exchange rates.
     #[command(subcommand)]
     Analytics(analytics::AnalyticsCommand),
+    /// Product reviews: import an app's or Etsy's export, and what they say per product.
+    #[command(subcommand)]
+    Reviews(reviews::ReviewsCommand),
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -299,7 +303,8 @@ enum DevCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Write the demo's Etsy, Amazon and eBay orders files (from the demo plan) into FOLDER.
+    /// Write the demo's Etsy, Amazon and eBay orders files and its reviews files (from the
+    /// demo plan) into FOLDER.
     GenChannels { folder: PathBuf },
 }
 
@@ -344,6 +349,9 @@ fn hint(error: &tradewind::Error) -> &'static str {
         tradewind::Error::Ml(MlError::UnknownModel(_)) => "; `tradewind models list` shows the ids",
         _ => match error.kind() {
             tradewind::ErrorKind::NeedsMapping => match error {
+                tradewind::Error::Analytics(
+                    tradewind::analytics::AnalyticsError::UnknownReviewsLayout { .. },
+                ) => " (on the command line: --map \"Handle=product,Stars=rating,Text=body\")",
                 tradewind::Error::Analytics(_) => {
                     " (on the command line: --map \"Order No=order_id,Date=date,Total=total\"; --preview shows the columns and a proposal)"
                 }

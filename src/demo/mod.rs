@@ -1,16 +1,19 @@
-//! The demo shop: a product CSV, two years of orders and a dozen photos, built into
-//! the binary so `tradewind demo` works anywhere, offline.
+//! The demo shop: a product CSV, two years of orders on four channels, reviews and a
+//! dozen photos, built into the binary so `tradewind demo` works anywhere, offline.
 
 mod channels;
 mod generator;
+mod reviews;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use channels::{ChannelFiles, write_channels};
 pub use generator::{GeneratedOrders, OrdersPlan, write_orders};
+pub use reviews::{ReviewFiles, write_reviews};
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::reviews::{self as product_reviews, ImportedReviews};
 use crate::analytics::{
     AnalyticsError, Channel, ImportedOrders, ORDERS_STAGE, OrdersRequest, import_orders,
 };
@@ -58,6 +61,19 @@ pub const CHANNEL_FILES: &[(&str, &[u8], Channel)] = &[
     ),
 ];
 
+/// The demo's reviews: Judge.me's export of the Shopify listings' and Etsy's download
+/// (whose orders the Etsy files above hold), in the order `write_reviews` makes them.
+pub const REVIEW_FILES: &[(&str, &[u8])] = &[
+    (
+        "judgeme-reviews-export.csv",
+        include_bytes!("../../assets/demo/judgeme-reviews-export.csv"),
+    ),
+    (
+        "etsy-reviews.json",
+        include_bytes!("../../assets/demo/etsy-reviews.json"),
+    ),
+];
+
 macro_rules! photos {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_bytes!(concat!("../../assets/demo/photos/", $name)))),*]
@@ -87,6 +103,8 @@ pub struct DemoFiles {
     pub photos: PathBuf,
     /// The other channels' orders files, as `CHANNEL_FILES` lists them.
     pub channel_orders: Vec<PathBuf>,
+    /// The reviews files, as `REVIEW_FILES` lists them.
+    pub reviews: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +117,9 @@ pub struct DemoLoaded {
     #[serde(default)]
     pub other_orders: Vec<ImportedOrders>,
     pub photos: ImportedPhotos,
+    /// Judge.me's and Etsy's reviews.
+    #[serde(default)]
+    pub reviews: Vec<ImportedReviews>,
 }
 
 impl DemoLoaded {
@@ -127,13 +148,17 @@ impl fmt::Display for DemoLoaded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} listings ({} variants, {} images), {} orders ({} line items), {} photos",
+            "{} listings ({} variants, {} images), {} orders ({} line items), {} photos, {} reviews",
             self.listings.listings,
             self.listings.variants,
             self.listings.images,
             self.all_orders(),
             self.all_lines(),
-            self.photos.photos
+            self.photos.photos,
+            self.reviews
+                .iter()
+                .map(|imported| imported.added + imported.updated)
+                .sum::<usize>()
         )
     }
 }
@@ -154,8 +179,15 @@ pub fn unpack(folder: &Path) -> Result<DemoFiles, FileError> {
             .iter()
             .map(|(name, _, _)| folder.join(name))
             .collect(),
+        reviews: REVIEW_FILES
+            .iter()
+            .map(|(name, _)| folder.join(name))
+            .collect(),
     };
     for ((_, bytes, _), path) in CHANNEL_FILES.iter().zip(&files.channel_orders) {
+        write_if_different(path, bytes)?;
+    }
+    for ((_, bytes), path) in REVIEW_FILES.iter().zip(&files.reviews) {
         write_if_different(path, bytes)?;
     }
     write_if_different(&files.products, PRODUCTS_CSV)?;
@@ -210,7 +242,8 @@ impl DemoError {
 }
 
 /// The demo load job: unpack, then listings, each channel's orders and photos, each a
-/// resumable stage.
+/// resumable stage, then the reviews (each file saved whole, and saved again alike when
+/// the job resumes).
 pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoError> {
     let files = unpack(folder)?;
     let copies = folder.join("imports");
@@ -240,11 +273,18 @@ pub fn load(folder: &Path, context: &mut JobContext) -> Result<DemoLoaded, DemoE
             context,
         )?);
     }
+    let photos = import_folder(&files.photos, SOURCE, context)?;
+    let reviews = files
+        .reviews
+        .iter()
+        .map(|path| product_reviews::import(context.store(), path, None))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(DemoLoaded {
         listings,
         orders,
         other_orders,
-        photos: import_folder(&files.photos, SOURCE, context)?,
+        photos,
+        reviews,
     })
 }
 
@@ -274,6 +314,20 @@ mod tests {
         let made = write_channels(&listings, &OrdersPlan::demo()).unwrap();
         let made = [made.etsy_items, made.etsy_orders, made.amazon, made.ebay];
         for ((name, committed, _), generated) in CHANNEL_FILES.iter().zip(made) {
+            assert!(
+                generated == *committed,
+                "assets/demo/{name} is stale: run `tradewind dev gen-channels assets/demo`"
+            );
+        }
+    }
+
+    #[test]
+    fn the_committed_reviews_are_what_the_generator_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = unpack(dir.path()).unwrap();
+        let listings = shopify_csv::read(&files.products).unwrap();
+        let made = write_reviews(&listings, &OrdersPlan::demo(), CHANNEL_FILES[0].1).unwrap();
+        for ((name, committed), generated) in REVIEW_FILES.iter().zip([made.judge_me, made.etsy]) {
             assert!(
                 generated == *committed,
                 "assets/demo/{name} is stale: run `tradewind dev gen-channels assets/demo`"

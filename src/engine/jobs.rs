@@ -447,9 +447,11 @@ impl Engine {
     /// resumed later sees the catalog then in force.
     fn dispatch(&self, spec: JobSpec, context: &mut JobContext) -> Result<JobOutcome, Error> {
         Ok(match spec {
-            JobSpec::LoadDemo => JobOutcome::LoadDemo {
-                loaded: demo::load(&self.data_dir.join("demo"), context)?,
-            },
+            JobSpec::LoadDemo => {
+                let loaded = demo::load(&self.data_dir.join("demo"), context)?;
+                self.read_review_sentiment()?;
+                JobOutcome::LoadDemo { loaded }
+            }
             JobSpec::ImportListings { path, mapping } => JobOutcome::ImportListings {
                 imported: listings::import_listings(
                     &path,

@@ -12,6 +12,7 @@ mod jobs;
 mod models;
 mod photos;
 mod recommendations;
+mod reviews;
 mod segments;
 mod settings;
 mod shop;

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Engine;
 use crate::Error;
-use crate::ml::catalog::ModelEntry;
+use crate::ml::catalog::{ModelEntry, Task};
 use crate::ml::device::{self, DeviceChoice};
 use crate::ml::loaded::LoadReport;
 use crate::ml::model::{self, LoadedModel, ModelInput, ModelOutput};
@@ -53,6 +53,19 @@ impl Engine {
                     .cloned(),
                 model: model.clone(),
             })
+            .collect())
+    }
+
+    /// The ids of the catalog's models for `task` that are on this computer, in the
+    /// catalog's order.
+    pub(super) fn installed(&self, task: Task) -> Result<Vec<String>, Error> {
+        Ok(self
+            .models()?
+            .into_iter()
+            .filter(|status| {
+                status.model.task == task && matches!(status.presence, Presence::Present { .. })
+            })
+            .map(|status| status.model.id)
             .collect())
     }
 

@@ -10,7 +10,6 @@ use crate::analytics::recommend::{
 };
 use crate::ml::catalog::Task;
 use crate::ml::model::LoadedModel;
-use crate::ml::store::Presence;
 
 impl Engine {
     /// Every recommender scored by leave-last-order-out on the filtered orders, the best
@@ -67,13 +66,10 @@ impl Engine {
     /// The products' descriptions embedded by the first sentence model on this
     /// computer; None when there is none (the content-based method then says so).
     fn description_embeddings(&self, baskets: &Baskets) -> Result<Option<Vec<Vec<f32>>>, Error> {
-        let installed = self.models()?.into_iter().find(|status| {
-            status.model.task == Task::Embed && matches!(status.presence, Presence::Present { .. })
-        });
-        let Some(status) = installed else {
+        let Some(id) = self.installed(Task::Embed)?.into_iter().next() else {
             return Ok(None);
         };
-        let (model, _) = self.load_model(&status.model.id, None, None)?;
+        let (model, _) = self.load_model(&id, None, None)?;
         let LoadedModel::Embedder(embedder) = model.as_ref() else {
             return Ok(None);
         };

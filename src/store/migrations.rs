@@ -18,6 +18,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0012_customer_links.sql"),
     include_str!("migrations/0013_order_lines_by_key.sql"),
     include_str!("migrations/0014_stock_levels.sql"),
+    include_str!("migrations/0015_reviews.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -51,6 +52,7 @@ mod tests {
         "d03fd322efbaaeccf8e54f16501cffdabb94705ba4e80b9180988881e592c0aa",
         "0fa6c54717560d1d13fac59310ed6775fb832fa5d57982831342b1563ee25ba3",
         "68373035bc7e10b2ff77f72fc894a96bc4e529999849a1cae68742daa74ef14a",
+        "c865122dd831a56da6ce4302b6720994e46c1657c770a5a565e987571694dfe6",
     ];
 
     #[test]

@@ -3,7 +3,7 @@
 //! Amounts are parsed in the order's own currency; dates become UTC RFC 3339.
 
 mod amazon;
-mod dates;
+pub(super) mod dates;
 mod ebay;
 mod etsy;
 mod mapped;
