@@ -22,6 +22,10 @@ const demoLoaded: JobEvent = {
         { orders: 240, lines: 0, skipped_rows: 0, layout: "etsy_sold_orders" },
       ],
       photos: { photos: 12, unchanged: 0, skipped: [] },
+      reviews: [
+        { layout: "judge_me", added: 156, updated: 0, skipped: 4 },
+        { layout: "etsy", added: 45, updated: 0, skipped: 0 },
+      ],
     },
   },
   error_kind: null,
@@ -106,7 +110,7 @@ describe("the app", () => {
       await settle();
     });
     expect(byTestId("job-state")!.textContent).toContain("Done");
-    expect(byTestId("job-message")!.textContent).toBe("Loaded the demo shop: 30 listings, 2,240 orders, 12 photos.");
+    expect(byTestId("job-message")!.textContent).toBe("Loaded the demo shop: 30 listings, 2,240 orders, 12 photos, 201 reviews.");
     expect(byTestId("nav-listings")!.textContent).toContain("30");
     expect(byTestId("nav-analytics")!.textContent).toContain("2,000");
   });
@@ -161,7 +165,7 @@ describe("the app", () => {
       await settle();
     });
     expect(byTestId("job-progress")!.textContent).toContain("正在载入示例店铺");
-    expect(byTestId("job-message")!.textContent).toBe("已载入示例店铺：30 个商品、2,240 个订单、12 张图片。");
+    expect(byTestId("job-message")!.textContent).toBe("已载入示例店铺：30 个商品、2,240 个订单、12 张图片、201 条评价。");
 
     await click(byTestId("load-demo"));
     const refused = "job 1 is running in another Tradewind process";

@@ -23,6 +23,7 @@ export function outcomeText(outcome: JobOutcome): string {
               .reduce((sum, imported) => sum + imported.orders, 0),
         ),
         photos: n(outcome.loaded.photos.photos),
+        reviews: n(outcome.loaded.reviews.reduce((sum, imported) => sum + imported.added + imported.updated, 0)),
       });
     case "import_listings":
       return t("job.outcome.import_listings", {

@@ -2,6 +2,7 @@
 import type { ImportedListings } from "./ImportedListings";
 import type { ImportedOrders } from "./ImportedOrders";
 import type { ImportedPhotos } from "./ImportedPhotos";
+import type { ImportedReviews } from "./ImportedReviews";
 
 export type DemoLoaded = { listings: ImportedListings, 
 /**
@@ -11,4 +12,8 @@ orders: ImportedOrders,
 /**
  * Etsy's, Amazon's and eBay's, one import per file.
  */
-other_orders: Array<ImportedOrders>, photos: ImportedPhotos, };
+other_orders: Array<ImportedOrders>, photos: ImportedPhotos, 
+/**
+ * Judge.me's and Etsy's reviews.
+ */
+reviews: Array<ImportedReviews>, };
