@@ -28,6 +28,8 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::recommend::ProductSuggestions::export_all(&config)?;
     tradewind::analytics::forecast::ForecastReport::export_all(&config)?;
     tradewind::analytics::forecast::StockLevel::export_all(&config)?;
+    tradewind::analytics::reviews::ReviewsSummary::export_all(&config)?;
+    tradewind::analytics::reviews::ImportedReviews::export_all(&config)?;
     tradewind::analytics::segments::SegmentSummary::export_all(&config)?;
     tradewind::analytics::segments::SegmentChoice::export_all(&config)?;
     tradewind::analytics::segments::EmailTool::export_all(&config)?;

@@ -10,6 +10,8 @@ import type {
   CustomerSuggestions,
   EmailTool,
   ForecastReport,
+  ImportedReviews,
+  ReviewsSummary,
   Method,
   ProductSuggestions,
   RecommendationReport,
@@ -140,6 +142,10 @@ export const api = {
     call<SegmentExport>("export_segment", { filter, choice, tool, anonymise, out }),
   /** Each SKU's weekly demand `weeks` ahead, its backtest, and reorder hints. */
   forecast: (filter: Filter, weeks: number) => call<ForecastReport>("forecast", { filter, weeks }),
+  /** What the reviews say per product: stars, languages, recurring complaints and praise. */
+  reviewsSummary: () => call<ReviewsSummary>("reviews_summary"),
+  /** Imports a review app's export (Judge.me, Shopify Product Reviews, Etsy) and reads its texts' stars. */
+  importReviews: (path: string) => call<ImportedReviews>("import_reviews", { path }),
   /** The seller's stock of a SKU and the weeks a reorder takes to arrive. */
   setStockLevel: (level: StockLevel) => call<void>("set_stock_level", { level }),
   /** What the buyers of a product (a listing's handle or a SKU) also bought. */

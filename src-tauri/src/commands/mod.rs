@@ -8,6 +8,7 @@ mod jobs;
 mod models;
 mod photos;
 mod recommendations;
+mod reviews;
 mod segments;
 mod settings;
 mod shop;
@@ -68,6 +69,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         recommendations::also_bought,
         forecast::forecast,
         forecast::set_stock_level,
+        reviews::reviews_summary,
+        reviews::import_reviews,
         segments::segments,
         segments::segment_exports_anonymised,
         segments::export_segment,

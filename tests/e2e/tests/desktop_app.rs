@@ -684,6 +684,15 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     );
     session.scroll_to("forecast-detail").await;
     session.screenshot("analytics-forecast-en").await;
+    // The demo's reviews, product by product, the most complained about first.
+    session.click("tab-reviews").await;
+    let reviews = engine.reviews_summary(None).unwrap();
+    let headline = format!("{} reviews", reviews.reviews);
+    session
+        .wait_text("reviews-overview", |text| text.contains(&headline))
+        .await;
+    assert_eq!(session.count("reviews-row").await, reviews.products.len());
+    session.screenshot("analytics-reviews-en").await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
@@ -840,6 +849,11 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("forecast-backtest", |text| text.contains("未来 12 周"))
         .await;
     session.screenshot("analytics-forecast-zh-CN").await;
+    session.click("tab-reviews").await;
+    session
+        .wait_text("reviews-overview", |text| text.contains("条评价，平均"))
+        .await;
+    session.screenshot("analytics-reviews-zh-CN").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

@@ -10,6 +10,7 @@ import type {
   MatchSuggestion,
   RecommendationReport,
   RfmGroup,
+  ReviewsSummary,
   RfmReport,
   SegmentSummary,
 } from "../bindings";
@@ -27,10 +28,11 @@ import { MapOrderColumns } from "./analytics/MapOrderColumns";
 import { MatchSuggestions } from "./analytics/MatchSuggestions";
 import { Forecast } from "./analytics/Forecast";
 import { Recommendations } from "./analytics/Recommendations";
+import { Reviews } from "./analytics/Reviews";
 import { SegmentExport } from "./analytics/SegmentExport";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
-type Tab = "overview" | "customers" | "cohorts" | "recommend" | "forecast";
+type Tab = "overview" | "customers" | "cohorts" | "recommend" | "forecast" | "reviews";
 
 /** Weeks the demand forecast looks ahead. */
 const FORECAST_WEEKS = 12;
@@ -80,6 +82,8 @@ export function Analytics() {
   const [recommendations, setRecommendations] = useState<RecommendationReport | null>(null);
   const [forecast, setForecast] = useState<ForecastReport | null>(null);
   const [stockVersion, setStockVersion] = useState(0);
+  const [reviews, setReviews] = useState<ReviewsSummary | null>(null);
+  const [reviewsVersion, setReviewsVersion] = useState(0);
   const [drill, setDrill] = useState<Drill>(null);
   const version = dataVersion.value;
   useEffect(() => {
@@ -109,10 +113,11 @@ export function Analytics() {
     if (tab === "cohorts") api.cohorts(filter, { first_channel: null, first_product: null }).then(answer(setCohorts), report);
     if (tab === "recommend") api.recommendations(filter).then(answer(setRecommendations), report);
     if (tab === "forecast") api.forecast(filter, FORECAST_WEEKS).then(answer(setForecast), report);
+    if (tab === "reviews") api.reviewsSummary().then(answer(setReviews), report);
     return () => {
       current = false;
     };
-  }, [filter, granularity, tab, reporting, version, stockVersion]);
+  }, [filter, granularity, tab, reporting, version, stockVersion, reviewsVersion]);
 
   if (!summary) return <p class="loading">{t("common.loading")}</p>;
   if (summary.orders === 0) {
@@ -177,7 +182,7 @@ export function Analytics() {
         </p>
       )}
       <nav class="tabs" role="tablist">
-        {(["overview", "customers", "cohorts", "recommend", "forecast"] as const).map((name) => (
+        {(["overview", "customers", "cohorts", "recommend", "forecast", "reviews"] as const).map((name) => (
           <button key={name} type="button" role="tab" aria-selected={tab === name} data-testid={`tab-${name}`} class={tab === name ? "primary" : ""} onClick={() => setTab(name)}>
             {t(`analytics.tab.${name}`)}
           </button>
@@ -251,6 +256,7 @@ export function Analytics() {
           )}
           {tab === "recommend" && recommendations && <Recommendations report={recommendations} filter={filter} />}
           {tab === "forecast" && forecast && <Forecast report={forecast} onChanged={() => setStockVersion(stockVersion + 1)} />}
+          {tab === "reviews" && reviews && <Reviews summary={reviews} onImported={() => setReviewsVersion(reviewsVersion + 1)} />}
         </>
       )}
     </section>

@@ -1,0 +1,70 @@
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ProductReviews, ReviewsSummary } from "../../bindings";
+import { language } from "../../i18n";
+import { componentHarness } from "../../testing";
+import { Reviews } from "./Reviews";
+
+const daypack: ProductReviews = {
+  product: "atlas-trail-daypack-22l",
+  title: "Atlas Trail Daypack 22 L",
+  reviews: 24,
+  average_rating: 3.8,
+  average_text_stars: 3.4,
+  stars: [1, 3, 3, 11, 6],
+  languages: [["en", 10], ["de", 4], ["?", 2]],
+  complaints: [
+    {
+      phrase: { text: "Der Schultergurt ist nach zwei Wochen gerissen", language: "de", translated: "The shoulder strap tore after two weeks" },
+      reviews: 6,
+      examples: [{ text: "The shoulder strap broke after two weeks", language: "en", translated: null }],
+    },
+  ],
+  praise: [],
+  hidden_complaints: 2,
+};
+const throw_: ProductReviews = { ...daypack, product: "nordlys-wool-throw", title: "Nordlys Wool Throw", complaints: [], hidden_complaints: 0 };
+
+const shop: ReviewsSummary = {
+  reviews: 48,
+  average_rating: 4.1,
+  products: [daypack, throw_],
+  sentiment_model: "bert-multilingual-sentiment",
+  phrase_model: "paraphrase-multilingual-minilm-l12-v2",
+  translated_into: "en",
+  untranslated: ["it"],
+};
+
+const ui = componentHarness(() => null);
+const byTestId = ui.byTestId;
+
+beforeEach(() => {
+  language.value = "en";
+});
+
+describe("the reviews", () => {
+  it("lists products by complaints, shows a complaint translated beside the buyer's words, and switches products", async () => {
+    await act(() => render(<Reviews summary={shop} onImported={() => undefined} />, ui.root));
+    expect(byTestId("reviews-overview")!.textContent).toContain("48 reviews, 4.1 stars on average");
+    expect(byTestId("reviews-untranslated")!.textContent).toContain("Phrases in it stay as written");
+    expect(ui.root.querySelectorAll('[data-testid="reviews-row"]')).toHaveLength(2);
+    expect(byTestId("reviews-table")!.textContent).toContain("en 10, de 4, too short to tell 2");
+    expect(byTestId("reviews-table")!.textContent).toContain("The shoulder strap tore after two weeks (6)");
+    const complaints = byTestId("reviews-complaints")!.textContent;
+    expect(complaints).toContain("The shoulder strap tore after two weeks [Der Schultergurt ist nach zwei Wochen gerissen]");
+    expect(complaints).toContain("6 reviews");
+    expect(byTestId("reviews-detail")!.textContent).toContain("2 reviews give 4 or 5 stars but their text reads as a complaint");
+
+    await act(() => (byTestId("reviews-table")!.querySelectorAll("button")[1] as HTMLButtonElement).click());
+    expect(byTestId("reviews-detail")!.textContent).toContain("Nordlys Wool Throw");
+    expect(byTestId("reviews-complaints")!.textContent).toContain("Nothing said by two reviews or more");
+  });
+
+  it("speaks Chinese", async () => {
+    language.value = "zh-CN";
+    await act(() => render(<Reviews summary={shop} onImported={() => undefined} />, ui.root));
+    expect(byTestId("reviews-overview")!.textContent).toContain("48 条评价，平均 4.1 星");
+    expect(byTestId("reviews-complaints")!.textContent).toContain("买家抱怨什么");
+  });
+});
