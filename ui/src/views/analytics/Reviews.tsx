@@ -109,7 +109,9 @@ export function Reviews(props: { summary: ReviewsSummary; onImported: () => void
                   <td class="number">{stars(row.average_rating)}</td>
                   <td class="number">{stars(row.average_text_stars)}</td>
                   <td>{row.languages.map(([language, count]) => `${language === "?" ? t("analytics.reviews.tooShort") : language} ${count}`).join(", ")}</td>
-                  <td>{topComplaint(row)}</td>
+                  <td class="clamped" title={topComplaint(row)}>
+                    {topComplaint(row)}
+                  </td>
                 </tr>
               ))}
             </tbody>
