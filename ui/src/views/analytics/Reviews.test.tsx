@@ -1,9 +1,9 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProductReviews, ReviewsSummary } from "../../bindings";
 import { language } from "../../i18n";
-import { componentHarness } from "../../testing";
+import { componentHarness, settle } from "../../testing";
 import { Reviews } from "./Reviews";
 
 const daypack: ProductReviews = {
@@ -59,6 +59,23 @@ describe("the reviews", () => {
     await act(() => (byTestId("reviews-table")!.querySelectorAll("button")[1] as HTMLButtonElement).click());
     expect(byTestId("reviews-detail")!.textContent).toContain("Nordlys Wool Throw");
     expect(byTestId("reviews-complaints")!.textContent).toContain("Nothing said by two reviews or more");
+  });
+
+  it("imports a chosen export and says what it added, updated and left out", async () => {
+    ui.answer((cmd) => {
+      if (cmd === "plugin:dialog|open") return "/shop/judgeme-reviews-export.csv";
+      if (cmd === "import_reviews") return { layout: "judge_me", added: 156, updated: 2, skipped: 4 };
+      return null;
+    });
+    const imported = vi.fn();
+    await act(() => render(<Reviews summary={shop} onImported={imported} />, ui.root));
+    await act(() => byTestId("import-reviews")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["import_reviews", { path: "/shop/judgeme-reviews-export.csv" }]);
+    expect(byTestId("reviews-imported")!.textContent).toBe(
+      "judgeme-reviews-export.csv: 156 new reviews, 2 updated, 4 left out (spam, unpublished or without stars and words).",
+    );
+    expect(imported).toHaveBeenCalled();
   });
 
   it("speaks Chinese", async () => {

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api";
-import type { KeyPhrase, ProductReviews, ReviewsSummary, Said } from "../../bindings";
+import type { ImportedReviews, KeyPhrase, ProductReviews, ReviewsSummary, Said } from "../../bindings";
 import { formatCount } from "../../format";
 import { t } from "../../i18n";
 import { report } from "../../state";
@@ -61,11 +61,13 @@ export function Reviews(props: { summary: ReviewsSummary; onImported: () => void
   const { summary } = props;
   const [chosen, setChosen] = useState<string | null>(summary.products[0]?.product ?? null);
   const product = summary.products.find((candidate) => candidate.product === chosen) ?? null;
+  const [imported, setImported] = useState<{ file: string; result: ImportedReviews } | null>(null);
   async function importFile() {
     try {
       const path = await api.pickFile(t("analytics.reviews.fileKinds"), ["csv", "json", "txt", "tsv", "xlsx"]);
       if (!path) return;
-      await api.importReviews(path);
+      const result = await api.importReviews(path);
+      setImported({ file: path.split(/[\\/]/).pop() ?? path, result });
       props.onImported();
     } catch (error) {
       report(error);
@@ -85,6 +87,16 @@ export function Reviews(props: { summary: ReviewsSummary; onImported: () => void
         <button type="button" data-testid="import-reviews" onClick={() => void importFile()}>
           {t("analytics.reviews.import")}
         </button>
+        {imported && (
+          <p class="note" data-testid="reviews-imported">
+            {t("analytics.reviews.imported", {
+              file: imported.file,
+              added: formatCount(imported.result.added),
+              updated: formatCount(imported.result.updated),
+              skipped: formatCount(imported.result.skipped),
+            })}
+          </p>
+        )}
         {summary.products.length > 0 && (
           <table class="grid" data-testid="reviews-table">
             <thead>
