@@ -80,8 +80,8 @@ pub fn run(
                 return Ok(ExitCode::SUCCESS);
             }
             println!(
-                "{} reviews, {} stars on average",
-                summary.reviews,
+                "{}, {} stars on average",
+                reviews(summary.reviews),
                 stars(summary.average_rating)
             );
             match &summary.phrase_model {
@@ -108,6 +108,13 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+fn reviews(count: usize) -> String {
+    match count {
+        1 => "1 review".to_string(),
+        _ => format!("{count} reviews"),
+    }
+}
+
 fn print_product(product: &ProductReviews) {
     let name = if product.product.is_empty() {
         "the shop".to_string()
@@ -119,11 +126,14 @@ fn print_product(product: &ProductReviews) {
     let languages: Vec<String> = product
         .languages
         .iter()
-        .map(|(language, count)| format!("{language} {count}"))
+        .map(|(language, count)| match language.as_str() {
+            "?" => format!("too short to tell {count}"),
+            _ => format!("{language} {count}"),
+        })
         .collect();
     println!(
-        "\n{name}: {} reviews, {} stars given, texts read as {}; stars 1–5: {:?}; {}",
-        product.reviews,
+        "\n{name}: {}, {} stars given, texts read as {}; stars 1–5: {:?}; {}",
+        reviews(product.reviews),
         stars(product.average_rating),
         stars(product.average_text_stars),
         product.stars,
