@@ -11,6 +11,8 @@ need() { command -v "$1" >/dev/null 2>&1; }
 DEBIAN_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev xvfb xauth webkit2gtk-driver
+  # pdftoppm renders the PDF reports in the tests; DejaVu and a Chinese font typeset them.
+  poppler-utils fonts-dejavu-core fonts-droid-fallback
 )
 
 install_system_packages() {

@@ -6,6 +6,7 @@ use crate::jobs::{Failure, JobError};
 use crate::listings::ListingsError;
 use crate::ml::MlError;
 use crate::photos::PhotosError;
+use crate::reports::ReportError;
 use crate::store::StoreError;
 
 /// Any engine failure: what one of the capabilities below failed with, or a setting
@@ -29,6 +30,8 @@ pub enum Error {
     Photos(#[from] PhotosError),
     #[error(transparent)]
     Demo(#[from] DemoError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
     #[error("'{value}' is not a valid {setting}; choose one of: {allowed}")]
     InvalidSetting {
         setting: &'static str,
@@ -46,7 +49,9 @@ impl Error {
             Error::Analytics(error) => error.is_cancelled(),
             Error::Photos(error) => error.is_cancelled(),
             Error::Demo(error) => error.is_cancelled(),
-            Error::Store(_) | Error::File(_) | Error::InvalidSetting { .. } => false,
+            Error::Store(_) | Error::File(_) | Error::Report(_) | Error::InvalidSetting { .. } => {
+                false
+            }
         }
     }
 
@@ -60,6 +65,7 @@ impl Error {
             Error::Analytics(error) => error.kind(),
             Error::Photos(error) => error.kind(),
             Error::Demo(error) => error.kind(),
+            Error::Report(error) => error.kind(),
             Error::InvalidSetting { .. } => ErrorKind::InvalidSetting,
         }
     }

@@ -38,6 +38,8 @@ pub enum ErrorKind {
     NoRoute,
     NeedsPhoto,
     NeedsLanguage,
+    /// No installed font draws what a PDF report needs (Chinese characters, say).
+    MissingFont,
     Download,
     Model,
     /// A defect of Tradewind's own, not of the seller's input.

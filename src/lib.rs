@@ -16,6 +16,7 @@ pub mod ml;
 pub mod money;
 pub mod overview;
 pub mod photos;
+pub mod reports;
 pub mod store;
 
 pub use engine::{

@@ -280,6 +280,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Photos(command) => super::photos::run(command, config, json).await,
         Command::Analytics(command) => super::analytics::run(command, config, json),
         Command::Reviews(command) => super::reviews::run(command, config, json),
+        Command::Report(args) => super::report::run(args, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(

@@ -6,6 +6,7 @@ mod photos;
 mod print;
 mod progress;
 mod recommend;
+mod report;
 mod reviews;
 
 use std::path::PathBuf;
@@ -123,6 +124,9 @@ enum Command {
     /// Product reviews: import an app's or Etsy's export, and what they say per product.
     #[command(subcommand)]
     Reviews(reviews::ReviewsCommand),
+    /// A report of the dashboard, customer groups, cohorts, recommendations, forecasts
+    /// and reviews for a date range and channels: HTML, PDF, XLSX or CSV.
+    Report(report::ReportArgs),
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -183,7 +187,7 @@ enum GlossaryCommand {
 
 /// Whether an export of customers is anonymised; neither flag: the last choice.
 #[derive(Debug, clap::Args)]
-struct AnonymiseArgs {
+pub(crate) struct AnonymiseArgs {
     /// A salted hash instead of e-mails, no names or postal codes (the first choice).
     #[arg(long, conflicts_with = "with_contacts")]
     anonymise: bool,
@@ -193,7 +197,7 @@ struct AnonymiseArgs {
 }
 
 impl AnonymiseArgs {
-    fn asked(&self) -> Option<bool> {
+    pub(crate) fn asked(&self) -> Option<bool> {
         match (self.anonymise, self.with_contacts) {
             (true, _) => Some(true),
             (_, true) => Some(false),
@@ -310,8 +314,10 @@ enum DevCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // usvg warns of every font fallback a PDF report's mixed scripts make; a glyph no
+    // font has is an error of the report's own.
     let level = match cli.verbose {
-        0 => "warn",
+        0 => "warn,usvg=error",
         1 => "debug",
         _ => "trace",
     };

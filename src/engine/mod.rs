@@ -12,6 +12,7 @@ mod jobs;
 mod models;
 mod photos;
 mod recommendations;
+mod reports;
 mod reviews;
 mod segments;
 mod settings;
