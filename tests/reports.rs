@@ -102,6 +102,8 @@ fn the_demo_report_in_every_format_with_real_numbers_and_no_customer_named() {
         assert!(!html.contains(request), "the HTML report holds {request}");
     }
     assert_eq!(html.matches("<svg").count(), 3);
+    // Without a start day every customer is new: neither new nor returning is shown.
+    assert!(!html.contains("Returning customers"));
     assert!(html.contains("Net sales by month") && html.contains("Customer groups (RFM)"));
 
     // XLSX: one sheet per table, amounts as numbers that add up, days as dates.
@@ -245,6 +247,7 @@ fn a_chinese_report_of_one_channel_and_half_a_year() {
         "{html}"
     );
     assert!(html.contains("<td>2025-06</td>") && !html.contains("<td>2025-07</td>"));
+    assert!(html.contains("回头客"));
 
     let xlsx = dir.path().join("etsy.xlsx");
     report(&data, &xlsx, &filter);

@@ -34,6 +34,8 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::segments::SegmentChoice::export_all(&config)?;
     tradewind::analytics::segments::EmailTool::export_all(&config)?;
     tradewind::analytics::segments::SegmentExport::export_all(&config)?;
+    tradewind::reports::ReportRequest::export_all(&config)?;
+    tradewind::reports::ReportWritten::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;
     tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;

@@ -140,7 +140,7 @@ fn figures(words: &Words, sources: &Sources) -> Vec<Figure> {
         label: label.to_string(),
         value,
     };
-    vec![
+    let mut figures = vec![
         figure(words.net_sales, Cell::Money(metrics.net_sales)),
         figure(words.orders, Cell::Integer(metrics.orders as i64)),
         figure(words.customers, Cell::Integer(metrics.customers as i64)),
@@ -149,19 +149,24 @@ fn figures(words: &Words, sources: &Sources) -> Vec<Figure> {
             Cell::Money(metrics.average_order_value),
         ),
         figure(
-            words.new_customers,
-            Cell::Integer(metrics.new_customers as i64),
-        ),
-        figure(
-            words.returning_customers,
-            Cell::Integer(metrics.returning_customers as i64),
-        ),
-        figure(
             words.repeat_rate,
             Cell::Percent(metrics.repeat_purchase_rate),
         ),
         figure(words.refund_rate, Cell::Percent(metrics.refund_rate)),
-    ]
+    ];
+    // New and returning mean something only against a start day: without one, every
+    // customer is new.
+    if sources.filter.from.is_some() {
+        figures.push(figure(
+            words.new_customers,
+            Cell::Integer(metrics.new_customers as i64),
+        ));
+        figures.push(figure(
+            words.returning_customers,
+            Cell::Integer(metrics.returning_customers as i64),
+        ));
+    }
+    figures
 }
 
 fn charts(words: &Words, sources: &Sources) -> Vec<Chart> {

@@ -15,6 +15,8 @@ import type {
   Method,
   ProductSuggestions,
   RecommendationReport,
+  ReportRequest,
+  ReportWritten,
   SegmentChoice,
   SegmentExport,
   SegmentSummary,
@@ -140,6 +142,7 @@ export const api = {
   /** A segment's customers as `tool`'s import CSV at `out`; the anonymise choice is remembered. */
   exportSegment: (filter: Filter, choice: SegmentChoice, tool: EmailTool, anonymise: boolean, out: string) =>
     call<SegmentExport>("export_segment", { filter, choice, tool, anonymise, out }),
+  writeReport: (request: ReportRequest, out: string) => call<ReportWritten>("write_report", { request, out }),
   /** Each SKU's weekly demand `weeks` ahead, its backtest, and reorder hints. */
   forecast: (filter: Filter, weeks: number) => call<ForecastReport>("forecast", { filter, weeks }),
   /** What the reviews say per product: stars, languages, recurring complaints and praise. */

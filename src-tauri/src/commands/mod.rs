@@ -8,6 +8,7 @@ mod jobs;
 mod models;
 mod photos;
 mod recommendations;
+mod reports;
 mod reviews;
 mod segments;
 mod settings;
@@ -69,6 +70,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         recommendations::also_bought,
         forecast::forecast,
         forecast::set_stock_level,
+        reports::write_report,
         reviews::reviews_summary,
         reviews::import_reviews,
         segments::segments,

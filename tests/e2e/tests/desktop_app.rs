@@ -2,7 +2,8 @@
 //! and WebKitWebDriver. Starts on an empty data folder, loads the demo from the UI,
 //! visits every view checking the counts against the engine's, translates the
 //! catalogue into two languages, edits a title in review and fills the shop's
-//! translations export for Shopify with it, switches to Chinese
+//! translations export for Shopify with it, exports the analytics report as PDF and HTML
+//! (the PDF's first page rendered to PNG), switches to Chinese
 //! and back, verifies a model on the fixture catalog, and saves a screenshot of each
 //! view in each language.
 //!
@@ -18,6 +19,9 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "desktop_app/reports.rs"]
+mod reports;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use tradewind::analytics::Filter;
@@ -693,6 +697,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .await;
     assert_eq!(session.count("reviews-row").await, reviews.products.len());
     session.screenshot("analytics-reviews-en").await;
+    reports::export_reports(&session, data.path(), "en", "Wrote the report").await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
@@ -854,6 +859,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .wait_text("reviews-overview", |text| text.contains("条评价，平均"))
         .await;
     session.screenshot("analytics-reviews-zh-CN").await;
+    reports::export_reports(&session, data.path(), "zh-CN", "报告").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

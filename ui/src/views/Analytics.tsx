@@ -29,6 +29,7 @@ import { MatchSuggestions } from "./analytics/MatchSuggestions";
 import { Forecast } from "./analytics/Forecast";
 import { Recommendations } from "./analytics/Recommendations";
 import { Reviews } from "./analytics/Reviews";
+import { ReportExport } from "./analytics/ReportExport";
 import { SegmentExport } from "./analytics/SegmentExport";
 import { CustomersTable, RfmGrid, RfmGroups } from "./analytics/Segments";
 
@@ -72,6 +73,7 @@ export function Analytics() {
   const [filter, setFilter] = useState<Filter>(emptyFilter);
   const [granularity, setGranularity] = useState<Granularity>("month");
   const [tab, setTab] = useState<Tab>("overview");
+  const [reportOpen, setReportOpen] = useState(false);
   const [reporting, setReporting] = useState<string | null>(null);
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [everything, setEverything] = useState<Dashboard | null>(null);
@@ -157,6 +159,9 @@ export function Analytics() {
           <span>{t("analytics.period", { from: formatDate(summary.first_order_at), to: formatDate(summary.last_order_at) })}</span>
         )}
         <ImportButton kind="orders" />
+        <button type="button" data-testid="report-open" aria-expanded={reportOpen} onClick={() => setReportOpen(!reportOpen)}>
+          {t("analytics.report.open")}
+        </button>
       </header>
       <ConfirmOrders reporting={reporting} />
       <FilterBar
@@ -173,6 +178,7 @@ export function Analytics() {
         granularity={granularity}
         onGranularity={setGranularity}
       />
+      {reportOpen && <ReportExport filter={filter} />}
       {narrowedBy.length > 0 && (
         <p class="note" data-testid="narrowed">
           {t("analytics.narrowed", { by: narrowedBy.join(", ") })}{" "}
