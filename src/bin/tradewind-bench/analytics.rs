@@ -1,7 +1,8 @@
 //! `tradewind-bench analytics`: a million generated Shopify order lines imported into the
 //! store, then each question the Analytics view asks, beside DuckDB (the PyPI `duckdb`
 //! package, `scripts/bench/setup.sh` installs it) reading the same file with `read_csv`
-//! and answering the same questions, in one run. Ours runs in a child process so that
+//! and answering the same questions, in one run; then the recommenders and the report
+//! in each format at that size (DuckDB has neither). Ours runs in a child process so that
 //! its peak memory is its own.
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,8 @@ pub struct AnalyticsMeasurement {
     first_question_ms: f64,
     query_ms: Vec<(String, f64)>,
     recommend: RecommendMeasurement,
+    /// Each format's whole report of every order (its analyses computed again), seconds.
+    report_seconds: Vec<(String, f64)>,
     peak_rss_mb: f64,
 }
 
@@ -187,6 +190,15 @@ pub fn compare(options: &Options) -> BenchResult<()> {
             hit_rate * 100.0
         );
     }
+    let reports: Vec<String> = ours
+        .report_seconds
+        .iter()
+        .map(|(format, seconds)| format!("{format} {seconds:.2} s"))
+        .collect();
+    println!(
+        "report of every order (analyses included): {}",
+        reports.join(", ")
+    );
     println!(
         "peak RSS      ours {:.0} MB | DuckDB {:.0} MB",
         ours.peak_rss_mb, duck.peak_rss_mb
@@ -232,6 +244,29 @@ fn recommenders(engine: &tradewind::Engine) -> BenchResult<RecommendMeasurement>
             .map(|score| (score.method.name().to_string(), score.hit_rate, score.map))
             .collect(),
     })
+}
+
+/// The report of every order written once in each format.
+fn reports(engine: &tradewind::Engine, dir: &Path) -> BenchResult<Vec<(String, f64)>> {
+    use tradewind::reports::{ReportFormat, ReportRequest};
+    let mut seconds = Vec::new();
+    for (name, format) in [
+        ("html", ReportFormat::Html),
+        ("pdf", ReportFormat::Pdf),
+        ("xlsx", ReportFormat::Xlsx),
+        ("csv", ReportFormat::Csv),
+    ] {
+        let request = ReportRequest {
+            filter: Filter::default(),
+            format,
+            language: None,
+            anonymise: Some(true),
+        };
+        let began = Instant::now();
+        engine.write_report(&request, &dir.join(format!("report.{name}")))?;
+        seconds.push((name.to_string(), began.elapsed().as_secs_f64()));
+    }
+    Ok(seconds)
 }
 
 /// Imports the export into a new store and asks the Analytics view's questions.
@@ -286,6 +321,7 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
         first_question_ms,
         query_ms,
         recommend: recommenders(&engine)?,
+        report_seconds: reports(&engine, &options.dir)?,
         peak_rss_mb: peak_rss_mb(),
     };
     println!("{}", serde_json::to_string(&report)?);
