@@ -10,10 +10,18 @@ use unicode_segmentation::UnicodeSegmentation;
 /// gathers its rewordings and no other complaint (checked in `tests/reviews.rs`).
 pub const SAME_THING: f32 = 0.55;
 
+/// A sentence's end that Unicode's rules leave joined: buyers often go on in lower case
+/// ("it runs small. i sent it back") or trail off ("cute...but thin").
+static SLOPPY_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"[.!?]+\s+|\.{2,}|…")
+        .unwrap_or_else(|error| unreachable!("a fixed pattern: {error}"))
+});
+
 /// The sentences of a review's text worth grouping: at least two words (or four
 /// characters of a script written without spaces), trimmed of closing punctuation.
 pub fn sentences(text: &str) -> Vec<String> {
     text.split_sentence_bounds()
+        .flat_map(|sentence| SLOPPY_END.split(sentence))
         .flat_map(|sentence| sentence.split(['\n', ';']))
         .map(|sentence| {
             sentence
@@ -108,6 +116,15 @@ mod tests {
             vec!["Lovely colour", "The strap broke after a week", "质量很差"]
         );
         assert!(sentences("Great").is_empty());
+        // As many buyers write: lower case after a full stop, dots trailing off.
+        assert_eq!(
+            sentences("Dress runs small. i ordered the sp and it was very tight! cute...but thin"),
+            vec![
+                "Dress runs small",
+                "i ordered the sp and it was very tight",
+                "but thin"
+            ]
+        );
     }
 
     #[test]

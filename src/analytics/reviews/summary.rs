@@ -254,16 +254,31 @@ fn key_phrases<E>(
                 .iter()
                 .map(|index| sentences[*index].review)
                 .collect();
+            let members = named_in_a_known_language(&sentences, group.members);
             (distinct.len() >= 2).then(|| KeyPhrase {
-                phrase: said(&sentences[group.members[0]]),
+                phrase: said(&sentences[members[0]]),
                 reviews: distinct.len(),
-                examples: examples(&sentences, &group.members),
+                examples: examples(&sentences, &members),
             })
         })
         .collect();
     found.sort_by_key(|phrase| std::cmp::Reverse(phrase.reviews));
     found.truncate(PHRASES_PER_SIDE);
     Ok(found)
+}
+
+/// The group's members with the most central sentence whose language is known first: a
+/// phrase in an unknown language (a review too short to tell) could not be translated
+/// for the seller, and one of its rewordings in a known language says the same.
+fn named_in_a_known_language(sentences: &[Sentence], mut members: Vec<usize>) -> Vec<usize> {
+    if let Some(at) = members
+        .iter()
+        .position(|index| sentences[*index].language.is_some())
+    {
+        let named = members.remove(at);
+        members.insert(0, named);
+    }
+    members
 }
 
 /// Up to `EXAMPLES` of a group's other sentences, each worded differently from the
@@ -311,5 +326,43 @@ impl ReviewsSummary {
                     .is_some_and(|said| said != language)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review(id: i64, body: &str, language: Option<&str>) -> StoredReview {
+        StoredReview {
+            id,
+            source: "judge_me".into(),
+            product: "atlas-daypack".into(),
+            rating: Some(2),
+            title: String::new(),
+            body: body.into(),
+            reviewed_on: None,
+            reviewer: String::new(),
+            language: language.map(str::to_string),
+            text_stars: None,
+        }
+    }
+
+    #[test]
+    fn a_complaint_is_named_by_a_sentence_whose_language_is_known() {
+        // The first review is too short to tell its language; the second says the same.
+        let reviews = [
+            review(1, "Strap broke", None),
+            review(2, "The strap broke after a week", Some("en")),
+        ];
+        let mut embed = |texts: &[&str]| -> Result<Vec<Vec<f32>>, AnalyticsError> {
+            Ok(texts.iter().map(|_| vec![1.0, 0.0]).collect())
+        };
+        let summary = summarise(&reviews, &[], None, Some(&mut embed)).unwrap();
+        let complaint = &summary.products[0].complaints[0];
+        assert_eq!(complaint.reviews, 2);
+        assert_eq!(complaint.phrase.text, "The strap broke after a week");
+        assert_eq!(complaint.phrase.language.as_deref(), Some("en"));
+        assert_eq!(complaint.examples[0].text, "Strap broke");
     }
 }
