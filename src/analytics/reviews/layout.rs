@@ -227,6 +227,10 @@ pub fn read(path: &Path, mapping: Option<&ReviewMapping>) -> Result<ReadReviews,
         .collect();
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut skipped = 0;
+    // Rows alike in every field a key is made of (ratings left without a word, say)
+    // are different buyers' reviews: the n-th of them gets its own key, the same n-th
+    // in the next export of the file.
+    let mut alike: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for (position, cells) in table.rows.iter().enumerate() {
         let row = table.row_number(position);
         let value = |wanted: ReviewRole| -> &str {
@@ -280,14 +284,22 @@ pub fn read(path: &Path, mapping: Option<&ReviewMapping>) -> Result<ReadReviews,
         let reviewer = value(ReviewRole::Reviewer);
         let order = value(ReviewRole::Order).trim_start_matches('#');
         let key = match value(ReviewRole::Id) {
-            "" => digest(&[
-                product,
-                order,
-                date.as_deref().unwrap_or(""),
-                reviewer,
-                title,
-                body,
-            ]),
+            "" => {
+                let key = digest(&[
+                    product,
+                    order,
+                    date.as_deref().unwrap_or(""),
+                    reviewer,
+                    title,
+                    body,
+                ]);
+                let earlier = alike.entry(key.clone()).or_insert(0);
+                *earlier += 1;
+                match *earlier {
+                    1 => key,
+                    n => format!("{key}-{n}"),
+                }
+            }
             id => id.to_string(),
         };
         let language = Some(value(ReviewRole::Language).to_ascii_lowercase())
@@ -415,6 +427,34 @@ mod tests {
         assert_eq!(day_of("05/14/2024", true).as_deref(), Some("2024-05-14"));
         assert_eq!(day_of("14.05.2024", false).as_deref(), Some("2024-05-14"));
         assert_eq!(day_of("soon", false), None);
+    }
+
+    #[test]
+    fn ratings_alike_in_every_field_stay_separate_reviews_and_import_again_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ratings.csv");
+        std::fs::write(
+            &path,
+            "Item,Stars,Text\nmug,5,\nmug,5,\nmug,2,Chipped rim\nmug,5,\n",
+        )
+        .unwrap();
+        let mapping = ReviewMapping {
+            columns: [
+                ("Item".to_string(), ReviewRole::Product),
+                ("Stars".to_string(), ReviewRole::Rating),
+                ("Text".to_string(), ReviewRole::Body),
+            ]
+            .into_iter()
+            .collect(),
+            month_first: false,
+        };
+        let keys = |read: ReadReviews| -> Vec<String> {
+            read.rows.into_iter().map(|row| row.key).collect()
+        };
+        let first = keys(read(&path, Some(&mapping)).unwrap());
+        let distinct: std::collections::HashSet<&String> = first.iter().collect();
+        assert_eq!(distinct.len(), 4, "{first:?}");
+        assert_eq!(keys(read(&path, Some(&mapping)).unwrap()), first);
     }
 
     #[test]
