@@ -116,9 +116,10 @@ fn a_file_of_the_sellers_own_layout_imports_through_a_mapping_and_bad_rows_are_n
     // Unknown columns without a mapping: one sentence saying what to do.
     let unmapped = run(&data, &["reviews", "import", own.to_str().unwrap()]);
     assert_eq!(unmapped.status.code(), Some(1));
+    // The mapping proposed from the column names ("When" says nothing it knows).
     assert!(
         stderr(&unmapped).contains("is not a reviews file Tradewind knows")
-            && stderr(&unmapped).contains("--map"),
+            && stderr(&unmapped).contains(r#"--map "Handle=product,Stars=rating,Text=body""#),
         "{}",
         stderr(&unmapped)
     );

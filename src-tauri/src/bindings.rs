@@ -30,6 +30,7 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::forecast::StockLevel::export_all(&config)?;
     tradewind::analytics::reviews::ReviewsSummary::export_all(&config)?;
     tradewind::analytics::reviews::ImportedReviews::export_all(&config)?;
+    tradewind::analytics::reviews::ReviewsPreview::export_all(&config)?;
     tradewind::analytics::segments::SegmentSummary::export_all(&config)?;
     tradewind::analytics::segments::SegmentChoice::export_all(&config)?;
     tradewind::analytics::segments::EmailTool::export_all(&config)?;

@@ -25,7 +25,11 @@ pub enum AnalyticsError {
     #[error(
         "{path} is not a reviews file Tradewind knows (Judge.me's export, Shopify Product Reviews' export or Etsy's reviews download): say which column is which"
     )]
-    UnknownReviewsLayout { path: PathBuf },
+    UnknownReviewsLayout {
+        path: PathBuf,
+        /// The mapping the column names suggest, as `--map` takes it (empty: none).
+        proposed: String,
+    },
     #[error("{path}: {detail}")]
     BadMapping { path: PathBuf, detail: String },
     #[error("{path} is {found}, not an export of {wanted}")]

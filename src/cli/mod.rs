@@ -349,15 +349,23 @@ pub fn main() -> ExitCode {
 
 /// How to do on the command line what the engine's sentence asks for (the engine's
 /// own words name no flag, since the desktop app shows them too).
-fn hint(error: &tradewind::Error) -> &'static str {
+fn hint(error: &tradewind::Error) -> String {
+    use tradewind::analytics::AnalyticsError;
     use tradewind::ml::MlError;
-    match error {
+    let hint = match error {
         tradewind::Error::Ml(MlError::UnknownModel(_)) => "; `tradewind models list` shows the ids",
+        tradewind::Error::Analytics(AnalyticsError::UnknownReviewsLayout { proposed, .. })
+            if !proposed.is_empty() =>
+        {
+            return format!(
+                " (on the command line, as its column names suggest; check it first: --map \"{proposed}\")"
+            );
+        }
         _ => match error.kind() {
             tradewind::ErrorKind::NeedsMapping => match error {
-                tradewind::Error::Analytics(
-                    tradewind::analytics::AnalyticsError::UnknownReviewsLayout { .. },
-                ) => " (on the command line: --map \"Handle=product,Stars=rating,Text=body\")",
+                tradewind::Error::Analytics(AnalyticsError::UnknownReviewsLayout { .. }) => {
+                    " (on the command line: --map \"Handle=product,Stars=rating,Text=body\")"
+                }
                 tradewind::Error::Analytics(_) => {
                     " (on the command line: --map \"Order No=order_id,Date=date,Total=total\"; --preview shows the columns and a proposal)"
                 }
@@ -372,5 +380,6 @@ fn hint(error: &tradewind::Error) -> &'static str {
             tradewind::ErrorKind::NeedsLanguage => " (--to LANG)",
             _ => "",
         },
-    }
+    };
+    hint.to_string()
 }

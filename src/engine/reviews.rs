@@ -8,7 +8,9 @@ use std::path::Path;
 use super::Engine;
 use crate::Error;
 use crate::analytics::recommend;
-use crate::analytics::reviews::{self, ImportedReviews, ReviewMapping, ReviewsSummary};
+use crate::analytics::reviews::{
+    self, ImportedReviews, ReviewMapping, ReviewsPreview, ReviewsSummary,
+};
 use crate::ml::catalog::Task;
 use crate::ml::model::LoadedModel;
 use crate::ml::route::{self, EngineChoice};
@@ -22,6 +24,12 @@ const SENTIMENT_BATCH: usize = 16;
 const MULTILINGUAL_EMBEDDER: &str = "paraphrase-multilingual-minilm-l12-v2";
 
 impl Engine {
+    /// The layout of a reviews file, or its columns and a proposed mapping when it has
+    /// none Tradewind knows.
+    pub fn preview_reviews_file(&self, path: &Path) -> Result<ReviewsPreview, Error> {
+        Ok(reviews::preview(path)?)
+    }
+
     /// Imports the reviews of `path` (its layout detected, or through `mapping`), then
     /// has the installed star model read every text it has not read yet.
     pub fn import_reviews(

@@ -12,6 +12,8 @@ import type {
   ForecastReport,
   ImportedReviews,
   ReviewsSummary,
+  ReviewsPreview,
+  ReviewMapping,
   Method,
   ProductSuggestions,
   RecommendationReport,
@@ -148,7 +150,8 @@ export const api = {
   /** What the reviews say per product: stars, languages, recurring complaints and praise. */
   reviewsSummary: () => call<ReviewsSummary>("reviews_summary"),
   /** Imports a review app's export (Judge.me, Shopify Product Reviews, Etsy) and reads its texts' stars. */
-  importReviews: (path: string) => call<ImportedReviews>("import_reviews", { path }),
+  previewReviewsFile: (path: string) => call<ReviewsPreview>("preview_reviews_file", { path }),
+  importReviews: (path: string, mapping: ReviewMapping | null) => call<ImportedReviews>("import_reviews", { path, mapping }),
   /** The seller's stock of a SKU and the weeks a reorder takes to arrive. */
   setStockLevel: (level: StockLevel) => call<void>("set_stock_level", { level }),
   /** What the buyers of a product (a listing's handle or a SKU) also bought. */

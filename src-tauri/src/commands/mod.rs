@@ -73,6 +73,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         reports::write_report,
         reviews::reviews_summary,
         reviews::import_reviews,
+        reviews::preview_reviews_file,
         segments::segments,
         segments::segment_exports_anonymised,
         segments::export_segment,

@@ -207,6 +207,7 @@ pub fn read(path: &Path, mapping: Option<&ReviewMapping>) -> Result<ReadReviews,
             let layout = ReviewLayout::detect(&table.columns).ok_or_else(|| {
                 AnalyticsError::UnknownReviewsLayout {
                     path: path.to_path_buf(),
+                    proposed: super::preview::as_map_argument(&table.columns),
                 }
             })?;
             let roles = layout

@@ -4,6 +4,7 @@
 
 mod layout;
 mod phrases;
+mod preview;
 mod stored;
 mod summary;
 
@@ -12,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use layout::{ReviewLayout, ReviewMapping, ReviewRole};
+pub use preview::{ReviewsPreview, preview};
 pub use stored::{Saved, StoredReview, all, set_text_stars, unread};
 pub use summary::{KeyPhrase, ProductReviews, ReviewsSummary, Said, summarise};
 

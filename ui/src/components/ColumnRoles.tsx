@@ -1,3 +1,4 @@
+import type { DateOrder } from "../bindings";
 import { t } from "../i18n";
 
 /**
@@ -67,5 +68,23 @@ export function MappingActions(props: { problem: string | null; onImport: () => 
         </button>
       </div>
     </>
+  );
+}
+
+/** The first role (other than `unmapped`) that two columns were given, if any. */
+export function roleChosenTwice<Role extends string>(chosen: Role[], unmapped: Role): Role | undefined {
+  return chosen.find((role, index) => role !== unmapped && chosen.indexOf(role) !== index);
+}
+
+/** How a file of the seller's own writes its dates: 05/03/2025 as 5 March or May 3. */
+export function DateOrderSelect(props: { testId: string; value: DateOrder; onChange: (value: DateOrder) => void }) {
+  return (
+    <label>
+      {t("orders.map.dates")}{" "}
+      <select data-testid={props.testId} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value as DateOrder)}>
+        <option value="day_first">{t("orders.map.dates.day_first")}</option>
+        <option value="month_first">{t("orders.map.dates.month_first")}</option>
+      </select>
+    </label>
   );
 }

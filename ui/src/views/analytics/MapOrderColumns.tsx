@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Channel, DateOrder, OrderMapping, OrderRole, OrdersTablePreview } from "../../bindings";
-import { ColumnRoles, MappingActions } from "../../components/ColumnRoles";
+import { ColumnRoles, DateOrderSelect, MappingActions, roleChosenTwice } from "../../components/ColumnRoles";
 import { formatCount } from "../../format";
 import { channelText, t, type MessageKey } from "../../i18n";
 import { ordersToConfirm, runJob } from "../../state";
@@ -39,7 +39,7 @@ function roleText(role: OrderRole): string {
 /** What stops the mapping from reading orders, if anything (the engine checks the same). */
 export function orderMappingProblem(columns: Columns, currency: string): string | null {
   const chosen = Object.values(columns);
-  const twice = chosen.find((role, index) => role !== "ignore" && chosen.indexOf(role) !== index);
+  const twice = roleChosenTwice(chosen, "ignore");
   if (twice) return t("map.twice", { role: roleText(twice) });
   if (!chosen.includes("order_id")) return t("orders.map.needsId");
   if (!chosen.includes("date")) return t("orders.map.needsDate");
@@ -85,13 +85,7 @@ export function MapOrderColumns(props: { path: string; table: OrdersTablePreview
             ))}
           </select>
         </label>
-        <label>
-          {t("orders.map.dates")}{" "}
-          <select data-testid="map-orders-dates" value={dates} onChange={(event) => setDates(event.currentTarget.value as DateOrder)}>
-            <option value="day_first">{t("orders.map.dates.day_first")}</option>
-            <option value="month_first">{t("orders.map.dates.month_first")}</option>
-          </select>
-        </label>
+        <DateOrderSelect testId="map-orders-dates" value={dates} onChange={setDates} />
         {!currencyColumn && (
           <label>
             {t("orders.map.currency")}{" "}

@@ -61,9 +61,52 @@ describe("the reviews", () => {
     expect(byTestId("reviews-complaints")!.textContent).toContain("Nothing said by two reviews or more");
   });
 
+  it("maps a file of the seller's own layout, from the columns' names, before importing it", async () => {
+    ui.answer((cmd) => {
+      if (cmd === "plugin:dialog|open") return "/shop/clothing-reviews.csv";
+      if (cmd === "preview_reviews_file")
+        return {
+          layout: null,
+          columns: ["Clothing ID", "Age", "Review Text", "Rating"],
+          sample: [["1077", "60", "Runs small, the zip sticks", "3"]],
+          rows: 1000,
+          proposed: { columns: { "Clothing ID": "product", "Review Text": "body", Rating: "rating" }, month_first: false },
+        };
+      if (cmd === "import_reviews") return { layout: "mapped", added: 1000, updated: 0, skipped: 0 };
+      return null;
+    });
+    await act(() => render(<Reviews summary={shop} onImported={vi.fn()} />, ui.root));
+    await act(() => byTestId("import-reviews")!.click());
+    await act(settle);
+    expect(byTestId("map-reviews")!.textContent).toContain("clothing-reviews.csv · 1,000 rows");
+    expect((byTestId("map-Clothing ID") as HTMLSelectElement).value).toBe("product");
+    expect((byTestId("map-Age") as HTMLSelectElement).value).toBe("ignore");
+    // Without a product column nothing can be imported, and the dialog says why.
+    const product = byTestId("map-Clothing ID") as HTMLSelectElement;
+    await act(() => {
+      product.value = "ignore";
+      product.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    expect(byTestId("map-problem")!.textContent).toContain("what was reviewed");
+    expect((byTestId("map-import") as HTMLButtonElement).disabled).toBe(true);
+    await act(() => {
+      product.value = "product";
+      product.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await act(() => byTestId("map-import")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual([
+      "import_reviews",
+      { path: "/shop/clothing-reviews.csv", mapping: { columns: { "Clothing ID": "product", "Review Text": "body", Rating: "rating" }, month_first: false } },
+    ]);
+    expect(byTestId("map-reviews")).toBeNull();
+    expect(byTestId("reviews-imported")!.textContent).toContain("1,000 new reviews");
+  });
+
   it("imports a chosen export and says what it added, updated and left out", async () => {
     ui.answer((cmd) => {
       if (cmd === "plugin:dialog|open") return "/shop/judgeme-reviews-export.csv";
+      if (cmd === "preview_reviews_file") return { layout: "judge_me", columns: [], sample: [], rows: 162, proposed: { columns: {}, month_first: false } };
       if (cmd === "import_reviews") return { layout: "judge_me", added: 156, updated: 2, skipped: 4 };
       return null;
     });
@@ -71,7 +114,8 @@ describe("the reviews", () => {
     await act(() => render(<Reviews summary={shop} onImported={imported} />, ui.root));
     await act(() => byTestId("import-reviews")!.click());
     await act(settle);
-    expect(ui.calls).toContainEqual(["import_reviews", { path: "/shop/judgeme-reviews-export.csv" }]);
+    expect(byTestId("map-reviews")).toBeNull();
+    expect(ui.calls).toContainEqual(["import_reviews", { path: "/shop/judgeme-reviews-export.csv", mapping: null }]);
     expect(byTestId("reviews-imported")!.textContent).toBe(
       "judgeme-reviews-export.csv: 156 new reviews, 2 updated, 4 left out (spam, unpublished or without stars and words).",
     );

@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api";
-import type { ImportedReviews, KeyPhrase, ProductReviews, ReviewsSummary, Said } from "../../bindings";
+import type { ImportedReviews, KeyPhrase, ProductReviews, ReviewMapping, ReviewsPreview, ReviewsSummary, Said } from "../../bindings";
 import { formatCount } from "../../format";
 import { t } from "../../i18n";
 import { report } from "../../state";
+import { MapReviewColumns } from "./MapReviewColumns";
 
 function stars(value: number | null): string {
   return value === null ? "—" : value.toFixed(1);
@@ -62,19 +63,34 @@ export function Reviews(props: { summary: ReviewsSummary; onImported: () => void
   const [chosen, setChosen] = useState<string | null>(summary.products[0]?.product ?? null);
   const product = summary.products.find((candidate) => candidate.product === chosen) ?? null;
   const [imported, setImported] = useState<{ file: string; result: ImportedReviews } | null>(null);
-  async function importFile() {
+  const [toMap, setToMap] = useState<{ path: string; preview: ReviewsPreview } | null>(null);
+  async function importWith(path: string, mapping: ReviewMapping | null) {
     try {
-      const path = await api.pickFile(t("analytics.reviews.fileKinds"), ["csv", "json", "txt", "tsv", "xlsx"]);
-      if (!path) return;
-      const result = await api.importReviews(path);
+      const result = await api.importReviews(path, mapping);
+      setToMap(null);
       setImported({ file: path.split(/[\\/]/).pop() ?? path, result });
       props.onImported();
     } catch (error) {
       report(error);
     }
   }
+  async function importFile() {
+    try {
+      const path = await api.pickFile(t("analytics.reviews.fileKinds"), ["csv", "json", "txt", "tsv", "xlsx"]);
+      if (!path) return;
+      // A layout Tradewind knows imports at once; any other file is mapped first.
+      const preview = await api.previewReviewsFile(path);
+      if (preview.layout === null) setToMap({ path, preview });
+      else await importWith(path, null);
+    } catch (error) {
+      report(error);
+    }
+  }
   return (
     <div class="analytics-grid">
+      {toMap && (
+        <MapReviewColumns path={toMap.path} preview={toMap.preview} onImport={(mapping) => void importWith(toMap.path, mapping)} onCancel={() => setToMap(null)} />
+      )}
       <section class="card wide" data-testid="reviews-overview">
         <h2>{t("analytics.reviews.title", { n: formatCount(summary.reviews), stars: stars(summary.average_rating) })}</h2>
         {!summary.phrase_model && <p class="note warning">{t("analytics.reviews.noPhraseModel")}</p>}
