@@ -314,10 +314,11 @@ enum DevCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    // usvg warns of every font fallback a PDF report's mixed scripts make; a glyph no
-    // font has is an error of the report's own.
+    // usvg warns of every font fallback a PDF report's mixed scripts make (a glyph no
+    // font has is an error of the report's own), and hf-hub logs each retry it gives up
+    // on before the download's own error says what happened.
     let level = match cli.verbose {
-        0 => "warn,usvg=error",
+        0 => "warn,usvg=error,hf_hub::retry=off",
         1 => "debug",
         _ => "trace",
     };
@@ -375,6 +376,9 @@ fn hint(error: &tradewind::Error) -> String {
             },
             tradewind::ErrorKind::ModelMissing => {
                 " (`tradewind models pull ID`, or `tradewind models import ID FOLDER`)"
+            }
+            tradewind::ErrorKind::Download => {
+                " (`tradewind models pull ID` again resumes it; `tradewind models import ID FOLDER` takes a copied folder)"
             }
             tradewind::ErrorKind::NeedsPhoto => " (--image FILE)",
             tradewind::ErrorKind::NeedsLanguage => " (--to LANG)",

@@ -18,6 +18,49 @@ use crate::files::FileError;
 
 pub struct Downloader {
     client: HFClient,
+    /// The Hub's address when not huggingface.co (`HF_ENDPOINT` is hf-hub's own).
+    endpoint: Option<String>,
+}
+
+/// Whether a request failed because no connection could be made at all (no network, no
+/// name resolution, refused), as opposed to the server answering with an error.
+fn unreachable(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::NetworkUnreachable
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NotConnected
+                    | std::io::ErrorKind::TimedOut
+            )
+        {
+            return true;
+        }
+        // Name resolution fails as an untyped error whose words say so (hyper's).
+        let words = error.to_string();
+        if words.contains("dns error") || words.contains("failed to lookup address") {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// The host a download goes to, for the message that it cannot be reached.
+fn host_of(endpoint: Option<&str>) -> String {
+    let address = endpoint
+        .map(str::to_string)
+        .or_else(|| std::env::var("HF_ENDPOINT").ok())
+        .unwrap_or_else(|| "https://huggingface.co".to_string());
+    let host = address
+        .split("://")
+        .last()
+        .unwrap_or(&address)
+        .trim_end_matches('/');
+    format!("The model hub ({host})")
 }
 
 impl Downloader {
@@ -32,7 +75,10 @@ impl Downloader {
             url: endpoint.unwrap_or("the Hugging Face Hub").to_string(),
             detail: error.to_string(),
         })?;
-        Ok(Downloader { client })
+        Ok(Downloader {
+            client,
+            endpoint: endpoint.map(str::to_string),
+        })
     }
 }
 
@@ -129,7 +175,15 @@ impl ModelStore {
         } else {
             request.send().await
         };
-        let (length, mut stream) = response.map_err(|error| failed(error.to_string()))?;
+        let (length, mut stream) = response.map_err(|error| {
+            if unreachable(&error) {
+                MlError::Unreachable {
+                    host: host_of(downloader.endpoint.as_deref()),
+                }
+            } else {
+                failed(error.to_string())
+            }
+        })?;
         let size = file.size.unwrap_or(have + length.unwrap_or(0));
         let mut output = OpenOptions::new()
             .create(true)

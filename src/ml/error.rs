@@ -34,6 +34,10 @@ pub enum MlError {
     Run { id: String, detail: String },
     #[error("downloading {url} failed: {detail}")]
     Download { url: String, detail: String },
+    #[error(
+        "{host} cannot be reached from this computer (is it offline?): connect it and resume the download, or import the model from a folder or archive copied here"
+    )]
+    Unreachable { host: String },
     #[error("no model in the catalog translates {from} into {to}, even through English")]
     NoRoute { from: String, to: String },
     #[error("stopped before the end")]
@@ -64,7 +68,7 @@ impl MlError {
             MlError::NeedsPhoto => ErrorKind::NeedsPhoto,
             MlError::NeedsTargetLanguage => ErrorKind::NeedsLanguage,
             MlError::Stopped => ErrorKind::Cancelled,
-            MlError::Download { .. } => ErrorKind::Download,
+            MlError::Download { .. } | MlError::Unreachable { .. } => ErrorKind::Download,
             MlError::Catalog { .. } | MlError::Load { .. } | MlError::Run { .. } => {
                 ErrorKind::Model
             }
