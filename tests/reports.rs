@@ -305,6 +305,25 @@ fn a_report_that_cannot_be_written_says_why_and_leaves_nothing() {
     );
     assert!(!range.status.success());
     assert!(stderr(&range).contains("start day on or before the end day"));
+    let future = dir.path().join("2030.pdf");
+    let nothing = run(
+        &data,
+        &[
+            "report",
+            "--out",
+            future.to_str().unwrap(),
+            "--from",
+            "2030-01-01",
+            "--to",
+            "2030-12-31",
+        ],
+    );
+    assert!(!nothing.status.success());
+    assert!(
+        stderr(&nothing).contains("no orders match the chosen dates"),
+        "{}",
+        stderr(&nothing)
+    );
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,

@@ -11,7 +11,7 @@ use crate::analytics::anonymise::{self, Anonymiser};
 use crate::analytics::cohorts::CohortSplit;
 use crate::analytics::metrics::Granularity;
 use crate::analytics::reviews;
-use crate::reports::{self, ReportLanguage, ReportRequest, ReportWritten, Sources};
+use crate::reports::{self, ReportError, ReportLanguage, ReportRequest, ReportWritten, Sources};
 
 /// The customers a report lists, and the weeks its forecasts look ahead.
 const LISTED_CUSTOMERS: usize = 15;
@@ -26,7 +26,9 @@ impl Engine {
     ) -> Result<ReportWritten, Error> {
         let filter = &request.filter;
         let dashboard = self.dashboard(filter, Granularity::Month)?;
-        let any_orders = dashboard.metrics.orders > 0;
+        if dashboard.metrics.orders == 0 {
+            return Err(ReportError::NoOrders.into());
+        }
         let sources = Sources {
             filter: filter.clone(),
             today: chrono::Local::now()
@@ -36,12 +38,8 @@ impl Engine {
             rfm: self.rfm(filter, LISTED_CUSTOMERS)?,
             cohorts: self.cohorts(filter, &CohortSplit::default())?,
             segments: self.segments(filter)?,
-            recommendations: any_orders
-                .then(|| self.recommendations(filter))
-                .transpose()?,
-            forecast: any_orders
-                .then(|| self.forecast(filter, FORECAST_WEEKS))
-                .transpose()?,
+            recommendations: self.recommendations(filter)?,
+            forecast: self.forecast(filter, FORECAST_WEEKS)?,
             reviews: match reviews::all(&self.store)?.is_empty() {
                 true => None,
                 false => Some(self.reviews_summary(None)?),

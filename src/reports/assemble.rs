@@ -32,8 +32,8 @@ pub struct Sources {
     pub rfm: RfmReport,
     pub cohorts: Cohorts,
     pub segments: Vec<SegmentSummary>,
-    pub recommendations: Option<RecommendationReport>,
-    pub forecast: Option<ForecastReport>,
+    pub recommendations: RecommendationReport,
+    pub forecast: ForecastReport,
     pub reviews: Option<ReviewsSummary>,
 }
 
@@ -67,14 +67,10 @@ pub fn assemble(
         groups(words, sources),
         cohorts(words, &sources.cohorts),
         customers(words, &sources.rfm, anonymiser),
+        recommenders(words, &sources.recommendations),
+        together(words, &sources.recommendations),
+        forecasts(words, &sources.forecast),
     ];
-    if let Some(recommendations) = &sources.recommendations {
-        tables.push(recommenders(words, recommendations));
-        tables.push(together(words, recommendations));
-    }
-    if let Some(forecast) = &sources.forecast {
-        tables.push(forecasts(words, forecast));
-    }
     if let Some(reviews) = sources.reviews.as_ref().filter(|r| r.reviews > 0) {
         tables.push(review_table(words, reviews));
     }

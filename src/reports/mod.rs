@@ -82,6 +82,10 @@ pub enum ReportError {
         "no font on this computer has the character '{character}', which the report needs: install a font that covers it (for Chinese, Noto Sans CJK SC)"
     )]
     MissingGlyph { character: char },
+    #[error(
+        "no orders match the chosen dates, channels, countries and product, so there is nothing to report: widen the filter, or import orders first"
+    )]
+    NoOrders,
     #[error("no fonts are installed, and a PDF needs one: install DejaVu Sans or Noto Sans")]
     NoFonts,
     #[error("the {format} report could not be made: {detail}")]
@@ -95,6 +99,7 @@ impl ReportError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             ReportError::File(error) => error.kind(),
+            ReportError::NoOrders => ErrorKind::NotFound,
             ReportError::MissingGlyph { .. } | ReportError::NoFonts => ErrorKind::MissingFont,
             ReportError::Render { .. } => ErrorKind::Internal,
         }
