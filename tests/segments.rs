@@ -198,3 +198,39 @@ fn segments_export_for_email_tools_and_anonymised_exports_hold_no_contact() {
     );
     assert!(!nowhere.exists());
 }
+
+#[test]
+fn a_buyers_name_or_product_that_a_spreadsheet_would_run_is_exported_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let orders = dir.path().join("orders_export.csv");
+    std::fs::write(
+        &orders,
+        "Name,Email,Financial Status,Created at,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Name,Shipping Zip,Shipping Country
+#3001,eve@example.com,paid,2025-01-05 10:00:00 +0000,USD,20.00,0.00,0.00,20.00,0.00,1,=HYPERLINK(\"http://x\"),20.00,MUG-1,=cmd|' /C calc'!A0 Eve,97205,US
+#3002,eve@example.com,paid,2025-02-05 10:00:00 +0000,USD,20.00,0.00,0.00,20.00,0.00,1,=HYPERLINK(\"http://x\"),20.00,MUG-1,=cmd|' /C calc'!A0 Eve,97205,US
+",
+    )
+    .unwrap();
+    let imported = run(&data_dir, &["import", "orders", orders.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let out = dir.path().join("all.csv");
+    let written = export(&data_dir, "all", &out, &["--with-contacts"]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    let (header, cells) = rows(&out);
+    let column = |name: &str| header.iter().position(|column| column == name).unwrap();
+    let eve = &cells[0];
+    assert_eq!(eve[column("First Name")], "'=cmd|'");
+    assert_eq!(
+        eve[column("Favourite product")],
+        "'=HYPERLINK(\"http://x\")"
+    );
+    // Numbers stay numbers.
+    assert_eq!(eve[column("Orders")], "2");
+    assert!(
+        cells
+            .iter()
+            .flatten()
+            .all(|cell| !cell.starts_with(['=', '+', '@']))
+    );
+}

@@ -5,11 +5,12 @@
 
 use super::ReportError;
 use super::document::{Cell, Report};
+use crate::files::spreadsheet_safe;
 
 /// A cell as the CSV writes it: numbers without grouping, so spreadsheets read them.
 fn plain(cell: &Cell) -> String {
     match cell {
-        Cell::Text(text) => defused(text),
+        Cell::Text(text) => spreadsheet_safe(text),
         Cell::Integer(value) => value.to_string(),
         Cell::Decimal(value) | Cell::Percent(value) => format!("{value:.4}")
             .trim_end_matches('0')
@@ -17,14 +18,6 @@ fn plain(cell: &Cell) -> String {
             .to_string(),
         Cell::Money(value) => format!("{value:.2}"),
         Cell::Day(_) | Cell::Empty => cell.display(),
-    }
-}
-
-/// Text that a spreadsheet would take for a formula (=, +, -, @ first) made inert.
-pub fn defused(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
     }
 }
 
@@ -38,10 +31,15 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ReportError> {
         .from_writer(Vec::new());
     for table in &report.tables {
         writer
-            .write_record([defused(&table.title)])
+            .write_record([spreadsheet_safe(&table.title)])
             .map_err(failed)?;
         writer
-            .write_record(table.columns.iter().map(|column| defused(&column.name)))
+            .write_record(
+                table
+                    .columns
+                    .iter()
+                    .map(|column| spreadsheet_safe(&column.name)),
+            )
             .map_err(failed)?;
         for row in &table.rows {
             writer.write_record(row.iter().map(plain)).map_err(failed)?;
@@ -59,10 +57,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_like_text_is_made_inert_and_numbers_stay_plain() {
-        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(defused("-5 cm strap"), "'-5 cm strap");
-        assert_eq!(defused("Linen cushion"), "Linen cushion");
+    fn text_is_made_inert_and_numbers_stay_plain_even_when_negative() {
+        assert_eq!(plain(&Cell::text("=1+1")), "'=1+1");
+        assert_eq!(plain(&Cell::Money(-12.5)), "-12.50");
         assert_eq!(plain(&Cell::Money(1234.5)), "1234.50");
         assert_eq!(plain(&Cell::Percent(0.125)), "0.125");
         assert_eq!(plain(&Cell::Integer(7)), "7");

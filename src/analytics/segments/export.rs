@@ -13,7 +13,7 @@ use crate::analytics::AnalyticsError;
 use crate::analytics::anonymise::Anonymiser;
 use crate::analytics::filter::Filter;
 use crate::analytics::frame::OrdersFrame;
-use crate::files::{FileError, write_atomically};
+use crate::files::{FileError, spreadsheet_safe, write_atomically};
 use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +188,8 @@ pub fn export(
         "Favourite product",
         "Suggested action",
     ]);
+    // The shop's own words (names, products, tags) as text a spreadsheet will not run.
+    let text = |value: &str| spreadsheet_safe(value);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let write = |error: csv::Error| FileError::Write {
         path: out.to_path_buf(),
@@ -204,21 +206,21 @@ pub fn export(
                 } else {
                     mail
                 };
-                vec![anonymiser.hash(identity), ship_to.clone()]
+                vec![anonymiser.hash(identity), text(ship_to)]
             }
             None => {
                 let (given, family) = name.trim().split_once(' ').unwrap_or((name.trim(), ""));
                 vec![
-                    mail.clone(),
-                    given.to_string(),
-                    family.trim().to_string(),
-                    ship_to.clone(),
-                    zip.clone(),
+                    text(mail),
+                    text(given),
+                    text(family.trim()),
+                    text(ship_to),
+                    text(zip),
                 ]
             }
         };
         row.extend([
-            tag(choice, member),
+            text(&tag(choice, member)),
             member.group.name().to_string(),
             member.orders.to_string(),
             format!("{:.2}", member.net_sales),
@@ -229,7 +231,7 @@ pub fn export(
                 .to_string(),
             favourites
                 .get(member.customer.as_str())
-                .cloned()
+                .map(|favourite| text(favourite))
                 .unwrap_or_default(),
             action(member.group).sentence().to_string(),
         ]);
