@@ -67,13 +67,21 @@ pub fn render(report: &Report) -> Result<Pdf, ReportError> {
     })
 }
 
+/// Whether `c` is Chinese, Japanese or Korean: text a report cannot do without. Other
+/// characters no font has (an emoji in a product's name) are left blank, not refused.
+fn east_asian(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
 /// Fails, naming the character, when no installed font draws one of the pages' Chinese,
 /// Japanese or Korean characters (usvg would leave them blank).
 fn require_glyphs(fonts: &Database, pages: &[String]) -> Result<(), ReportError> {
     let mut wanted: BTreeSet<char> = pages
         .iter()
         .flat_map(|page| page.chars())
-        .filter(|c| *c >= '\u{2E80}')
+        .filter(|c| east_asian(*c))
         .collect();
     for face in fonts.faces() {
         if wanted.is_empty() {
@@ -88,5 +96,26 @@ fn require_glyphs(fonts: &Database, pages: &[String]) -> Result<(), ReportError>
     match wanted.into_iter().next() {
         Some(character) => Err(ReportError::MissingGlyph { character }),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_east_asian_text_must_have_a_font() {
+        assert!(east_asian('销') && east_asian('한') && east_asian('カ') && east_asian('，'));
+        assert!(!east_asian('🎁') && !east_asian('é') && !east_asian('…'));
+        let mut fonts = Database::new();
+        fonts.load_system_fonts();
+        // An emoji no font here draws is left blank rather than refusing the report.
+        let page = "<text>🎁 Gift card 销售</text>".to_string();
+        let checked = require_glyphs(&fonts, std::slice::from_ref(&page));
+        match checked {
+            Ok(()) => {}
+            Err(ReportError::MissingGlyph { character }) => assert!(east_asian(character)),
+            Err(other) => panic!("{other}"),
+        }
     }
 }
