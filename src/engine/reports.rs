@@ -29,6 +29,18 @@ impl Engine {
         if dashboard.metrics.orders == 0 {
             return Err(ReportError::NoOrders.into());
         }
+        let language = match request.language {
+            Some(language) => language,
+            None => match self.language()? {
+                Language::English => ReportLanguage::English,
+                Language::SimplifiedChinese => ReportLanguage::Chinese,
+            },
+        };
+        // The buyers' complaints translated into the report's language, not the app's.
+        let phrases_in = match language {
+            ReportLanguage::English => "en",
+            ReportLanguage::Chinese => "zh",
+        };
         let sources = Sources {
             filter: filter.clone(),
             today: chrono::Local::now()
@@ -42,16 +54,9 @@ impl Engine {
             forecast: self.forecast(filter, FORECAST_WEEKS)?,
             reviews: match reviews::all(&self.store)?.is_empty() {
                 true => None,
-                false => Some(self.reviews_summary(None)?),
+                false => Some(self.reviews_summary_in(None, phrases_in)?),
             },
             dashboard,
-        };
-        let language = match request.language {
-            Some(language) => language,
-            None => match self.language()? {
-                Language::English => ReportLanguage::English,
-                Language::SimplifiedChinese => ReportLanguage::Chinese,
-            },
         };
         let anonymiser = match anonymise::anonymise(&self.store, request.anonymise)? {
             true => Some(Anonymiser::of(&self.store)?),

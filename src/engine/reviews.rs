@@ -75,6 +75,19 @@ impl Engine {
     /// The reviews per product (or of `product` alone), with the complaints and praise
     /// that recur, translated into the seller's language where a model is installed.
     pub fn reviews_summary(&self, product: Option<&str>) -> Result<ReviewsSummary, Error> {
+        let seller = match self.language()?.code() {
+            "zh-CN" => "zh",
+            other => other,
+        };
+        self.reviews_summary_in(product, seller)
+    }
+
+    /// The same, its phrases translated into `language` (ISO 639-1): a report's.
+    pub(super) fn reviews_summary_in(
+        &self,
+        product: Option<&str>,
+        language: &str,
+    ) -> Result<ReviewsSummary, Error> {
         let stored = reviews::all(&self.store)?;
         let catalogue = recommend::catalogue(&self.store)?;
         let embedders = self.installed(Task::Embed)?;
@@ -97,12 +110,8 @@ impl Engine {
         };
         summary.phrase_model = embedder;
         summary.sentiment_model = self.installed(Task::Sentiment)?.into_iter().next();
-        let seller = match self.language()?.code() {
-            "zh-CN" => "zh",
-            other => other,
-        };
-        summary.translated_into = seller.to_string();
-        summary.untranslated = self.translate_phrases(&mut summary, seller)?;
+        summary.translated_into = language.to_string();
+        summary.untranslated = self.translate_phrases(&mut summary, language)?;
         Ok(summary)
     }
 
