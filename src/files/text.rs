@@ -49,6 +49,36 @@ fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(delimiter, _)| *delimiter)
 }
 
+/// UTF-16 written without its byte-order mark (some exporters do): text that is mostly
+/// Latin has a zero byte beside nearly every character, the odd bytes in little-endian,
+/// the even ones in big-endian; UTF-8 text has almost none. Judged on the first 4 KiB.
+fn bomless_utf16(bytes: &[u8]) -> Option<TextEncoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let zeros = |first: usize| {
+        sample
+            .iter()
+            .skip(first)
+            .step_by(2)
+            .filter(|byte| **byte == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    // Four in ten characters at least with a zero byte on one side, few on the other.
+    let many = |count: usize| count * 10 >= pairs * 4;
+    let few = |count: usize| count * 10 < pairs;
+    if many(odd) && few(even) {
+        Some(TextEncoding::Utf16Le)
+    } else if many(even) && few(odd) {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<DecodedText, FileError> {
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         let text = std::str::from_utf8(rest).map_err(|error| FileError::Unreadable {
@@ -77,6 +107,21 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<DecodedText, FileError> {
             });
         }
         (text.into_owned(), TextEncoding::Utf16Be)
+    } else if let Some(encoding) = bomless_utf16(bytes) {
+        let decoder = if encoding == TextEncoding::Utf16Le {
+            UTF_16LE
+        } else {
+            UTF_16BE
+        };
+        let (text, had_errors) = decoder.decode_without_bom_handling(bytes);
+        if had_errors {
+            return Err(FileError::Unreadable {
+                path: path.to_path_buf(),
+                detail: "it reads as UTF-16 without a byte-order mark, but is not valid UTF-16"
+                    .into(),
+            });
+        }
+        (text.into_owned(), encoding)
     } else {
         match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_string(), TextEncoding::Utf8 { bom: false }),
@@ -142,7 +187,10 @@ pub fn sniff_file(path: &Path) -> Result<FileSniff, FileError> {
             head: decoded.text[..end].to_string(),
         }
     };
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    if head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || bomless_utf16(&head).is_some()
+    {
         return Ok(from_decoded(whole()?));
     }
     let bom = head.starts_with(b"\xEF\xBB\xBF");
@@ -285,6 +333,43 @@ mod tests {
                 .unwrap()
                 .text
                 .contains('\u{e9}')
+        );
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_read_as_utf16() {
+        let text = "Handle\tTitle\r\nmug\tCaf\u{e9} mug \u{20ac} 5\r\n";
+        let dir = tempfile::tempdir().unwrap();
+        for (encoding, bytes) in [
+            (
+                TextEncoding::Utf16Le,
+                text.encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<u8>>(),
+            ),
+            (
+                TextEncoding::Utf16Be,
+                text.encode_utf16()
+                    .flat_map(u16::to_be_bytes)
+                    .collect::<Vec<u8>>(),
+            ),
+        ] {
+            let decoded = decode(Path::new("products.txt"), &bytes).unwrap();
+            assert_eq!((decoded.encoding, decoded.delimiter), (encoding, b'\t'));
+            assert_eq!(decoded.text, text);
+            let file = dir.path().join("bomless.txt");
+            std::fs::write(&file, &bytes).unwrap();
+            let sniffed = sniff_file(&file).unwrap();
+            assert_eq!(sniffed.encoding, encoding);
+            assert!(sniffed.head.starts_with("Handle\tTitle"));
+        }
+        // Text in a script of two-byte characters has few zero bytes: it stays UTF-8.
+        let chinese = "商品,标题\n杯子,马克杯\n";
+        assert_eq!(
+            decode(Path::new("zh.csv"), chinese.as_bytes())
+                .unwrap()
+                .encoding,
+            TextEncoding::Utf8 { bom: false }
         );
     }
 }
