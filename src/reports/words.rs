@@ -42,6 +42,8 @@ impl ReportLanguage {
 }
 
 pub(super) struct Words {
+    /// Which language these are (the names below depend on it too).
+    english: bool,
     pub title: &'static str,
     /// "{from}", "{to}" replaced.
     pub period: &'static str,
@@ -128,7 +130,8 @@ pub(super) struct Words {
     pub other_channel: &'static str,
 }
 
-const ENGLISH: Words = Words {
+static ENGLISH: Words = Words {
+    english: true,
     title: "Sales report",
     period: "Orders from {from} to {to}",
     all_orders: "All orders",
@@ -210,7 +213,8 @@ const ENGLISH: Words = Words {
     other_channel: "Other",
 };
 
-const CHINESE: Words = Words {
+static CHINESE: Words = Words {
+    english: false,
     title: "销售报告",
     period: "订单：{from} 至 {to}",
     all_orders: "全部订单",
@@ -294,7 +298,7 @@ const CHINESE: Words = Words {
 
 impl Words {
     pub fn group(&self, group: RfmGroup) -> &'static str {
-        if std::ptr::eq(self, &ENGLISH) {
+        if self.english {
             return group.name();
         }
         match group {
@@ -313,7 +317,7 @@ impl Words {
     }
 
     pub fn action(&self, action: SegmentAction) -> &'static str {
-        if std::ptr::eq(self, &ENGLISH) {
+        if self.english {
             return action.sentence();
         }
         match action {
@@ -328,7 +332,7 @@ impl Words {
     }
 
     pub fn recommender(&self, method: Method) -> &'static str {
-        let english = std::ptr::eq(self, &ENGLISH);
+        let english = self.english;
         match (method, english) {
             (Method::Popular, true) => "Best sellers (baseline)",
             (Method::Rules, true) => "Bought together (rules)",
@@ -344,7 +348,7 @@ impl Words {
     }
 
     pub fn forecast_method(&self, method: ForecastMethod) -> &'static str {
-        let english = std::ptr::eq(self, &ENGLISH);
+        let english = self.english;
         match (method, english) {
             (ForecastMethod::Mean, true) => "Average",
             (ForecastMethod::Ses, true) => "Smoothed (SES)",
@@ -356,5 +360,30 @@ impl Words {
             (ForecastMethod::Sba, false) => "Croston 偏差修正（SBA）",
             (ForecastMethod::Tsb, false) => "衰减需求（TSB）",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_language_names_groups_campaigns_and_methods_in_its_own_words() {
+        let (english, chinese) = (
+            ReportLanguage::English.words(),
+            ReportLanguage::Chinese.words(),
+        );
+        assert_eq!(english.group(RfmGroup::AtRisk), "At risk");
+        assert_eq!(chinese.group(RfmGroup::AtRisk), "有流失风险");
+        assert_eq!(
+            chinese.action(SegmentAction::WinBack),
+            "针对其最爱商品的挽回优惠"
+        );
+        assert_eq!(english.recommender(Method::Als), "Buying patterns (ALS)");
+        assert_eq!(
+            chinese.forecast_method(ForecastMethod::Tsb),
+            "衰减需求（TSB）"
+        );
+        assert_eq!(ReportLanguage::named("zh"), Some(ReportLanguage::Chinese));
     }
 }
