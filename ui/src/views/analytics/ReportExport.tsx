@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import type { Filter, ReportFormat, ReportLanguage } from "../../bindings";
+import { SaveAs } from "../../components/SaveAs";
 import { language, t } from "../../i18n";
 import { report } from "../../state";
 
@@ -79,12 +80,7 @@ export function ReportExport(props: { filter: Filter }) {
         <input type="checkbox" data-testid="report-anonymise" checked={anonymise} onChange={(event) => setAnonymise(event.currentTarget.checked)} />{" "}
         {t("analytics.report.anonymise")}
       </label>
-      <label>
-        {t("analytics.report.saveAs")} <input type="text" data-testid="report-out" value={out} onInput={(event) => setOut(event.currentTarget.value)} />
-      </label>
-      <button type="button" onClick={() => void choose()}>
-        {t("export.choose")}
-      </button>
+      <SaveAs label={t("analytics.report.saveAs")} testId="report-out" value={out} onInput={setOut} onChoose={() => void choose()} />
       <button type="button" class="primary" data-testid="report-write" disabled={!out.trim() || busy} onClick={() => void write()}>
         {busy ? t("analytics.report.writing") : t("analytics.report.write")}
       </button>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import type { EmailTool, Filter, RfmGroup, SegmentAction } from "../../bindings";
+import { SaveAs } from "../../components/SaveAs";
 import { formatCount } from "../../format";
 import { rfmGroupText, t } from "../../i18n";
 import { report } from "../../state";
@@ -56,12 +57,7 @@ export function SegmentExport(props: { group: RfmGroup; action: SegmentAction | 
         <input type="checkbox" data-testid="segment-anonymise" checked={anonymise} onChange={(event) => setAnonymise(event.currentTarget.checked)} />{" "}
         {t("analytics.segment.anonymise")}
       </label>
-      <label>
-        {t("analytics.segment.saveAs")} <input type="text" data-testid="segment-out" value={out} onInput={(event) => setOut(event.currentTarget.value)} />
-      </label>
-      <button type="button" onClick={() => void choose()}>
-        {t("export.choose")}
-      </button>
+      <SaveAs label={t("analytics.segment.saveAs")} testId="segment-out" value={out} onInput={setOut} onChoose={() => void choose()} />
       <button type="button" class="primary" data-testid="segment-write" disabled={!out.trim()} onClick={() => void write()}>
         {t("analytics.segment.write")}
       </button>
