@@ -504,9 +504,11 @@ fn ebay_uk_names_its_columns_its_own_way_and_may_number_a_sale_only_by_its_recor
         "eBay-OrdersReport-Mar-2024.csv",
         report.as_bytes(),
     );
+    let preview = engine.preview_orders_file(&path).unwrap();
+    assert_eq!(preview.layout, Layout::EbayOrders);
     assert_eq!(
-        engine.preview_orders_file(&path).unwrap().layout,
-        Layout::EbayOrders
+        preview.rows, 4,
+        "the rows under the header, the blank and summary rows too"
     );
     assert_eq!(import(&engine, &path).orders, 2);
     let alice = stored(dir.path(), "ebay", "1001");

@@ -116,7 +116,11 @@ fn insert(
         let mut statement = tx.prepare(&format!(
             "INSERT {verb} INTO fx_rates (currency, day, per_euro, source) VALUES (?1, ?2, ?3, ?4)"
         ))?;
-        for (currency, day, rate) in rates {
+        // In the table's own order, each row lands at the end of its B-tree: the ECB's
+        // file runs newest day first across every currency, which lands all over it.
+        let mut in_key_order: Vec<&(String, String, f64)> = rates.iter().collect();
+        in_key_order.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        for (currency, day, rate) in in_key_order {
             statement.execute((currency, day, rate, source))?;
         }
     }

@@ -48,6 +48,10 @@ enum Command {
     PhotosJob(photos::JobOptions),
 }
 
+/// The app's allocator, so that what is measured is what the seller runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let outcome = match Bench::parse().command {
         Command::Translate(options) => translate::compare(&options),
