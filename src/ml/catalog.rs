@@ -33,6 +33,8 @@ pub enum Architecture {
     Clip,
     QuantizedBlip,
     QuantizedQwen2,
+    /// Llama-architecture GGUF (SmolLM2), its tokenizer in the GGUF when no tokenizer.json comes with it.
+    QuantizedLlama,
 }
 
 /// Where a file comes from and what it must be. `size` and `sha256` are absent where

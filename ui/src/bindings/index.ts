@@ -33,6 +33,7 @@ export type * from "./ErrorKind";
 export type * from "./Evaluation";
 export type * from "./FilledReport";
 export type * from "./Filter";
+export type * from "./Finish";
 export type * from "./Flag";
 export type * from "./ForecastMethod";
 export type * from "./ForecastReport";
