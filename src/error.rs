@@ -1,4 +1,5 @@
 use crate::analytics::AnalyticsError;
+use crate::assistant::AssistantError;
 use crate::demo::DemoError;
 use crate::error_kind::ErrorKind;
 use crate::files::FileError;
@@ -32,6 +33,8 @@ pub enum Error {
     Demo(#[from] DemoError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Assistant(#[from] AssistantError),
     #[error("'{value}' is not a valid {setting}; choose one of: {allowed}")]
     InvalidSetting {
         setting: &'static str,
@@ -49,6 +52,7 @@ impl Error {
             Error::Analytics(error) => error.is_cancelled(),
             Error::Photos(error) => error.is_cancelled(),
             Error::Demo(error) => error.is_cancelled(),
+            Error::Assistant(error) => error.is_cancelled(),
             Error::Store(_) | Error::File(_) | Error::Report(_) | Error::InvalidSetting { .. } => {
                 false
             }
@@ -66,6 +70,7 @@ impl Error {
             Error::Photos(error) => error.kind(),
             Error::Demo(error) => error.kind(),
             Error::Report(error) => error.kind(),
+            Error::Assistant(error) => error.kind(),
             Error::InvalidSetting { .. } => ErrorKind::InvalidSetting,
         }
     }

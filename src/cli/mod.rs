@@ -6,6 +6,7 @@ mod photos;
 mod print;
 mod progress;
 mod recommend;
+mod reply;
 mod report;
 mod reviews;
 
@@ -127,6 +128,11 @@ enum Command {
     /// A report of the dashboard, customer groups, cohorts, recommendations, forecasts
     /// and reviews for a date range and channels: HTML, PDF, XLSX or CSV.
     Report(report::ReportArgs),
+    /// Draft a reply to a buyer's message with a local writing model, from the order and
+    /// listings it names and the shop policies, in your language and the buyer's.
+    Reply(reply::ReplyArgs),
+    /// The shop policies replies rely on (shipping, returns): show them, or change them.
+    Policies(reply::PoliciesArgs),
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),

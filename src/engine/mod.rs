@@ -4,6 +4,7 @@
 //! `translation`, `exports`, `shop`, `health`). No logic lives here that a domain
 //! module could hold.
 
+mod assistant;
 mod customers;
 mod exports;
 mod forecast;

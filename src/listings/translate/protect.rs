@@ -27,6 +27,11 @@ pub enum Kind {
     /// A SKU, model number or barcode.
     Code,
     Emoji,
+    /// An order number in a buyer's message: #1042, eBay's 12-34567-89012, Amazon's
+    /// 123-1234567-1234567.
+    Order,
+    /// An amount with its currency: €24.90, 24,90 €, USD 5.
+    Price,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,6 +86,11 @@ const CODES: &str =
 const EMOJI: &str =
     r"\p{Extended_Pictographic}(?:\x{FE0F}|\x{200D}\p{Extended_Pictographic}|\p{Emoji_Modifier})*";
 
+/// Order numbers and prices, which only messages to and from buyers protect (listings
+/// keep their numbers with the measures and codes above).
+const ORDERS: &str = r"#\d{3,}\b|\b\d{3}-\d{7}-\d{7}\b|\b\d{2}-\d{5}-\d{5}\b";
+const PRICES: &str = r"[€$£¥]\s?\d+(?:[.,]\d{1,2})?|\b(?:EUR|USD|GBP|CHF|PLN|JPY|CAD|AUD)\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:€|\b(?:EUR|USD|GBP|CHF|PLN|JPY|CAD|AUD|zł)\b)";
+
 pub struct Protector {
     pattern: Regex,
     /// Glossary targets by source term, for this target language.
@@ -108,11 +118,27 @@ impl Protector {
     /// Protects `terms` as they are, and replaces each glossary source term with its
     /// target. Terms match whole words, case-sensitively.
     pub fn new(terms: &[String], glossary: &[(String, String)]) -> Protector {
+        Protector::with(terms, glossary, &[])
+    }
+
+    /// For messages between seller and buyer: order numbers and prices are kept too.
+    pub fn for_messages(terms: &[String]) -> Protector {
+        Protector::with(
+            terms,
+            &[],
+            &[
+                format!("(?P<order>{ORDERS})"),
+                format!("(?P<price>{PRICES})"),
+            ],
+        )
+    }
+
+    fn with(terms: &[String], glossary: &[(String, String)], first: &[String]) -> Protector {
         let term_refs: Vec<&str> = terms.iter().map(String::as_str).collect();
         let glossary_refs: Vec<&str> = glossary.iter().map(|(source, _)| source.as_str()).collect();
         let number = r"\d+(?:[.,]\d+)?";
         let measure = format!(r"{number}(?:\s?[×xX*]\s?{number})*\s?(?:{UNITS})");
-        let mut alternatives = Vec::new();
+        let mut alternatives = first.to_vec();
         if let Some(terms) = literal_alternation(&term_refs) {
             alternatives.push(format!("(?P<term>{terms})"));
         }
@@ -136,7 +162,19 @@ impl Protector {
         }
     }
 
+    /// `text` with a placeholder for each protected span, for a model that translates
+    /// it: each span once, so that a span the model drops or doubles is seen.
     pub fn mask(&self, text: &str) -> Masked {
+        self.mask_spans(text, false)
+    }
+
+    /// `text` with one placeholder for every span of the same text, for a model that
+    /// writes from it (a reply may name an order number the facts give twice, or not).
+    pub fn mask_for_writing(&self, text: &str) -> Masked {
+        self.mask_spans(text, true)
+    }
+
+    fn mask_spans(&self, text: &str, shared: bool) -> Masked {
         let mut masked = String::with_capacity(text.len());
         let mut spans = Vec::new();
         let mut last = 0;
@@ -153,6 +191,8 @@ impl Protector {
                 ("size", Kind::Size),
                 ("code", Kind::Code),
                 ("emoji", Kind::Emoji),
+                ("order", Kind::Order),
+                ("price", Kind::Price),
             ]
             .into_iter()
             .find(|(name, _)| captures.name(name).is_some())
@@ -167,12 +207,21 @@ impl Protector {
                 _ => original.clone(),
             };
             masked.push_str(&text[last..whole.start()]);
-            masked.push_str(&placeholder(spans.len()));
-            spans.push(Span {
-                kind,
-                original,
-                replacement,
-            });
+            let same = shared
+                .then(|| {
+                    spans
+                        .iter()
+                        .position(|span: &Span| span.original == original)
+                })
+                .flatten();
+            masked.push_str(&placeholder(same.unwrap_or(spans.len())));
+            if same.is_none() {
+                spans.push(Span {
+                    kind,
+                    original,
+                    replacement,
+                });
+            }
             last = whole.end();
         }
         masked.push_str(&text[last..]);
@@ -209,6 +258,33 @@ fn put_back(text: &str, missing: &[Span]) -> String {
 }
 
 impl Masked {
+    /// What a model wrote from the masked text, each placeholder it used (any number of
+    /// times) turned back into its span; placeholders that stand for nothing (the model
+    /// made them up) are taken out and returned, for the seller to check the sentence.
+    pub fn fill_in(&self, written: &str) -> (String, Vec<String>) {
+        let mut text = String::with_capacity(written.len());
+        let mut invented = Vec::new();
+        let mut last = 0;
+        for captures in PLACEHOLDER.captures_iter(written) {
+            let (Some(whole), Some(number)) = (captures.get(0), captures.get(1)) else {
+                continue;
+            };
+            text.push_str(&written[last..whole.start()]);
+            match number
+                .as_str()
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| self.spans.get(index))
+            {
+                Some(span) => text.push_str(&span.replacement),
+                None => invented.push(whole.as_str().to_string()),
+            }
+            last = whole.end();
+        }
+        text.push_str(&written[last..]);
+        (text, invented)
+    }
+
     /// Puts every span back into `translated`, and reports any the model dropped or
     /// repeated.
     pub fn restore(&self, translated: &str) -> Restored {
@@ -358,5 +434,45 @@ mod tests {
         assert_eq!(masked.restore("ZX0 ZX1 ZX7").text, "Northwind 350 ml ZX7");
         let emoji = protector().mask("A gift for you 🎁.");
         assert_eq!(emoji.restore("Ein Geschenk.").text, "Ein Geschenk 🎁.");
+    }
+
+    #[test]
+    fn a_message_keeps_order_numbers_and_prices_and_a_written_reply_may_use_them_freely() {
+        let protector = Protector::for_messages(&["Kumo".into()]);
+        let message =
+            "Order #1042 (eBay 12-34567-89012) cost €48.00, the Kumo mug 24,90 € and USD 5.";
+        let masked = protector.mask_for_writing(&format!("{message} Again: #1042."));
+        let kinds: Vec<(Kind, &str)> = masked
+            .spans
+            .iter()
+            .map(|span| (span.kind, span.original.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::Order, "#1042"),
+                (Kind::Order, "12-34567-89012"),
+                (Kind::Price, "€48.00"),
+                (Kind::Term, "Kumo"),
+                (Kind::Price, "24,90 €"),
+                (Kind::Price, "USD 5"),
+            ],
+            "the second #1042 shares the first one's placeholder"
+        );
+        assert!(masked.text.ends_with("Again: ZX0."), "{}", masked.text);
+        let (reply, invented) =
+            masked.fill_in("Your order ZX0 for ZX2 ships today; ZX0 is paid. ZX9 is odd.");
+        assert_eq!(
+            reply,
+            "Your order #1042 for €48.00 ships today; #1042 is paid.  is odd."
+        );
+        assert_eq!(invented, ["ZX9"]);
+        // Listings keep their own rules: no order numbers or prices.
+        assert!(
+            Protector::new(&[], &[])
+                .mask("#1042 for €48.00")
+                .spans
+                .is_empty()
+        );
     }
 }

@@ -56,13 +56,28 @@ pub struct GenerateOptions {
     pub max_tokens: usize,
     /// A temperature and seed to sample with; `None` is greedy.
     pub sampling: Option<(f64, u64)>,
+    /// Above 1, tokens of the last `REPEAT_WINDOW` written are made less likely
+    /// (llama.cpp's repeat penalty): small models otherwise loop on a sentence.
+    pub repeat_penalty: f32,
 }
+
+/// How many of the last tokens written the repeat penalty looks at (llama.cpp's default).
+const REPEAT_WINDOW: usize = 64;
 
 impl GenerateOptions {
     pub fn greedy(max_tokens: usize) -> GenerateOptions {
         GenerateOptions {
             max_tokens,
             sampling: None,
+            repeat_penalty: 1.0,
+        }
+    }
+
+    /// Greedy with llama.cpp's default repeat penalty (1.1): for prose a seller reads.
+    pub fn prose(max_tokens: usize) -> GenerateOptions {
+        GenerateOptions {
+            repeat_penalty: 1.1,
+            ..GenerateOptions::greedy(max_tokens)
         }
     }
 }
@@ -220,10 +235,19 @@ impl Generator {
         let outcome = (|| -> Result<Finish, MlError> {
             let mut input = prompt;
             let mut position = 0;
+            let mut written: Vec<u32> = Vec::new();
             for _ in 0..options.max_tokens {
                 let token = (|| -> candle_core::Result<u32> {
                     let ids = Tensor::new(input.as_slice(), &self.device)?.unsqueeze(0)?;
-                    let logits = network.forward(&ids, position)?.squeeze(0)?;
+                    let mut logits = network.forward(&ids, position)?.squeeze(0)?;
+                    if options.repeat_penalty != 1.0 {
+                        let recent = &written[written.len().saturating_sub(REPEAT_WINDOW)..];
+                        logits = candle_transformers::utils::apply_repeat_penalty(
+                            &logits,
+                            options.repeat_penalty,
+                            recent,
+                        )?;
+                    }
                     sampler.sample(&logits)
                 })()
                 .map_err(|error| self.run_error(error))?;
@@ -235,6 +259,7 @@ impl Generator {
                 if !piece.is_empty() && on_text(&piece).is_break() {
                     return Ok(Finish::Stopped);
                 }
+                written.push(token);
                 input = vec![token];
             }
             Ok(Finish::Limit)
@@ -295,8 +320,8 @@ mod tests {
                 "{id}"
             );
             let sampling = GenerateOptions {
-                max_tokens: 10,
                 sampling: Some((1.0, 3)),
+                ..GenerateOptions::greedy(10)
             };
             let sampled = generator.generate(system, user, sampling).unwrap();
             assert_eq!(
@@ -312,8 +337,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let generator = fixture(dir.path(), SMOLLM2_ID, Architecture::QuantizedLlama);
         let options = GenerateOptions {
-            max_tokens: 24,
             sampling: Some((1.0, 11)),
+            ..GenerateOptions::prose(24)
         };
         let whole = generator
             .generate("Be brief.", "reply to the order", options)

@@ -1,0 +1,16 @@
+//! The writing assistant: replies to buyers drafted by a small local model from the
+//! seller's own facts (the order, the listings, the shop's policies), in the seller's
+//! language beside the buyer's. The model never sees an order number, price, SKU or URL
+//! it could alter: they are masked (the listings' protector) and filled back in. The
+//! prompts are in `prompts.rs`, versioned.
+
+mod context;
+mod error;
+pub mod policies;
+pub mod prompts;
+pub mod reply;
+
+pub use context::{ListingFacts, OrderFacts};
+pub use error::AssistantError;
+pub use policies::ShopPolicies;
+pub use reply::{ReplyDraft, ReplyTools, draft_reply};

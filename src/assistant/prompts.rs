@@ -1,0 +1,72 @@
+//! The prompts the writing model is given, in one place. A change of wording is a new
+//! version: a draft records the version it was written with, so a seller's report of a
+//! bad draft names the prompt behind it.
+
+/// The version of the reply prompts below.
+pub const REPLY_VERSION: &str = "reply-v1";
+
+/// The language's name as a model reads it in an instruction.
+pub fn language_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "zh" | "zh-CN" => "Simplified Chinese",
+        "de" => "German",
+        "fr" => "French",
+        "es" => "Spanish",
+        "it" => "Italian",
+        "nl" => "Dutch",
+        "pl" => "Polish",
+        "ja" => "Japanese",
+        "pt" => "Portuguese",
+        other => other,
+    }
+}
+
+/// What the writer is and may do: short, polite, from the facts only, saying so when
+/// they do not answer; placeholders copied as they are.
+pub fn reply_system(language: &str) -> String {
+    format!(
+        "You are the customer service assistant of an online shop. Write a short, polite reply \
+         to the buyer in {}. Use only the facts given. If the facts do not answer the buyer's \
+         question, say that you will check and write again soon; never make up dates, prices \
+         or promises. Copy codes such as ZX0 exactly as they are written.",
+        language_name(language)
+    )
+}
+
+/// The facts, then the buyer's message.
+pub fn reply_user(facts: &[String], message: &str) -> String {
+    let facts = if facts.is_empty() {
+        "- (none)".to_string()
+    } else {
+        facts
+            .iter()
+            .map(|fact| format!("- {fact}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!("Facts:\n{facts}\n\nBuyer's message:\n{}", message.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reply_prompt_names_the_language_lists_the_facts_and_ends_with_the_message() {
+        let system = reply_system("en");
+        assert!(
+            system.contains("in English") && system.contains("ZX0"),
+            "{system}"
+        );
+        assert_eq!(
+            reply_user(
+                &["Order ZX0: placed 2025-03-02".into()],
+                " When does it ship? "
+            ),
+            "Facts:\n- Order ZX0: placed 2025-03-02\n\nBuyer's message:\nWhen does it ship?"
+        );
+        assert!(reply_user(&[], "Hi").contains("- (none)"));
+        assert_eq!(REPLY_VERSION, "reply-v1", "a new wording is a new version");
+    }
+}

@@ -1,0 +1,136 @@
+//! The writing assistant: replies to buyers, and the shop policies they rely on. The
+//! pipeline is `assistant::reply`; this gives it the installed models.
+
+use std::ops::ControlFlow;
+
+use super::Engine;
+use super::settings::Language;
+use crate::Error;
+use crate::assistant::{self, AssistantError, ReplyDraft, ReplyTools, ShopPolicies};
+use crate::ml::MlError;
+use crate::ml::catalog::Task;
+use crate::ml::embed::cosine;
+use crate::ml::generate::{GenerateOptions, Generation};
+use crate::ml::model::LoadedModel;
+use crate::ml::route::{self, EngineChoice};
+
+/// The longest draft, in tokens: a reply of a few sentences.
+const REPLY_TOKENS: usize = 200;
+
+impl Engine {
+    pub fn shop_policies(&self) -> Result<ShopPolicies, Error> {
+        Ok(assistant::policies::load(&self.store)?)
+    }
+
+    pub fn set_shop_policies(&self, policies: &ShopPolicies) -> Result<(), Error> {
+        Ok(assistant::policies::save(&self.store, policies)?)
+    }
+
+    /// Drafts the reply to a buyer's `message` with `writer` (the first writing model on
+    /// this computer when None), streaming the draft through `on_text`.
+    pub fn draft_reply(
+        &self,
+        message: &str,
+        writer: Option<&str>,
+        on_text: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<ReplyDraft, Error> {
+        let writer = match writer {
+            Some(id) => id.to_string(),
+            None => self
+                .installed(Task::Generate)?
+                .into_iter()
+                .next()
+                .ok_or(AssistantError::NoWriter)?,
+        };
+        let seller = match self.language()? {
+            Language::English => "en",
+            Language::SimplifiedChinese => "zh",
+        };
+        let catalog = self.catalog()?;
+        let translators = self.installed(Task::Translate)?;
+        let embedder = self.installed(Task::Embed)?.into_iter().next();
+        let translate = |texts: &[String], from: &str, to: &str| {
+            let route = route::plan(&catalog, from, to, EngineChoice::Marian).filter(|route| {
+                route
+                    .models()
+                    .iter()
+                    .all(|id| translators.iter().any(|installed| installed == id))
+            });
+            let Some(route) = route else {
+                return Ok(None);
+            };
+            let translations = self.run_route(&route, texts, to)?;
+            Ok(Some(translations.into_iter().map(|t| t.text).collect()))
+        };
+        let likeness = |message: &str, titles: &[String]| match &embedder {
+            Some(id) => self.embedded_likeness(id, message, titles),
+            None => Ok(assistant::reply::shared_words(message, titles)),
+        };
+        let write = |system: &str, user: &str, on_text: &mut dyn FnMut(&str) -> ControlFlow<()>| {
+            let (model, _) = self
+                .load_model(&writer, None, None)
+                .map_err(ml_error(&writer))?;
+            let LoadedModel::Generator(generator) = model.as_ref() else {
+                return Err(AssistantError::Ml(MlError::Run {
+                    id: writer.clone(),
+                    detail: "this model does not write text".into(),
+                }));
+            };
+            let generation: Generation = generator.generate_streaming(
+                system,
+                user,
+                GenerateOptions::prose(REPLY_TOKENS),
+                on_text,
+            )?;
+            Ok(generation)
+        };
+        let tools = ReplyTools {
+            translate: &translate,
+            likeness: &likeness,
+            write: &write,
+        };
+        let policies = self.shop_policies()?;
+        Ok(assistant::draft_reply(
+            &self.store,
+            message,
+            seller,
+            &policies,
+            &tools,
+            on_text,
+        )?)
+    }
+
+    /// The cosine of the message's sentence embedding with each title's.
+    fn embedded_likeness(
+        &self,
+        id: &str,
+        message: &str,
+        titles: &[String],
+    ) -> Result<Vec<f32>, AssistantError> {
+        let (model, _) = self.load_model(id, None, None).map_err(ml_error(id))?;
+        let LoadedModel::Embedder(embedder) = model.as_ref() else {
+            return Ok(assistant::reply::shared_words(message, titles));
+        };
+        let asked = embedder.embed(&[message])?;
+        let mut scores = Vec::with_capacity(titles.len());
+        for batch in titles.chunks(64) {
+            let texts: Vec<&str> = batch.iter().map(String::as_str).collect();
+            for title in embedder.embed(&texts)? {
+                scores.push(asked.first().map_or(0.0, |asked| cosine(asked, &title)));
+            }
+        }
+        Ok(scores)
+    }
+}
+
+/// An engine error met while loading a model, as the pipeline's.
+fn ml_error(id: &str) -> impl Fn(Error) -> AssistantError + '_ {
+    move |error| match error {
+        Error::Ml(error) => AssistantError::Ml(error),
+        Error::Store(error) => AssistantError::Store(error),
+        other => AssistantError::Ml(MlError::Run {
+            id: id.to_string(),
+            detail: other.to_string(),
+        }),
+    }
+}
