@@ -19,6 +19,17 @@ use tradewind::ml::weights::ModelFiles;
 
 const GGUF: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
 
+/// Imports the real model into the data folder `data`, checked against the catalog.
+fn import_smollm2(data: &std::path::Path) {
+    let imported = tradewind(data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args(["models", "import", "smollm2-135m-instruct-q4_1"])
+        .arg(smollm2_folder())
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", stderr(&imported));
+}
+
 #[test]
 fn the_tokenizer_in_the_gguf_round_trips_text_and_splits_words_as_trained() {
     let path = smollm2_folder().join(GGUF);
@@ -96,13 +107,7 @@ fn a_reply_drafted_by_the_real_model_names_the_order_byte_for_byte() {
     let data = dir.path().join("data");
     let demo = run(&data, &["demo"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let imported = tradewind(&data)
-        .env_remove("TRADEWIND_CATALOG")
-        .args(["models", "import", "smollm2-135m-instruct-q4_1"])
-        .arg(smollm2_folder())
-        .output()
-        .unwrap();
-    assert!(imported.status.success(), "{}", stderr(&imported));
+    import_smollm2(&data);
     let policies = run(
         &data,
         &[
@@ -137,4 +142,44 @@ fn a_reply_drafted_by_the_real_model_names_the_order_byte_for_byte() {
     assert!(numbers.iter().all(|number| *number == "#1042"), "{reply}");
     assert!(!reply.contains("ZX"), "no placeholder left: {reply}");
     assert_eq!(draft["prompt_version"], "reply-v1");
+}
+
+#[test]
+fn a_title_over_ebays_limit_comes_back_fitting_with_its_codes_or_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    import_smollm2(&data);
+    let title = "Kumo Handmade Ceramic Coffee Mug with Speckled Glaze, Large Cup for Tea and Latte, 350 ml, SKU MUG-350";
+    let shortened = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args([
+            "--json",
+            "shorten",
+            "--marketplace",
+            "ebay",
+            "--keep",
+            "Kumo",
+            title,
+        ])
+        .output()
+        .unwrap();
+    let draft: serde_json::Value = serde_json::from_slice(&shortened.stdout).unwrap();
+    let text = draft["text"].as_str().unwrap();
+    assert_eq!(draft["limit"], 80);
+    assert_eq!(draft["chars"], text.chars().count());
+    let kept = ["Kumo", "350 ml", "MUG-350"]
+        .iter()
+        .all(|span| text.contains(span));
+    let usable = text.chars().count() <= 80 && kept;
+    assert_eq!(
+        draft["fits"].as_bool().unwrap() && draft["lost"] == serde_json::json!([]),
+        usable,
+        "{draft}"
+    );
+    // Usable as it is, or flagged (exit status 2), never passed off as fitting.
+    assert_eq!(
+        shortened.status.code(),
+        Some(if usable { 0 } else { 2 }),
+        "{draft}"
+    );
 }

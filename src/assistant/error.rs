@@ -14,6 +14,12 @@ pub enum AssistantError {
         "no writing model is on this computer: get SmolLM2 or Qwen2.5 Instruct in the Models view (or `tradewind models pull ID`)"
     )]
     NoWriter,
+    #[error("{marketplace} sets no length for the {field}: shorten a field it limits ({limited})")]
+    NoLimit {
+        marketplace: String,
+        field: String,
+        limited: String,
+    },
     #[error("the shop policies could not be read ({detail}): write them again in Settings")]
     Policies { detail: String },
 }
@@ -23,7 +29,7 @@ impl AssistantError {
         match self {
             AssistantError::Store(error) => error.kind(),
             AssistantError::Ml(error) => error.kind(),
-            AssistantError::EmptyMessage => ErrorKind::BadInput,
+            AssistantError::EmptyMessage | AssistantError::NoLimit { .. } => ErrorKind::BadInput,
             AssistantError::NoWriter => ErrorKind::ModelMissing,
             AssistantError::Policies { .. } => ErrorKind::InvalidSetting,
         }

@@ -9,6 +9,7 @@ mod error;
 pub mod policies;
 pub mod prompts;
 pub mod reply;
+pub mod shorten;
 
 pub use context::{ListingFacts, OrderFacts};
 pub use error::AssistantError;

@@ -34,6 +34,25 @@ pub fn reply_system(language: &str) -> String {
     )
 }
 
+/// The version of the shortening prompts below.
+pub const SHORTEN_VERSION: &str = "shorten-v1";
+
+/// What the shortener is: one field, its language, its codes kept.
+pub fn shorten_system(field: &str, language: &str) -> String {
+    let field = field.replace('_', " ");
+    format!(
+        "You shorten the {field} of a product listing. Write in {}. Keep the brand, the \
+         product type and its most important features. Copy codes such as ZX0 exactly as \
+         they are written. Answer with the shortened {field} only, on one line.",
+        language_name(language)
+    )
+}
+
+/// The field and the length it must fit.
+pub fn shorten_user(text: &str, chars: usize) -> String {
+    format!("Shorten to at most {chars} characters:\n{}", text.trim())
+}
+
 /// The facts, then the buyer's message.
 pub fn reply_user(facts: &[String], message: &str) -> String {
     let facts = if facts.is_empty() {

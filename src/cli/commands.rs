@@ -283,6 +283,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Report(args) => super::report::run(args, config, json),
         Command::Reply(args) => super::reply::reply(args, config, json),
         Command::Policies(args) => super::reply::policies(args, config, json),
+        Command::Shorten(args) => super::reply::shorten(args, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(

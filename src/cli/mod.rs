@@ -131,6 +131,10 @@ enum Command {
     /// Draft a reply to a buyer's message with a local writing model, from the order and
     /// listings it names and the shop policies, in your language and the buyer's.
     Reply(reply::ReplyArgs),
+    /// A listing field over a marketplace's limit, shortened by the local writing model,
+    /// keeping the brand, SKUs and measures (exit status 2 when the draft still does not
+    /// fit or lost one).
+    Shorten(reply::ShortenArgs),
     /// The shop policies replies rely on (shipping, returns): show them, or change them.
     Policies(reply::PoliciesArgs),
     /// Tools for developers and benchmarks.

@@ -1,6 +1,6 @@
 //! `tradewind reply`: a draft reply to a buyer's message, streamed as it is written, in
 //! the seller's language and the buyer's; `tradewind policies`: the shop policies the
-//! drafts rely on.
+//! drafts rely on; `tradewind shorten`: a listing field cut to a marketplace's limit.
 
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -20,6 +20,27 @@ pub struct ReplyArgs {
     /// The buyer's message.
     #[arg(required = true, num_args = 1..)]
     message: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShortenArgs {
+    /// The marketplace whose limit the field must fit (amazon, ebay, etsy, shopify).
+    #[arg(long)]
+    marketplace: String,
+    /// The field: title, seo_title, seo_description, ...
+    #[arg(long, default_value = "title")]
+    field: String,
+    /// The field's language (ISO 639-1).
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// A brand or product-line name to keep as it is (again for more).
+    #[arg(long, value_name = "TERM")]
+    keep: Vec<String>,
+    /// The writing model (the first one on this computer when not said).
+    #[arg(long, value_name = "MODEL")]
+    generator: Option<String>,
+    #[arg(required = true, num_args = 1..)]
+    text: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -118,4 +139,40 @@ pub fn policies(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn shorten(args: ShortenArgs, config: EngineConfig, as_json: bool) -> Result<ExitCode, Error> {
+    let engine = Engine::open(config)?;
+    let shortened = engine.shorten_field(
+        &args.text.join(" "),
+        &args.field,
+        &args.marketplace,
+        &args.language,
+        &args.keep,
+        args.generator.as_deref(),
+    )?;
+    if as_json {
+        json(&shortened);
+    } else {
+        println!("{}", shortened.text);
+        println!(
+            "{} of {} characters{}",
+            shortened.chars,
+            shortened.limit,
+            if shortened.fits {
+                ""
+            } else {
+                ": still too long"
+            }
+        );
+        for lost in &shortened.lost {
+            println!("Check: \"{lost}\" was lost; put it back before using this");
+        }
+    }
+    // A draft that cannot be used as it is says so in the exit status too, for scripts.
+    Ok(if shortened.is_usable() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

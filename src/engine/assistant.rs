@@ -6,6 +6,7 @@ use std::ops::ControlFlow;
 use super::Engine;
 use super::settings::Language;
 use crate::Error;
+use crate::assistant::shorten::Shortened;
 use crate::assistant::{self, AssistantError, ReplyDraft, ReplyTools, ShopPolicies};
 use crate::ml::MlError;
 use crate::ml::catalog::Task;
@@ -16,6 +17,8 @@ use crate::ml::route::{self, EngineChoice};
 
 /// The longest draft, in tokens: a reply of a few sentences.
 const REPLY_TOKENS: usize = 200;
+/// How freely a retried shortening samples.
+const RETRY_TEMPERATURE: f64 = 0.7;
 
 impl Engine {
     pub fn shop_policies(&self) -> Result<ShopPolicies, Error> {
@@ -34,14 +37,7 @@ impl Engine {
         writer: Option<&str>,
         on_text: &mut dyn FnMut(&str) -> ControlFlow<()>,
     ) -> Result<ReplyDraft, Error> {
-        let writer = match writer {
-            Some(id) => id.to_string(),
-            None => self
-                .installed(Task::Generate)?
-                .into_iter()
-                .next()
-                .ok_or(AssistantError::NoWriter)?,
-        };
+        let writer = self.writer(writer)?;
         let seller = match self.language()? {
             Language::English => "en",
             Language::SimplifiedChinese => "zh",
@@ -71,10 +67,7 @@ impl Engine {
                 .load_model(&writer, None, None)
                 .map_err(ml_error(&writer))?;
             let LoadedModel::Generator(generator) = model.as_ref() else {
-                return Err(AssistantError::Ml(MlError::Run {
-                    id: writer.clone(),
-                    detail: "this model does not write text".into(),
-                }));
+                return Err(not_a_writer(&writer));
             };
             let generation: Generation = generator.generate_streaming(
                 system,
@@ -100,6 +93,61 @@ impl Engine {
         )?)
     }
 
+    /// `text`, the `field` of a listing in `language`, shortened to `marketplace`'s
+    /// limit for it, keeping `terms` (the brand) and every code and measure.
+    pub fn shorten_field(
+        &self,
+        text: &str,
+        field: &str,
+        marketplace: &str,
+        language: &str,
+        terms: &[String],
+        writer: Option<&str>,
+    ) -> Result<Shortened, Error> {
+        let rules = crate::listings::rules::rules()?;
+        let limit = rules
+            .iter()
+            .filter(|rule| rule.marketplace == marketplace && rule.field == field)
+            .find_map(|rule| rule.chars)
+            .ok_or_else(|| AssistantError::NoLimit {
+                marketplace: marketplace.to_string(),
+                field: field.to_string(),
+                limited: rules
+                    .iter()
+                    .filter(|rule| rule.marketplace == marketplace && rule.chars.is_some())
+                    .map(|rule| rule.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        let writer = self.writer(writer)?;
+        let write = |system: &str, user: &str, seed: Option<u64>| {
+            let mut options = GenerateOptions::prose(limit / 2 + 16);
+            options.sampling = seed.map(|seed| (RETRY_TEMPERATURE, seed));
+            let (model, _) = self
+                .load_model(&writer, None, None)
+                .map_err(ml_error(&writer))?;
+            let LoadedModel::Generator(generator) = model.as_ref() else {
+                return Err(not_a_writer(&writer));
+            };
+            Ok(generator.generate(system, user, options)?.text)
+        };
+        Ok(assistant::shorten::shorten(
+            text, field, language, limit, terms, &write,
+        )?)
+    }
+
+    /// `asked`, or the first writing model on this computer.
+    fn writer(&self, asked: Option<&str>) -> Result<String, Error> {
+        match asked {
+            Some(id) => Ok(id.to_string()),
+            None => Ok(self
+                .installed(Task::Generate)?
+                .into_iter()
+                .next()
+                .ok_or(AssistantError::NoWriter)?),
+        }
+    }
+
     /// The cosine of the message's sentence embedding with each title's.
     fn embedded_likeness(
         &self,
@@ -121,6 +169,13 @@ impl Engine {
         }
         Ok(scores)
     }
+}
+
+fn not_a_writer(id: &str) -> AssistantError {
+    AssistantError::Ml(MlError::Run {
+        id: id.to_string(),
+        detail: "this model does not write text".into(),
+    })
 }
 
 /// An engine error met while loading a model, as the pipeline's.

@@ -3,4 +3,4 @@
 /**
  * What a protected span is.
  */
-export type SpanKind = "term" | "glossary" | "url" | "email" | "measure" | "size" | "code" | "emoji";
+export type SpanKind = "term" | "glossary" | "url" | "email" | "measure" | "size" | "code" | "emoji" | "order" | "price";
