@@ -37,6 +37,9 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::analytics::segments::SegmentExport::export_all(&config)?;
     tradewind::reports::ReportRequest::export_all(&config)?;
     tradewind::reports::ReportWritten::export_all(&config)?;
+    tradewind::assistant::ReplyDraft::export_all(&config)?;
+    tradewind::assistant::ShopPolicies::export_all(&config)?;
+    tradewind::assistant::shorten::Shortened::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;
     tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;

@@ -1,4 +1,6 @@
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use tradewind::{Engine, EngineConfig};
 
@@ -8,6 +10,8 @@ use crate::CommandError;
 /// or damaged database), which each command then reports instead of the app panicking.
 pub struct AppState {
     engine: Result<Engine, CommandError>,
+    /// Set to stop the reply being written (one at a time: the Assistant view's).
+    writing_stop: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -23,7 +27,14 @@ impl AppState {
         if let Err(error) = &engine {
             tracing::error!(%error, "the engine did not open");
         }
-        AppState { engine }
+        AppState {
+            engine,
+            writing_stop: Arc::default(),
+        }
+    }
+
+    pub fn writing_stop(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.writing_stop)
     }
 
     pub fn engine(&self) -> Result<&Engine, CommandError> {

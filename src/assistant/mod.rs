@@ -14,4 +14,4 @@ pub mod shorten;
 pub use context::{ListingFacts, OrderFacts};
 pub use error::AssistantError;
 pub use policies::ShopPolicies;
-pub use reply::{ReplyDraft, ReplyTools, draft_reply};
+pub use reply::{ReplyDraft, ReplyTools, ToCheck, draft_reply};

@@ -38,6 +38,43 @@ pub struct ReplyTools<'a> {
     pub write: &'a WriteFn<'a>,
 }
 
+/// Something the seller should look at before sending, as data: the app words it in
+/// the seller's language, the CLI in English (`Display`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToCheck {
+    /// A translation into `language` lost `span`; it was put back at the end of its sentence.
+    Lost { span: String, language: String },
+    /// The writer made up a placeholder that stands for nothing; it was taken out.
+    Invented { code: String },
+    /// No installed model translates `from` into `to`.
+    NoTranslator { from: String, to: String },
+}
+
+impl std::fmt::Display for ToCheck {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = prompts::language_name;
+        match self {
+            ToCheck::Lost { span, language } => write!(
+                formatter,
+                "\"{span}\": the translation into {} lost it; it was put back at the end of its sentence",
+                name(language)
+            ),
+            ToCheck::Invented { code } => write!(
+                formatter,
+                "the writer made up the code {code}, which stands for nothing; it was taken out"
+            ),
+            ToCheck::NoTranslator { from, to } => write!(
+                formatter,
+                "no installed model translates {} into {}",
+                name(from),
+                name(to)
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReplyDraft {
@@ -56,7 +93,7 @@ pub struct ReplyDraft {
     pub reply_for_buyer: Option<String>,
     /// What the seller should look at before sending: codes a model dropped (put back at
     /// the end of their sentence) or made up (taken out), a language no model translates.
-    pub to_check: Vec<String>,
+    pub to_check: Vec<ToCheck>,
     pub finish: Finish,
     pub prompt_version: String,
 }
@@ -75,19 +112,16 @@ fn translate_kept(
     text: &str,
     (from, to): (&str, &str),
     tools: &ReplyTools,
-    to_check: &mut Vec<String>,
+    to_check: &mut Vec<ToCheck>,
 ) -> Result<Option<String>, AssistantError> {
     let masked = protector.mask(text);
     let Some(translated) = (tools.translate)(std::slice::from_ref(&masked.text), from, to)? else {
         return Ok(None);
     };
     let restored = masked.restore(translated.first().map_or("", String::as_str));
-    to_check.extend(restored.missing.iter().map(|span| {
-        format!(
-            "\"{}\": the translation into {} lost it; it was put back at the end of its sentence",
-            span.original,
-            prompts::language_name(to)
-        )
+    to_check.extend(restored.missing.iter().map(|span| ToCheck::Lost {
+        span: span.original.clone(),
+        language: to.to_string(),
     }));
     Ok(Some(restored.text))
 }
@@ -175,11 +209,10 @@ pub fn draft_reply(
             &mut to_check,
         )?;
         if found.is_none() {
-            to_check.push(format!(
-                "no installed model translates {} into {}: the message was answered as it is",
-                prompts::language_name(&buyer),
-                prompts::language_name(seller_language)
-            ));
+            to_check.push(ToCheck::NoTranslator {
+                from: buyer.clone(),
+                to: seller_language.to_string(),
+            });
         }
         found
     };
@@ -215,9 +248,7 @@ pub fn draft_reply(
         let _ = on_text(&rest);
     }
     let (reply, invented) = prompt.fill_in(generation.text.trim());
-    to_check.extend(invented.into_iter().map(|code| {
-        format!("the writer made up the code {code}, which stands for nothing; it was taken out")
-    }));
+    to_check.extend(invented.into_iter().map(|code| ToCheck::Invented { code }));
     let reply_for_buyer = if buyer == seller_language {
         None
     } else {
@@ -229,12 +260,10 @@ pub fn draft_reply(
             &mut to_check,
         )?;
         if translated.is_none() {
-            to_check.push(format!(
-                "no installed model translates {} into {}: the reply is in {} only",
-                prompts::language_name(seller_language),
-                prompts::language_name(&buyer),
-                prompts::language_name(seller_language)
-            ));
+            to_check.push(ToCheck::NoTranslator {
+                from: seller_language.to_string(),
+                to: buyer.clone(),
+            });
         }
         translated
     };

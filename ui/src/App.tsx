@@ -4,12 +4,13 @@ import { Nav } from "./components/Nav";
 import { errorText, language, t } from "./i18n";
 import { loadLanguage, problem, refreshOverview, view } from "./state";
 import { Analytics } from "./views/Analytics";
+import { Assistant } from "./views/Assistant";
 import { Listings } from "./views/Listings";
 import { Models } from "./views/Models";
 import { Photos } from "./views/Photos";
 import { Settings } from "./views/Settings";
 
-const views = { listings: Listings, photos: Photos, analytics: Analytics, models: Models, settings: Settings };
+const views = { listings: Listings, photos: Photos, analytics: Analytics, assistant: Assistant, models: Models, settings: Settings };
 
 export function App() {
   useEffect(() => {

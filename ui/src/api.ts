@@ -58,6 +58,9 @@ import type {
   SidecarNaming,
   SidecarsWritten,
   TagAction,
+  ReplyDraft,
+  ShopPolicies,
+  Shortened,
   VerifiedFile,
   Violation,
   WrittenCopy,
@@ -145,6 +148,19 @@ export const api = {
   exportSegment: (filter: Filter, choice: SegmentChoice, tool: EmailTool, anonymise: boolean, out: string) =>
     call<SegmentExport>("export_segment", { filter, choice, tool, anonymise, out }),
   writeReport: (request: ReportRequest, out: string) => call<ReportWritten>("write_report", { request, out }),
+
+  /** Drafts the reply to a buyer's message; the draft's text arrives on `onText` as it is written. */
+  draftReply(message: string, onText: (piece: string) => void): Promise<ReplyDraft> {
+    const pieces = new Channel<string>();
+    pieces.onmessage = onText;
+    return call<ReplyDraft>("draft_reply", { message, generator: null, onText: pieces });
+  },
+  /** Stops the reply being written, after the piece being written. */
+  stopWriting: () => call<void>("stop_writing"),
+  shopPolicies: () => call<ShopPolicies>("shop_policies"),
+  setShopPolicies: (policies: ShopPolicies) => call<void>("set_shop_policies", { policies }),
+  shortenField: (text: string, field: string, marketplace: string, language: string, keep: string[]) =>
+    call<Shortened>("shorten_field", { text, field, marketplace, language, keep }),
   /** Each SKU's weekly demand `weeks` ahead, its backtest, and reorder hints. */
   forecast: (filter: Filter, weeks: number) => call<ForecastReport>("forecast", { filter, weeks }),
   /** What the reviews say per product: stars, languages, recurring complaints and praise. */

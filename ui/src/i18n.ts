@@ -4,11 +4,13 @@
 import { signal } from "@preact/signals";
 import type { ErrorKind, JobKind, Language, Layout, RfmGroup } from "./bindings";
 import { analyticsEn, analyticsZh } from "./i18n/analytics";
+import { assistantEn, assistantZh } from "./i18n/assistant";
 import { photosEn, photosZh } from "./i18n/photos";
 
 const en = {
   ...photosEn,
   ...analyticsEn,
+  ...assistantEn,
   "app.tagline": "Offline assistant for cross-border sellers",
   "nav.listings": "Listings",
   "nav.photos": "Photos",
@@ -256,6 +258,7 @@ export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...photosZh,
   ...analyticsZh,
+  ...assistantZh,
   "app.tagline": "跨境卖家的离线助手",
   "nav.listings": "商品",
   "nav.photos": "图片",

@@ -19,7 +19,7 @@ import type {
 } from "./bindings";
 import { language, t } from "./i18n";
 
-export type ViewId = "listings" | "photos" | "analytics" | "models" | "settings";
+export type ViewId = "listings" | "photos" | "analytics" | "assistant" | "models" | "settings";
 
 export const view = signal<ViewId>("listings");
 export const overview = signal<Overview | null>(null);

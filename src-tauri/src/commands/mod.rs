@@ -1,5 +1,6 @@
 //! Every command the UI can invoke, registered in one place.
 
+mod assistant;
 mod customers;
 mod exports;
 mod forecast;
@@ -41,6 +42,11 @@ async fn blocking<T: Send + 'static>(
 
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        assistant::draft_reply,
+        assistant::stop_writing,
+        assistant::shop_policies,
+        assistant::set_shop_policies,
+        assistant::shorten_field,
         shop::overview,
         shop::listings,
         shop::preview_listings_file,

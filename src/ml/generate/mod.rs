@@ -198,7 +198,7 @@ impl Generator {
     }
 
     /// The assistant's answer to `user` under `system`, at most `options.max_tokens`
-    /// long. Each piece of text is handed to `on_text` as soon as it is whole (a
+    /// long (less where the prompt leaves the model less room). Each piece of text is handed to `on_text` as soon as it is whole (a
     /// character split over tokens waits for its last byte); `on_text` breaking stops the
     /// generation before the next token.
     pub fn generate_streaming(
@@ -214,14 +214,15 @@ impl Generator {
             .map_err(|error| self.run_error(error))?
             .get_ids()
             .to_vec();
-        if prompt.len() + options.max_tokens > self.context {
+        // The answer gets what room the prompt leaves, up to what was asked.
+        if prompt.len() >= self.context {
             return Err(self.run_error(format!(
-                "the prompt is {} tokens and the answer may take {}, more than the {} this model reads at once",
+                "the prompt is {} tokens, more than the {} this model reads at once",
                 prompt.len(),
-                options.max_tokens,
                 self.context
             )));
         }
+        let max_tokens = options.max_tokens.min(self.context - prompt.len());
         let mut network = self
             .network
             .lock()
@@ -236,7 +237,7 @@ impl Generator {
             let mut input = prompt;
             let mut position = 0;
             let mut written: Vec<u32> = Vec::new();
-            for _ in 0..options.max_tokens {
+            for _ in 0..max_tokens {
                 let token = (|| -> candle_core::Result<u32> {
                     let ids = Tensor::new(input.as_slice(), &self.device)?.unsqueeze(0)?;
                     let mut logits = network.forward(&ids, position)?.squeeze(0)?;

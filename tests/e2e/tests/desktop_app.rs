@@ -3,7 +3,8 @@
 //! visits every view checking the counts against the engine's, translates the
 //! catalogue into two languages, edits a title in review and fills the shop's
 //! translations export for Shopify with it, exports the analytics report as PDF and HTML
-//! (the PDF's first page rendered to PNG), switches to Chinese
+//! (the PDF's first page rendered to PNG), drafts a reply to a buyer's German message,
+//! switches to Chinese
 //! and back, verifies a model on the fixture catalog, and saves a screenshot of each
 //! view in each language.
 //!
@@ -22,6 +23,8 @@ use std::time::{Duration, Instant};
 
 #[path = "desktop_app/analytics.rs"]
 mod analytics;
+#[path = "desktop_app/assistant.rs"]
+mod assistant;
 #[path = "desktop_app/reports.rs"]
 mod reports;
 
@@ -510,6 +513,12 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     session.screenshot("photos-en").await;
 
     analytics::visit_in_english(&session, &engine, data.path(), &orders).await;
+    assistant::save_policies(&session).await;
+    assert_eq!(
+        engine.shop_policies().unwrap().shipping,
+        "Orders leave within 2 working days."
+    );
+    assistant::reply_to_a_buyer(&session, "en").await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
@@ -672,6 +681,7 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .await;
     session.screenshot("analytics-reviews-zh-CN").await;
     reports::export_reports(&session, data.path(), "zh-CN", "报告").await;
+    assistant::reply_to_a_buyer(&session, "zh-CN").await;
     session.open_view("photos").await;
     assert_eq!(
         session.text("photos-count").await,

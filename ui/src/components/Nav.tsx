@@ -6,6 +6,7 @@ const items: { id: ViewId; count?: (o: NonNullable<typeof overview.value>) => nu
   { id: "listings", count: (o) => o.listings },
   { id: "photos", count: (o) => o.photos },
   { id: "analytics", count: (o) => o.orders },
+  { id: "assistant" },
   { id: "models" },
   { id: "settings" },
 ];
