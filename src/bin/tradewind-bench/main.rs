@@ -8,6 +8,7 @@ mod measure;
 mod models;
 mod photos;
 mod translate;
+mod writer;
 
 use clap::{Parser, Subcommand};
 
@@ -46,6 +47,12 @@ enum Command {
     /// The tag job on two shoots (what `photos` runs in a child).
     #[command(hide = true)]
     PhotosJob(photos::JobOptions),
+    /// The writing models' tokens per second, prompt and generation apart: ours beside
+    /// candle's stock quantized loop, on the real SmolLM2-135M and a Qwen2.5-0.5B shape.
+    Writer(writer::Options),
+    /// One measurement (what `writer` runs in its children).
+    #[command(hide = true)]
+    WriterRun(writer::RunOptions),
 }
 
 /// The app's allocator, so that what is measured is what the seller runs.
@@ -63,6 +70,8 @@ fn main() -> std::process::ExitCode {
         Command::PhotosJob(options) => photos::tag_job(&options),
         Command::Analytics(options) => analytics::compare(&options),
         Command::AnalyticsRun(options) => analytics::run(&options),
+        Command::Writer(options) => writer::compare(&options),
+        Command::WriterRun(options) => writer::run(&options),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -50,6 +50,16 @@ pub struct Generation {
     pub finish: Finish,
 }
 
+/// Where the time of a generation went: the prompt read in one forward pass (its first
+/// token chosen with it), then one pass per further token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Timings {
+    pub prompt_tokens: usize,
+    pub prompt_seconds: f64,
+    pub generated_tokens: usize,
+    pub generation_seconds: f64,
+}
+
 /// How much to write, and how to choose each token.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GenerateOptions {
@@ -208,6 +218,35 @@ impl Generator {
         options: GenerateOptions,
         on_text: &mut dyn FnMut(&str) -> ControlFlow<()>,
     ) -> Result<Generation, MlError> {
+        self.generate_with(system, user, options, on_text, &mut Timings::default())
+    }
+
+    /// The whole answer, and how long reading the prompt and writing took (benchmarks).
+    pub fn generate_timed(
+        &self,
+        system: &str,
+        user: &str,
+        options: GenerateOptions,
+    ) -> Result<(Generation, Timings), MlError> {
+        let mut timings = Timings::default();
+        let generation = self.generate_with(
+            system,
+            user,
+            options,
+            &mut |_| ControlFlow::Continue(()),
+            &mut timings,
+        )?;
+        Ok((generation, timings))
+    }
+
+    fn generate_with(
+        &self,
+        system: &str,
+        user: &str,
+        options: GenerateOptions,
+        on_text: &mut dyn FnMut(&str) -> ControlFlow<()>,
+        timings: &mut Timings,
+    ) -> Result<Generation, MlError> {
         let prompt = self
             .tokenizer
             .encode(chat_prompt(system, user), false)
@@ -237,7 +276,9 @@ impl Generator {
             let mut input = prompt;
             let mut position = 0;
             let mut written: Vec<u32> = Vec::new();
+            timings.prompt_tokens = input.len();
             for _ in 0..max_tokens {
+                let step = std::time::Instant::now();
                 let token = (|| -> candle_core::Result<u32> {
                     let ids = Tensor::new(input.as_slice(), &self.device)?.unsqueeze(0)?;
                     let mut logits = network.forward(&ids, position)?.squeeze(0)?;
@@ -252,6 +293,12 @@ impl Generator {
                     sampler.sample(&logits)
                 })()
                 .map_err(|error| self.run_error(error))?;
+                if position == 0 {
+                    timings.prompt_seconds = step.elapsed().as_secs_f64();
+                } else {
+                    timings.generation_seconds += step.elapsed().as_secs_f64();
+                    timings.generated_tokens += 1;
+                }
                 position += input.len();
                 if self.stops.contains(&token) {
                     return Ok(Finish::EndOfTurn);

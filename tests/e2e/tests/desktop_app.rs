@@ -376,6 +376,29 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .await;
     session.scroll_to("review-violation").await;
     session.screenshot("listings-review-limits-en").await;
+    // The writing model proposes a shorter version (the fixture writer's nonsense: it
+    // comes flagged or fitting, said either way), taken into the field with one click.
+    session
+        .click_first("[data-testid=\"review-shorten\"]")
+        .await;
+    session
+        .wait_text_within("review-shortened", Duration::from_secs(120), |text| {
+            text.contains("characters")
+        })
+        .await;
+    session.scroll_to("review-shortened").await;
+    session.screenshot("listings-review-shorten-en").await;
+    session.click("review-use-shortened").await;
+    // The field now holds the proposal, not yet saved: its save button wakes up.
+    session
+        .client
+        .wait()
+        .at_most(TIMEOUT)
+        .for_element(Locator::Css(
+            "[data-testid=\"review-save\"]:not([disabled])",
+        ))
+        .await
+        .unwrap();
 
     // Send the translations back to the shop: the demo shop's own translations export,
     // filled in with the reviewed text.

@@ -44,6 +44,8 @@ const ui = componentHarness((cmd, args) => {
         marketplace: "ebay", field: "title", text: rows[0].translated, limit: "80 characters",
         actual: "93 characters", guidance: false, source: "https://example.com/ebay",
       }]]];
+    case "shorten_field":
+      return { text: "Kumo Tasse", chars: 10, limit: 80, fits: true, lost: [], tries: 1, prompt_version: "shorten-v1" };
     case "plugin:dialog|open":
       return "/shop/translations_export.csv";
     case "plugin:dialog|save":
@@ -169,6 +171,19 @@ describe("reviewing translations", () => {
     const notes = byTestId("review-title")!.querySelectorAll('[data-testid="review-violation"]');
     expect([...notes].map((note) => note.textContent)).toEqual(["80 characters on ebay: 93 characters"]);
     expect(byTestId("review-body_html")!.querySelector('[data-testid="review-violation"]')).toBeNull();
+    expect(byTestId("review-body_html")!.querySelector('[data-testid="review-shorten"]')).toBeNull();
+
+    // The writing model's shorter title, keeping the brand, taken with one click.
+    await act(() => (byTestId("review-title")!.querySelector('[data-testid="review-shorten"]') as HTMLButtonElement).click());
+    await act(settle);
+    expect(ui.calls).toContainEqual([
+      "shorten_field",
+      { text: "Kumo Becher", field: "title", marketplace: "ebay", language: "de", keep: ["Kumo"] },
+    ]);
+    expect(byTestId("review-shortened")!.textContent).toContain("10 of 80 characters");
+    await act(() => byTestId("review-use-shortened")!.click());
+    const box = byTestId("review-title")!.querySelector('[data-testid="review-text"]') as HTMLTextAreaElement;
+    expect(box.value).toBe("Kumo Tasse");
   });
 
   it("fills the shop's translations file chosen by the seller and says what it left empty", async () => {

@@ -5,7 +5,7 @@ import { MarketplaceSelect } from "../components/MarketplaceSelect";
 import { SafeHtml } from "../components/SafeHtml";
 import { t, type MessageKey } from "../i18n";
 import { dataVersion, report } from "../state";
-import type { ListingSummary, Review, StoredTranslation, Violation } from "../bindings";
+import type { ListingSummary, Review, Shortened, StoredTranslation, Violation } from "../bindings";
 
 /** A field's name for the seller: image_alt:2, option_value:1:Sand, metafield:custom.care… */
 export function fieldLabel(field: string): string {
@@ -51,7 +51,44 @@ function ViolationNotes(props: { violations: Violation[] }) {
   );
 }
 
-function FieldReview(props: { row: StoredTranslation; violations: Violation[] }) {
+/** Fields a marketplace limits in characters as a whole (tags are limited one by one). */
+const SHORTENABLE = ["title", "seo_title", "seo_description", "image_alt"];
+
+/** A shorter version of an over-limit field by the writing model, to take or leave. */
+function ShortenField(props: { row: StoredTranslation; text: string; marketplace: string; keep: string[]; onUse: (text: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [proposal, setProposal] = useState<Shortened | null>(null);
+  async function shorten() {
+    setBusy(true);
+    try {
+      const field = props.row.field.split(":")[0];
+      setProposal(await api.shortenField(props.text, field, props.marketplace, props.row.locale, props.keep));
+    } catch (error) {
+      report(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="shorten">
+      <button type="button" data-testid="review-shorten" disabled={busy} onClick={() => void shorten()}>
+        {busy ? t("review.shortening") : t("review.shorten")}
+      </button>
+      {proposal && (
+        <div class={proposal.fits && proposal.lost.length === 0 ? "note" : "note warning"} data-testid="review-shortened">
+          <q>{proposal.text}</q> {t("review.shortened", { chars: proposal.chars, limit: proposal.limit })}
+          {!proposal.fits && <> {t("review.shortenedLong")}</>}
+          {proposal.lost.length > 0 && <> {t("review.shortenedLost", { spans: proposal.lost.join(", ") })}</>}{" "}
+          <button type="button" data-testid="review-use-shortened" onClick={() => props.onUse(proposal.text)}>
+            {t("review.useShortened")}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function FieldReview(props: { row: StoredTranslation; violations: Violation[]; marketplace: string; keep: string[] }) {
   const { row } = props;
   const [text, setText] = useState(row.translated);
   const html = row.field === "body_html";
@@ -107,6 +144,10 @@ function FieldReview(props: { row: StoredTranslation; violations: Violation[] })
             {t("review.retranslate")}
           </button>
         </div>
+        {props.violations.length > 0 && SHORTENABLE.includes(row.field.split(":")[0]) && (
+          <ShortenField row={row} text={text} marketplace={props.marketplace} keep={props.keep} onUse={setText} />
+        )}
+
       </td>
     </tr>
   );
@@ -150,7 +191,13 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
         </thead>
         <tbody>
           {shown.map((row) => (
-            <FieldReview key={`${row.locale}-${row.field}`} row={row} violations={violationsOf(row)} />
+            <FieldReview
+              key={`${row.locale}-${row.field}`}
+              row={row}
+              violations={violationsOf(row)}
+              marketplace={marketplace}
+              keep={props.listing.vendor ? [props.listing.vendor] : []}
+            />
           ))}
         </tbody>
       </table>
