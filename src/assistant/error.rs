@@ -10,6 +10,8 @@ pub enum AssistantError {
     Ml(#[from] MlError),
     #[error("the buyer's message is empty: paste the message to answer")]
     EmptyMessage,
+    #[error("the {field} is empty: there is nothing to shorten")]
+    EmptyField { field: String },
     #[error(
         "no writing model is on this computer: get SmolLM2 or Qwen2.5 Instruct in the Models view (or `tradewind models pull ID`)"
     )]
@@ -29,7 +31,9 @@ impl AssistantError {
         match self {
             AssistantError::Store(error) => error.kind(),
             AssistantError::Ml(error) => error.kind(),
-            AssistantError::EmptyMessage | AssistantError::NoLimit { .. } => ErrorKind::BadInput,
+            AssistantError::EmptyMessage
+            | AssistantError::EmptyField { .. }
+            | AssistantError::NoLimit { .. } => ErrorKind::BadInput,
             AssistantError::NoWriter => ErrorKind::ModelMissing,
             AssistantError::Policies { .. } => ErrorKind::InvalidSetting,
         }

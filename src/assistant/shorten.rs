@@ -60,6 +60,12 @@ pub fn shorten(
     terms: &[String],
     write: &DraftFn,
 ) -> Result<Shortened, AssistantError> {
+    let empty = || AssistantError::EmptyField {
+        field: field.replace('_', " "),
+    };
+    if text.trim().is_empty() {
+        return Err(empty());
+    }
     let protector = Protector::new(terms, &[]);
     let masked = protector.mask_for_writing(text);
     // The model counts the placeholders' characters, not the spans they stand for.
@@ -114,7 +120,7 @@ pub fn shorten(
         draft.tries = TRIES;
         draft
     })
-    .ok_or(AssistantError::EmptyMessage)
+    .ok_or_else(empty)
 }
 
 #[cfg(test)]
@@ -138,6 +144,18 @@ mod tests {
         assert!(
             shortened.is_usable() && shortened.tries == 1,
             "{shortened:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_field_is_refused_naming_it() {
+        let write = |_: &str, _: &str, _: Option<u64>| -> Result<String, AssistantError> {
+            unreachable!("no model runs for an empty field")
+        };
+        let error = shorten("  ", "seo_title", "en", 70, &[], &write).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the seo title is empty: there is nothing to shorten"
         );
     }
 

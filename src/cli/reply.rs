@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 use clap::Args;
-use tradewind::assistant::ShopPolicies;
+use tradewind::assistant::{ShopPolicies, prompts};
 use tradewind::{Engine, EngineConfig, Error};
 
 use super::print::json;
@@ -78,7 +78,7 @@ pub fn reply(args: ReplyArgs, config: EngineConfig, as_json: bool) -> Result<Exi
     if draft.buyer_language != draft.seller_language {
         println!(
             "The buyer wrote in {}{}",
-            draft.buyer_language,
+            prompts::language_name(&draft.buyer_language),
             if draft.message_translated {
                 format!("; in your language: {}", draft.message)
             } else {
@@ -96,7 +96,10 @@ pub fn reply(args: ReplyArgs, config: EngineConfig, as_json: bool) -> Result<Exi
         println!("About \"{}\"", listing.title);
     }
     if let Some(for_buyer) = &draft.reply_for_buyer {
-        println!("For the buyer ({}):\n{for_buyer}", draft.buyer_language);
+        println!(
+            "For the buyer ({}):\n{for_buyer}",
+            prompts::language_name(&draft.buyer_language)
+        );
     }
     for check in &draft.to_check {
         println!("Check: {check}");
