@@ -183,3 +183,101 @@ fn a_title_over_ebays_limit_comes_back_fitting_with_its_codes_or_flagged() {
         "{draft}"
     );
 }
+
+#[test]
+fn an_imported_message_is_answered_about_the_order_its_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let demo = run(&data, &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    import_smollm2(&data);
+    let inbox = dir.path().join("inbox.csv");
+    std::fs::write(
+        &inbox,
+        "Buyer Username,Order Number,Message,Date Sent\n\
+         ana_k,1042,\"Hi, has my tote been shipped yet?\",12/24/2025 09:00\n\
+         bob,,,12/25/2025\n",
+    )
+    .unwrap();
+    let imported = run(
+        &data,
+        &["--json", "messages", "import", inbox.to_str().unwrap()],
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let imported: serde_json::Value = serde_json::from_slice(&imported.stdout).unwrap();
+    assert_eq!(
+        (imported["added"].as_u64(), imported["skipped"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let listed = run(&data, &["--json", "messages"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["sent_at"], "2025-12-24T09:00:00Z", "{listed}");
+    let id = listed[0]["id"].to_string();
+
+    let replied = tradewind(&data)
+        .env_remove("TRADEWIND_CATALOG")
+        .args(["--json", "reply", "--to", &id])
+        .output()
+        .unwrap();
+    assert!(replied.status.success(), "{}", stderr(&replied));
+    let draft: serde_json::Value = serde_json::from_slice(&replied.stdout).unwrap();
+    assert_eq!(
+        draft["order"]["number"], "#1042",
+        "the file's order: {draft}"
+    );
+    assert_eq!(draft["message"], "Hi, has my tote been shipped yet?");
+
+    let unknown = run(&data, &["reply", "--to", "99"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("there is no imported message 99"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn search_copy_by_the_real_model_fits_its_limits_or_says_it_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    import_smollm2(&data);
+    let title = "Kumo Ceramics Stoneware Mug 350 ml";
+    let description =
+        "<p>A heavy, hand-thrown mug for slow mornings.</p><ul><li>Dishwasher safe</li></ul>";
+    for (kind, limit) in [("seo-title", 70), ("seo-description", 320), ("tags", 20)] {
+        let drafted = tradewind(&data)
+            .env_remove("TRADEWIND_CATALOG")
+            .args(["--json", "copy", "--kind", kind, "--keep", "Kumo Ceramics"])
+            .args(["--description", description, title])
+            .output()
+            .unwrap();
+        let draft: serde_json::Value = serde_json::from_slice(&drafted.stdout)
+            .unwrap_or_else(|_| panic!("{kind}: {}", stderr(&drafted)));
+        let text = draft["text"].as_str().unwrap();
+        assert_eq!(draft["limit"], limit, "{kind}: {draft}");
+        assert_eq!(draft["prompt_version"], "copy-v1");
+        let within = if kind == "tags" {
+            text.split(", ").all(|tag| tag.chars().count() <= 20) && text.split(", ").count() <= 13
+        } else {
+            !text.is_empty() && text.chars().count() <= limit
+        };
+        assert!(
+            within || !draft["fits"].as_bool().unwrap(),
+            "{kind}: {draft}"
+        );
+        if kind == "seo-title" {
+            assert_eq!(
+                draft["lost"].as_array().unwrap().is_empty(),
+                text.contains("Kumo Ceramics"),
+                "{draft}"
+            );
+        }
+        // Usable as it is, or flagged (exit status 2), never passed off as usable.
+        let usable = draft["fits"].as_bool().unwrap() && draft["lost"] == serde_json::json!([]);
+        assert_eq!(
+            drafted.status.code(),
+            Some(if usable { 0 } else { 2 }),
+            "{kind}: {draft}"
+        );
+    }
+}

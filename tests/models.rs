@@ -176,6 +176,49 @@ fn every_fixture_model_runs_through_the_engine_with_its_load_cost_reported() {
 }
 
 #[test]
+fn the_seller_chooses_which_writing_model_writes_and_only_a_writing_model_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fixtures, data) = fixtures_and_data(dir.path());
+    let models = |args: &[&str]| {
+        tradewind(&data)
+            .env("TRADEWIND_CATALOG", fixtures.join("catalog.toml"))
+            .arg("models")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let writers = || {
+        let listed = models(&["list"]);
+        assert!(listed.status.success(), "{}", stderr(&listed));
+        let text = stdout(&listed);
+        text.lines()
+            .filter(|line| line.ends_with("writes replies and listing copy"))
+            .map(|line| line.split_whitespace().next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        writers(),
+        ["fixture-qwen2-q8_0"],
+        "the catalog's first writer"
+    );
+
+    let chosen = models(&["write", "fixture-smollm2-q8_0"]);
+    assert!(chosen.status.success(), "{}", stderr(&chosen));
+    assert_eq!(writers(), ["fixture-smollm2-q8_0"]);
+
+    let refused = models(&["write", "fixture-bert"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains(
+            "'fixture-bert' is not a valid writer; choose one of: fixture-qwen2-q8_0, fixture-smollm2-q8_0"
+        ),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(writers(), ["fixture-smollm2-q8_0"], "the choice stands");
+}
+
+#[test]
 fn the_real_smollm2_imports_against_its_checksum_and_answers_in_english_until_its_turn_ends() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

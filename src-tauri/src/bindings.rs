@@ -38,8 +38,11 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::reports::ReportRequest::export_all(&config)?;
     tradewind::reports::ReportWritten::export_all(&config)?;
     tradewind::assistant::ReplyDraft::export_all(&config)?;
+    tradewind::assistant::BuyerMessage::export_all(&config)?;
+    tradewind::assistant::MessagesImported::export_all(&config)?;
     tradewind::assistant::ShopPolicies::export_all(&config)?;
-    tradewind::assistant::shorten::Shortened::export_all(&config)?;
+    tradewind::assistant::CopyDraft::export_all(&config)?;
+    tradewind::assistant::CopyKind::export_all(&config)?;
     tradewind::analytics::OrdersPreview::export_all(&config)?;
     tradewind::analytics::orders_list::OrderRow::export_all(&config)?;
     tradewind::Job::export_all(&config)?;

@@ -25,6 +25,7 @@ mod source;
 mod store_orders;
 mod summary;
 
+pub(crate) use channels::dates;
 pub use channels::{Channel, Layout};
 pub use error::AnalyticsError;
 pub use filter::Filter;

@@ -196,7 +196,12 @@ fn description(store: &Store, listing: &ListingSummary) -> Result<String, StoreE
             |row| row.get(0),
         )
         .map_err(|error| store.error(error))?;
-    let text = html::pieces(&body)
+    Ok(plain_text(&body, DESCRIPTION_CHARS))
+}
+
+/// The text of a description's HTML (markup left out), cut after `chars` characters.
+pub(super) fn plain_text(body_html: &str, chars: usize) -> String {
+    let text = html::pieces(body_html)
         .map(|pieces| {
             pieces
                 .into_iter()
@@ -206,10 +211,10 @@ fn description(store: &Store, listing: &ListingSummary) -> Result<String, StoreE
                 .join(" ")
         })
         .unwrap_or_default();
-    Ok(match text.char_indices().nth(DESCRIPTION_CHARS) {
+    match text.char_indices().nth(chars) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text,
-    })
+    }
 }
 
 /// The (at most `limit`) listings `likeness` finds the message to be about, most alike

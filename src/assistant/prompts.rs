@@ -53,6 +53,53 @@ pub fn shorten_user(text: &str, chars: usize) -> String {
     format!("Shorten to at most {chars} characters:\n{}", text.trim())
 }
 
+/// The version of the search-copy prompts below.
+pub const COPY_VERSION: &str = "copy-v1";
+
+/// What the search-copy writer is, for an SEO title of at most `chars` characters.
+pub fn seo_title_system(language: &str, chars: usize) -> String {
+    format!(
+        "You write the SEO title of a product page, the title search engines show. Write in \
+         {}, at most {chars} characters: the product type and its main feature first, then \
+         the brand. Copy codes such as ZX0 exactly as they are written. Answer with the \
+         title only, on one line.",
+        language_name(language)
+    )
+}
+
+/// ... for a meta description of about `chars` characters.
+pub fn seo_description_system(language: &str, chars: usize) -> String {
+    format!(
+        "You write the meta description of a product page, the text search engines show \
+         under its title. Write in {}, one or two sentences, at most {chars} characters, \
+         saying what the product is and why to buy it, from the facts given only. Copy \
+         codes such as ZX0 exactly as they are written. Answer with the description only, \
+         on one line.",
+        language_name(language)
+    )
+}
+
+/// ... for `items` search tags of at most `chars` characters each. An example shows
+/// the form: small models follow one better than a description of it.
+pub fn tags_system(language: &str, items: usize, chars: usize) -> String {
+    format!(
+        "You suggest search tags for a product listing: the words buyers type to find it. \
+         Write {items} tags in {}, each at most {chars} characters, in lower case, separated \
+         by commas, on one line. For example, for a linen apron with pockets: linen apron, \
+         kitchen apron, apron with pockets, cooking gift, natural linen",
+        language_name(language)
+    )
+}
+
+/// The listing the copy is written from.
+pub fn copy_user(title: &str, description: &str) -> String {
+    format!(
+        "Product title: {}\nDescription: {}",
+        title.trim(),
+        description.trim()
+    )
+}
+
 /// The facts, then the buyer's message.
 pub fn reply_user(facts: &[String], message: &str) -> String {
     let facts = if facts.is_empty() {

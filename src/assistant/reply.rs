@@ -180,12 +180,14 @@ impl FilledStream<'_> {
     }
 }
 
-/// Drafts the reply to `message` for a seller writing in `seller_language`, streaming
+/// Drafts the reply to `message` (about order `named_order`, when the file it came from
+/// says, else the order it names) for a seller writing in `seller_language`, streaming
 /// the draft (in the seller's language) through `on_text` as it is written; `on_text`
 /// breaking stops the writer.
 pub fn draft_reply(
     store: &Store,
     message: &str,
+    named_order: Option<&str>,
     seller_language: &str,
     policies: &ShopPolicies,
     tools: &ReplyTools,
@@ -219,7 +221,14 @@ pub fn draft_reply(
     let message_translated = in_seller.is_some();
     let understood = in_seller.unwrap_or_else(|| message.to_string());
 
-    let order = context::find_order(store, &order_numbers(&protector.mask(message)))?;
+    let numbers: Vec<String> = named_order
+        .map(str::trim)
+        .filter(|number| !number.is_empty())
+        .map(str::to_string)
+        .into_iter()
+        .chain(order_numbers(&protector.mask(message)))
+        .collect();
+    let order = context::find_order(store, &numbers)?;
     let listings = context::find_listings(store, &understood, LISTINGS, tools.likeness)?;
     let mut facts = policies.facts();
     facts.extend(order.iter().flat_map(OrderFacts::facts));
@@ -308,7 +317,12 @@ mod tests {
 
     /// A writer that answers with the facts' order line, placeholders and all, in pieces
     /// that split a placeholder ("Z", "X0"); and a translator that marks its output.
-    fn draft(store: &Store, message: &str, stop_after: Option<usize>) -> (ReplyDraft, String) {
+    fn draft(
+        store: &Store,
+        message: &str,
+        named_order: Option<&str>,
+        stop_after: Option<usize>,
+    ) -> (ReplyDraft, String) {
         let translate = |texts: &[String], from: &str, to: &str| {
             Ok(Some(
                 texts
@@ -350,6 +364,7 @@ mod tests {
         let draft = draft_reply(
             store,
             message,
+            named_order,
             "en",
             &ShopPolicies::default(),
             &tools,
@@ -374,7 +389,7 @@ mod tests {
         let store = store_with_an_order(dir.path());
         let message =
             "Guten Tag, wann wird meine Bestellung #1042 verschickt? Sie hat 48.00 EUR gekostet.";
-        let (draft, streamed) = draft(&store, message, None);
+        let (draft, streamed) = draft(&store, message, None, None);
         assert_eq!(draft.buyer_language, "de");
         assert!(draft.message_translated);
         assert!(
@@ -409,12 +424,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_an_order(dir.path());
         let message = "Hello, when will my order #1042 be shipped to me? Thank you very much.";
-        let (draft, streamed) = draft(&store, message, Some(2));
+        let (draft, streamed) = draft(&store, message, None, Some(2));
         assert_eq!(draft.buyer_language, "en");
         assert!(!draft.message_translated && draft.reply_for_buyer.is_none());
         assert_eq!(draft.message, message);
         assert_eq!(draft.finish, Finish::Stopped);
         assert_eq!(streamed, "Thank you. ");
+    }
+
+    #[test]
+    fn the_order_an_imported_message_is_about_is_found_though_the_text_names_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_an_order(dir.path());
+        let message = "Hello, has my tote been shipped yet? Thank you very much.";
+        let (unnamed, _) = draft(&store, message, None, None);
+        assert_eq!(unnamed.order, None);
+        let (named, _) = draft(&store, message, Some(" 1042 "), None);
+        assert_eq!(
+            named.order.map(|order| order.number).as_deref(),
+            Some("#1042")
+        );
     }
 
     #[test]
@@ -434,6 +463,7 @@ mod tests {
         let error = draft_reply(
             &store,
             "  ",
+            None,
             "en",
             &ShopPolicies::default(),
             &tools,

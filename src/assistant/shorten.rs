@@ -4,50 +4,10 @@
 //! again (sampled, a little shorter asked); after the last try the best one is returned
 //! flagged, never passed off as fitting.
 
-use serde::Serialize;
-
 use super::AssistantError;
+use super::draft::{CopyDraft, DraftFn, best_of_tries, first_line};
 use super::prompts;
 use crate::listings::translate::protect::Protector;
-
-/// The writing model: a system and a user prompt and a seed (None: greedy) in, the
-/// whole answer out.
-pub type DraftFn<'a> = dyn Fn(&str, &str, Option<u64>) -> Result<String, AssistantError> + 'a;
-
-/// Tries before the best draft is handed over flagged.
-const TRIES: usize = 3;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Shortened {
-    pub text: String,
-    /// Characters, as the marketplace counts them.
-    pub chars: usize,
-    pub limit: usize,
-    pub fits: bool,
-    /// Protected spans (brand, SKU, measure, size) the draft lost.
-    pub lost: Vec<String>,
-    pub tries: usize,
-    pub prompt_version: String,
-}
-
-impl Shortened {
-    /// Whether it can replace the field as it is.
-    pub fn is_usable(&self) -> bool {
-        self.fits && self.lost.is_empty()
-    }
-}
-
-/// The model's answer as a field: its first line, without quotes around it.
-fn first_line(text: &str) -> &str {
-    text.trim()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .trim_matches(['"', '\u{201c}', '\u{201d}'])
-        .trim()
-}
 
 /// `text`, a `field` in `language`, shortened to at most `limit` characters keeping
 /// `terms` (the brand) and every code and measure. `write` is the writing model; it is
@@ -59,7 +19,7 @@ pub fn shorten(
     limit: usize,
     terms: &[String],
     write: &DraftFn,
-) -> Result<Shortened, AssistantError> {
+) -> Result<CopyDraft, AssistantError> {
     let empty = || AssistantError::EmptyField {
         field: field.replace('_', " "),
     };
@@ -80,8 +40,7 @@ pub fn shorten(
                 .saturating_sub(format!("ZX{index}").len())
         })
         .sum();
-    let mut best: Option<Shortened> = None;
-    for attempt in 0..TRIES {
+    let drafted = best_of_tries(|attempt| {
         // Each try asks for a tenth less than the one before.
         let asked = (limit.saturating_sub(longer_by) * (10 - attempt) / 10).max(10);
         let system = prompts::shorten_system(field, language);
@@ -95,7 +54,7 @@ pub fn shorten(
             .map(|span| span.original.clone())
             .collect();
         let chars = filled.chars().count();
-        let draft = Shortened {
+        Ok(CopyDraft {
             fits: chars <= limit && chars > 0,
             text: filled,
             chars,
@@ -103,29 +62,15 @@ pub fn shorten(
             lost,
             tries: attempt + 1,
             prompt_version: prompts::SHORTEN_VERSION.to_string(),
-        };
-        if draft.is_usable() {
-            return Ok(draft);
-        }
-        // A draft that fits beats one that keeps more but does not: the seller can put a
-        // lost code back, where a long title is refused by the marketplace.
-        let better = |than: &Shortened| {
-            (!draft.fits, draft.lost.len(), draft.chars) < (!than.fits, than.lost.len(), than.chars)
-        };
-        if best.as_ref().is_none_or(better) {
-            best = Some(draft);
-        }
-    }
-    best.map(|mut draft| {
-        draft.tries = TRIES;
-        draft
-    })
-    .ok_or_else(empty)
+        })
+    })?;
+    drafted.ok_or_else(empty)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assistant::draft::TRIES;
 
     const TITLE: &str = "Kumo Handmade Ceramic Coffee Mug with Speckled Glaze, Large Cup for Tea and Latte, 350 ml, SKU MUG-350";
 

@@ -282,8 +282,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Reviews(command) => super::reviews::run(command, config, json),
         Command::Report(args) => super::report::run(args, config, json),
         Command::Reply(args) => super::reply::reply(args, config, json),
+        Command::Messages { command } => super::reply::messages(command, config, json),
         Command::Policies(args) => super::reply::policies(args, config, json),
         Command::Shorten(args) => super::reply::shorten(args, config, json),
+        Command::Copy(args) => super::reply::copy(args, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(
@@ -361,6 +363,10 @@ async fn models(
                 "Deleted model {id} ({} freed).",
                 indicatif::HumanBytes(freed)
             );
+        }
+        ModelsCommand::Write { id } => {
+            engine.choose_writer(&id)?;
+            println!("Replies and listing copy are written with {id} from now on.");
         }
         ModelsCommand::Run {
             id,

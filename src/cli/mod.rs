@@ -131,10 +131,20 @@ enum Command {
     /// Draft a reply to a buyer's message with a local writing model, from the order and
     /// listings it names and the shop policies, in your language and the buyer's.
     Reply(reply::ReplyArgs),
+    /// Buyers' messages imported from a file (buyer, order number, text, date): list
+    /// them, or import a file; answer one with `tradewind reply --to ID`.
+    Messages {
+        #[command(subcommand)]
+        command: Option<reply::MessagesCommand>,
+    },
     /// A listing field over a marketplace's limit, shortened by the local writing model,
     /// keeping the brand, SKUs and measures (exit status 2 when the draft still does not
     /// fit or lost one).
     Shorten(reply::ShortenArgs),
+    /// An SEO title, a meta description or tags for a listing, drafted by the local
+    /// writing model from its title and description (exit status 2 when the draft is
+    /// too long, too few tags, or lost the brand).
+    Copy(reply::CopyArgs),
     /// The shop policies replies rely on (shipping, returns): show them, or change them.
     Policies(reply::PoliciesArgs),
     /// Tools for developers and benchmarks.
@@ -160,6 +170,8 @@ enum ModelsCommand {
     },
     /// Delete Tradewind's copy of a model.
     Rm { id: String },
+    /// Write replies and listing copy with this writing model (one on this computer).
+    Write { id: String },
     /// Run a model: translate texts, rate reviews, compare texts' meaning (the first
     /// against the others), tag or caption a photo, answer a prompt. Prints what the
     /// load cost.

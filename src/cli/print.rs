@@ -177,6 +177,11 @@ pub fn models(models: &[ModelStatus], as_json: bool) {
             Presence::Present { location } => format!("ready ({})", location.display()),
             Presence::Damaged { detail } => format!("damaged: {detail}"),
         };
+        let presence = if status.writes {
+            format!("{presence}, writes replies and listing copy")
+        } else {
+            presence
+        };
         println!(
             "{:<40} {:<16} {:>9} {:>6}MB  {:<13} {:<12} {presence}",
             model.id,

@@ -1,22 +1,31 @@
-//! The writing assistant: replies to buyers, and the shop policies they rely on. The
-//! pipeline is `assistant::reply`; this gives it the installed models.
+//! The writing assistant: replies to buyers (pasted, or imported from a messages file),
+//! the shop policies they rely on, listing fields shortened, and which model writes.
+//! The pipelines are in `assistant`; this gives them the installed models.
 
 use std::ops::ControlFlow;
+use std::path::Path;
 
 use super::Engine;
 use super::settings::Language;
 use crate::Error;
-use crate::assistant::shorten::Shortened;
-use crate::assistant::{self, AssistantError, ReplyDraft, ReplyTools, ShopPolicies};
+use crate::assistant::copy::{CopyLimits, CopySource};
+use crate::assistant::{
+    self, AssistantError, BuyerMessage, MessagesImported, ReplyDraft, ReplyTools, ShopPolicies,
+};
+use crate::assistant::{CopyDraft, CopyKind};
+use crate::listings::rules::Rule;
 use crate::ml::MlError;
 use crate::ml::catalog::Task;
 use crate::ml::embed::cosine;
 use crate::ml::generate::{GenerateOptions, Generation};
 use crate::ml::model::LoadedModel;
 use crate::ml::route::{self, EngineChoice};
+use crate::store::settings;
 
 /// The longest draft, in tokens: a reply of a few sentences.
 const REPLY_TOKENS: usize = 200;
+/// The setting naming the writing model the seller chose.
+const WRITER_SETTING: &str = "writer";
 /// How freely a retried shortening samples.
 const RETRY_TEMPERATURE: f64 = 0.7;
 
@@ -29,11 +38,27 @@ impl Engine {
         Ok(assistant::policies::save(&self.store, policies)?)
     }
 
-    /// Drafts the reply to a buyer's `message` with `writer` (the first writing model on
-    /// this computer when None), streaming the draft through `on_text`.
+    /// Imports the buyers' messages of a file (buyer, order number, text, date).
+    pub fn import_messages(&self, path: &Path) -> Result<MessagesImported, Error> {
+        Ok(assistant::messages::import(&self.store, path)?)
+    }
+
+    /// The imported messages, the newest first.
+    pub fn buyer_messages(&self) -> Result<Vec<BuyerMessage>, Error> {
+        Ok(assistant::messages::list(&self.store)?)
+    }
+
+    pub fn buyer_message(&self, id: i64) -> Result<BuyerMessage, Error> {
+        Ok(assistant::messages::get(&self.store, id)?)
+    }
+
+    /// Drafts the reply to a buyer's `message` (about `order`, when the seller or the
+    /// file it came from says) with `writer` (the seller's chosen writing model when
+    /// None), streaming the draft through `on_text`.
     pub fn draft_reply(
         &self,
         message: &str,
+        order: Option<&str>,
         writer: Option<&str>,
         on_text: &mut dyn FnMut(&str) -> ControlFlow<()>,
     ) -> Result<ReplyDraft, Error> {
@@ -86,6 +111,7 @@ impl Engine {
         Ok(assistant::draft_reply(
             &self.store,
             message,
+            order,
             seller,
             &policies,
             &tools,
@@ -103,7 +129,7 @@ impl Engine {
         language: &str,
         terms: &[String],
         writer: Option<&str>,
-    ) -> Result<Shortened, Error> {
+    ) -> Result<CopyDraft, Error> {
         let rules = crate::listings::rules::rules()?;
         let limit = rules
             .iter()
@@ -120,32 +146,111 @@ impl Engine {
                     .join(", "),
             })?;
         let writer = self.writer(writer)?;
-        let write = |system: &str, user: &str, seed: Option<u64>| {
-            let mut options = GenerateOptions::prose(limit / 2 + 16);
-            options.sampling = seed.map(|seed| (RETRY_TEMPERATURE, seed));
-            let (model, _) = self
-                .load_model(&writer, None, None)
-                .map_err(ml_error(&writer))?;
-            let LoadedModel::Generator(generator) = model.as_ref() else {
-                return Err(not_a_writer(&writer));
-            };
-            Ok(generator.generate(system, user, options)?.text)
-        };
+        let write = self.drafting(&writer, limit / 2 + 16);
         Ok(assistant::shorten::shorten(
             text, field, language, limit, terms, &write,
         )?)
     }
 
-    /// `asked`, or the first writing model on this computer.
+    /// The `kind` of search copy (SEO title, meta description, tags) for a listing
+    /// `title` and description in `language`, within `marketplace`'s limits (Shopify's
+    /// for SEO fields, Etsy's for tags, where it sets none), keeping `terms` (the brand).
+    pub fn draft_listing_copy(
+        &self,
+        kind: CopyKind,
+        source: CopySource,
+        marketplace: &str,
+        terms: &[String],
+        writer: Option<&str>,
+    ) -> Result<CopyDraft, Error> {
+        let rules = crate::listings::rules::rules()?;
+        let limit = |field: &str, fallback: &str, value: fn(&Rule) -> Option<usize>| {
+            [marketplace, fallback]
+                .iter()
+                .find_map(|shop| {
+                    rules
+                        .iter()
+                        .filter(|rule| rule.marketplace == *shop && rule.field == field)
+                        .find_map(value)
+                })
+                .unwrap_or(1)
+        };
+        let limits = match kind {
+            CopyKind::SeoTitle | CopyKind::SeoDescription => CopyLimits {
+                chars: limit(kind.field(), "shopify", |rule| rule.chars),
+                items: 1,
+            },
+            CopyKind::Tags => CopyLimits {
+                chars: limit("tag", "etsy", |rule| rule.chars),
+                items: limit("tags", "etsy", |rule| rule.items),
+            },
+        };
+        let writer = self.writer(writer)?;
+        let tokens = match kind {
+            CopyKind::Tags => limits.items * 8,
+            _ => limits.chars / 2 + 16,
+        };
+        let write = self.drafting(&writer, tokens);
+        Ok(assistant::copy::draft_copy(
+            kind, source, terms, limits, &write,
+        )?)
+    }
+
+    /// The writing model `writer` as a drafter of at most `tokens` tokens: greedy, or
+    /// sampled from a seed for a try after the first.
+    fn drafting<'a>(
+        &'a self,
+        writer: &'a str,
+        tokens: usize,
+    ) -> impl Fn(&str, &str, Option<u64>) -> Result<String, AssistantError> + 'a {
+        move |system, user, seed| {
+            let mut options = GenerateOptions::prose(tokens);
+            options.sampling = seed.map(|seed| (RETRY_TEMPERATURE, seed));
+            let (model, _) = self
+                .load_model(writer, None, None)
+                .map_err(ml_error(writer))?;
+            let LoadedModel::Generator(generator) = model.as_ref() else {
+                return Err(not_a_writer(writer));
+            };
+            Ok(generator.generate(system, user, options)?.text)
+        }
+    }
+
+    /// `asked`, or the model the seller chose to write (the first writing model on this
+    /// computer when they have not, or it is gone).
     fn writer(&self, asked: Option<&str>) -> Result<String, Error> {
         match asked {
             Some(id) => Ok(id.to_string()),
             None => Ok(self
-                .installed(Task::Generate)?
+                .models()?
                 .into_iter()
-                .next()
+                .find(|status| status.writes)
+                .map(|status| status.model.id)
                 .ok_or(AssistantError::NoWriter)?),
         }
+    }
+
+    /// The writing model the seller chose, as stored (it may since have been removed).
+    pub(super) fn chosen_writer(&self) -> Result<Option<String>, Error> {
+        Ok(settings::get(&self.store, WRITER_SETTING)?)
+    }
+
+    /// Makes model `id`, a writing model on this computer, the one that writes replies
+    /// and listing copy.
+    pub fn choose_writer(&self, id: &str) -> Result<(), Error> {
+        let writers = self.installed(Task::Generate)?;
+        if !writers.iter().any(|writer| writer == id) {
+            return Err(Error::InvalidSetting {
+                setting: "writer",
+                value: id.to_string(),
+                allowed: if writers.is_empty() {
+                    "a writing model on this computer (none is yet)".into()
+                } else {
+                    writers.join(", ")
+                },
+            });
+        }
+        Ok(settings::set(&self.store, WRITER_SETTING, id)?)
     }
 
     /// The cosine of the message's sentence embedding with each title's.

@@ -25,6 +25,8 @@ pub struct ModelStatus {
     pub disk_bytes: u64,
     /// What loading it cost, while it is in memory.
     pub loaded: Option<LoadReport>,
+    /// Whether it is the model that writes replies and listing copy.
+    pub writes: bool,
 }
 
 /// A model's answer and what loading it cost.
@@ -41,7 +43,7 @@ impl Engine {
         let catalog = self.catalog()?;
         let store = self.model_store();
         let loaded = self.loaded_models();
-        Ok(catalog
+        let mut statuses: Vec<ModelStatus> = catalog
             .models
             .iter()
             .map(|model| ModelStatus {
@@ -51,9 +53,26 @@ impl Engine {
                     .iter()
                     .find(|report| report.key.id == model.id)
                     .cloned(),
+                writes: false,
                 model: model.clone(),
             })
-            .collect())
+            .collect();
+        // The seller's choice while it is here, else the catalog's first writer here.
+        let chosen = self.chosen_writer()?;
+        let can_write = |status: &&ModelStatus| {
+            status.model.task == Task::Generate
+                && matches!(status.presence, Presence::Present { .. })
+        };
+        let writer = statuses
+            .iter()
+            .filter(can_write)
+            .find(|status| Some(&status.model.id) == chosen.as_ref())
+            .or_else(|| statuses.iter().find(can_write))
+            .map(|status| status.model.id.clone());
+        for status in &mut statuses {
+            status.writes = Some(&status.model.id) == writer.as_ref();
+        }
+        Ok(statuses)
     }
 
     /// The ids of the catalog's models for `task` that are on this computer, in the

@@ -69,6 +69,23 @@ impl Table {
     }
 }
 
+/// The key of a row that carries no id of its own: a digest of the cells that make it
+/// the row it is, so the same row in the next export of the file finds it again.
+pub fn row_key(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 type Cells = (Vec<String>, Vec<Vec<String>>);
 
 fn read_csv(path: &Path) -> Result<Cells, FileError> {

@@ -19,6 +19,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0013_order_lines_by_key.sql"),
     include_str!("migrations/0014_stock_levels.sql"),
     include_str!("migrations/0015_reviews.sql"),
+    include_str!("migrations/0016_buyer_messages.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -53,6 +54,7 @@ mod tests {
         "0fa6c54717560d1d13fac59310ed6775fb832fa5d57982831342b1563ee25ba3",
         "68373035bc7e10b2ff77f72fc894a96bc4e529999849a1cae68742daa74ef14a",
         "c865122dd831a56da6ce4302b6720994e46c1657c770a5a565e987571694dfe6",
+        "417509a30fc523774b2dfd59457654b6aaee635fc8736e8ea865db224308bb97",
     ];
 
     #[test]

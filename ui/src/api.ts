@@ -59,8 +59,11 @@ import type {
   SidecarsWritten,
   TagAction,
   ReplyDraft,
+  BuyerMessage,
+  MessagesImported,
   ShopPolicies,
-  Shortened,
+  CopyDraft,
+  CopyKind,
   VerifiedFile,
   Violation,
   WrittenCopy,
@@ -149,18 +152,27 @@ export const api = {
     call<SegmentExport>("export_segment", { filter, choice, tool, anonymise, out }),
   writeReport: (request: ReportRequest, out: string) => call<ReportWritten>("write_report", { request, out }),
 
-  /** Drafts the reply to a buyer's message; the draft's text arrives on `onText` as it is written. */
-  draftReply(message: string, onText: (piece: string) => void): Promise<ReplyDraft> {
+  /**
+   * Drafts the reply to a buyer's message (about `order`, for an imported message that names one);
+   * the draft's text arrives on `onText` as it is written.
+   */
+  draftReply(message: string, order: string | null, onText: (piece: string) => void): Promise<ReplyDraft> {
     const pieces = new Channel<string>();
     pieces.onmessage = onText;
-    return call<ReplyDraft>("draft_reply", { message, generator: null, onText: pieces });
+    return call<ReplyDraft>("draft_reply", { message, order, generator: null, onText: pieces });
   },
+  /** Imports a messages file (buyer, order number, text, date). */
+  importMessages: (path: string) => call<MessagesImported>("import_messages", { path }),
+  buyerMessages: () => call<BuyerMessage[]>("buyer_messages"),
   /** Stops the reply being written, after the piece being written. */
   stopWriting: () => call<void>("stop_writing"),
   shopPolicies: () => call<ShopPolicies>("shop_policies"),
   setShopPolicies: (policies: ShopPolicies) => call<void>("set_shop_policies", { policies }),
   shortenField: (text: string, field: string, marketplace: string, language: string, keep: string[]) =>
-    call<Shortened>("shorten_field", { text, field, marketplace, language, keep }),
+    call<CopyDraft>("shorten_field", { text, field, marketplace, language, keep }),
+  /** An SEO title, meta description or tags for a listing's title and description, in `language`. */
+  draftListingCopy: (kind: CopyKind, title: string, description: string, language: string, marketplace: string, keep: string[]) =>
+    call<CopyDraft>("draft_listing_copy", { kind, title, description, language, marketplace, keep }),
   /** Each SKU's weekly demand `weeks` ahead, its backtest, and reorder hints. */
   forecast: (filter: Filter, weeks: number) => call<ForecastReport>("forecast", { filter, weeks }),
   /** What the reviews say per product: stars, languages, recurring complaints and praise. */
@@ -186,6 +198,7 @@ export const api = {
   models: () => call<ModelStatus[]>("models"),
   verifyModel: (id: string) => call<VerifiedFile[]>("verify_model", { id }),
   removeModel: (id: string) => call<number>("remove_model", { id }),
+  chooseWriter: (id: string) => call<void>("choose_writer", { id }),
   deviceStatus: () => call<DeviceStatus>("device_status"),
   setDevice: (choice: DeviceChoice) => call<DeviceStatus>("set_device", { choice }),
   /** Loads the model unless it is in memory, and runs it on `texts` (and a photo). */

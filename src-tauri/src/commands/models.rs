@@ -49,3 +49,9 @@ pub async fn run_model(
 pub async fn remove_model(state: State<'_, AppState>, id: String) -> Result<u64, CommandError> {
     Ok(state.engine()?.remove_model(&id)?)
 }
+
+/// Makes a writing model on this computer the one behind replies and listing copy.
+#[tauri::command]
+pub async fn choose_writer(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    Ok(state.engine()?.choose_writer(&id)?)
+}

@@ -3,7 +3,7 @@
 //! Amounts are parsed in the order's own currency; dates become UTC RFC 3339.
 
 mod amazon;
-pub(super) mod dates;
+pub(crate) mod dates;
 mod ebay;
 mod etsy;
 mod mapped;

@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::super::AnalyticsError;
 use super::super::channels::dates;
-use crate::files::{FileError, Table};
+use crate::files::{FileError, Table, row_key};
 
 /// Where a reviews file comes from, known by its columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,7 +285,7 @@ pub fn read(path: &Path, mapping: Option<&ReviewMapping>) -> Result<ReadReviews,
         let order = value(ReviewRole::Order).trim_start_matches('#');
         let key = match value(ReviewRole::Id) {
             "" => {
-                let key = digest(&[
+                let key = row_key(&[
                     product,
                     order,
                     date.as_deref().unwrap_or(""),
@@ -384,20 +383,6 @@ fn day_of(text: &str, month_first: bool) -> Option<String> {
     let text = text.trim();
     let text = text.strip_suffix(" UTC").unwrap_or(text);
     dates::written(text, month_first).map(|time| time[..10].to_string())
-}
-
-fn digest(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .take(12)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 #[cfg(test)]

@@ -422,9 +422,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let generator = fixture(dir.path(), SMOLLM2_ID, Architecture::QuantizedLlama);
         let error = generator
-            .generate("", &"red ".repeat(600), GenerateOptions::greedy(10))
+            .generate("", &"red ".repeat(2100), GenerateOptions::greedy(10))
             .unwrap_err()
             .to_string();
-        assert!(error.contains("more than the 512"), "{error}");
+        assert!(error.contains("more than the 2048"), "{error}");
     }
 }

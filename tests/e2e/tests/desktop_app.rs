@@ -382,13 +382,15 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .click_first("[data-testid=\"review-shorten\"]")
         .await;
     session
-        .wait_text_within("review-shortened", Duration::from_secs(120), |text| {
-            text.contains("characters")
-        })
+        .wait_text_within(
+            "review-shorten-proposal",
+            Duration::from_secs(120),
+            |text| text.contains("characters"),
+        )
         .await;
-    session.scroll_to("review-shortened").await;
+    session.scroll_to("review-shorten-proposal").await;
     session.screenshot("listings-review-shorten-en").await;
-    session.click("review-use-shortened").await;
+    session.click("review-shorten-use").await;
     // The field now holds the proposal, not yet saved: its save button wakes up.
     session
         .client
@@ -397,6 +399,36 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         .for_element(Locator::Css(
             "[data-testid=\"review-save\"]:not([disabled])",
         ))
+        .await
+        .unwrap();
+    // Tags suggested from the translated title and description (the fixture writer's
+    // nonsense comes back flagged, with nothing to take when it wrote no tag), and a meta
+    // description drafted the same way, taken into its field with one click.
+    session
+        .click_first("[data-testid=\"review-tags\"] [data-testid=\"review-draft-copy\"]")
+        .await;
+    session
+        .wait_text_within(
+            "review-draft-copy-proposal",
+            Duration::from_secs(120),
+            |text| text.contains("tags") || text.contains("nothing usable"),
+        )
+        .await;
+    session.scroll_to("review-draft-copy-proposal").await;
+    session.screenshot("listings-review-tags-en").await;
+    session
+        .click_first("[data-testid=\"review-seo_description\"] [data-testid=\"review-draft-copy\"]")
+        .await;
+    session
+        .client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css(
+            "[data-testid=\"review-seo_description\"] [data-testid=\"review-draft-copy-use\"]",
+        ))
+        .await
+        .unwrap()
+        .click()
         .await
         .unwrap();
 
@@ -536,12 +568,14 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
     session.screenshot("photos-en").await;
 
     analytics::visit_in_english(&session, &engine, data.path(), &orders).await;
+    assistant::import_messages(&engine, data.path());
     assistant::save_policies(&session).await;
     assert_eq!(
         engine.shop_policies().unwrap().shipping,
         "Orders leave within 2 working days."
     );
     assistant::reply_to_a_buyer(&session, "en").await;
+    assistant::answer_an_imported_message(&session).await;
 
     session.open_view("models").await;
     assert_eq!(session.text("models-devices").await, "cpu");
@@ -559,6 +593,16 @@ async fn a_seller_loads_the_demo_and_visits_every_view_in_english_and_chinese() 
         })
         .await;
     session.screenshot("models-en").await;
+
+    // The catalog's first writer writes until the seller picks another.
+    session.element("model-writes-fixture-qwen2-q8_0").await;
+    session.click("write-with-fixture-smollm2-q8_0").await;
+    session.scroll_to("model-writes-fixture-smollm2-q8_0").await;
+    session.screenshot("models-writer-en").await;
+    // The one before lost the mark, and is chosen again (the Chinese pass drafts with
+    // it: the llama fixture's random weights may end a reply at once).
+    session.click("write-with-fixture-qwen2-q8_0").await;
+    session.element("model-writes-fixture-qwen2-q8_0").await;
 
     // The translation job loaded the translator: trying it finds it in memory, and the
     // table says what loading it cost.

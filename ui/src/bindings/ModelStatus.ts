@@ -14,4 +14,8 @@ disk_bytes: number,
 /**
  * What loading it cost, while it is in memory.
  */
-loaded: LoadReport | null, };
+loaded: LoadReport | null, 
+/**
+ * Whether it is the model that writes replies and listing copy.
+ */
+writes: boolean, };

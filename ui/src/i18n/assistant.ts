@@ -32,6 +32,17 @@ export const assistantEn = {
   "assistant.policies.other": "Anything else",
   "assistant.policies.save": "Save policies",
   "assistant.policies.saved": "Saved.",
+  "assistant.inbox": "Messages from buyers ({n})",
+  "assistant.inbox.import": "Import messages…",
+  "assistant.inbox.files": "Messages files (CSV, XLSX, JSON)",
+  "assistant.inbox.imported": "{added} new messages, {known} imported before; rows without a text left out: {skipped}.",
+  "assistant.inbox.empty":
+    "Import a file of your buyers' messages (a column for the text, and where you have them the buyer, the order number and the date), or paste one message below.",
+  "assistant.inbox.someone": "A buyer",
+  "assistant.inbox.order": "order {number}",
+  "assistant.inbox.answer": "Answer",
+  "assistant.answering": "Answering {buyer}",
+  "assistant.answerAnother": "Write about something else",
 };
 
 export const assistantZh: Record<keyof typeof assistantEn, string> = {
@@ -65,5 +76,15 @@ export const assistantZh: Record<keyof typeof assistantEn, string> = {
   "assistant.policies.returns": "退货与退款",
   "assistant.policies.other": "其他",
   "assistant.policies.save": "保存政策",
+  "assistant.inbox": "买家消息（{n}）",
+  "assistant.inbox.import": "导入消息…",
+  "assistant.inbox.files": "消息文件（CSV、XLSX、JSON）",
+  "assistant.inbox.imported": "新增 {added} 条消息，{known} 条之前已导入；没有正文而略过的行：{skipped}。",
+  "assistant.inbox.empty": "导入买家消息文件（一列为消息正文，如有还可包括买家、订单号和日期），或在下方粘贴一条消息。",
+  "assistant.inbox.someone": "一位买家",
+  "assistant.inbox.order": "订单 {number}",
+  "assistant.inbox.answer": "回复",
+  "assistant.answering": "正在回复 {buyer}",
+  "assistant.answerAnother": "改写别的内容",
   "assistant.policies.saved": "已保存。",
 };

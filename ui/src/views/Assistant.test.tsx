@@ -1,7 +1,7 @@
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { ReplyDraft } from "../bindings";
+import type { BuyerMessage, ReplyDraft } from "../bindings";
 import { language } from "../i18n";
 import { componentHarness, settle } from "../testing";
 import { Assistant } from "./Assistant";
@@ -20,9 +20,19 @@ const draft: ReplyDraft = {
   prompt_version: "reply-v1",
 };
 
+const inbox: BuyerMessage[] = [
+  { id: 7, buyer: "ana_k", order: "1042", text: "Ist mein Paket schon unterwegs?", sent_at: "2025-03-04T09:00:00Z", source: "/inbox.csv" },
+];
 let pieces: string[] = [];
+let imported: BuyerMessage[] = [];
 const ui = componentHarness((cmd, args) => {
   if (cmd === "shop_policies") return { shop_name: "Kumo", shipping: "", returns: "", other: "" };
+  if (cmd === "buyer_messages") return imported;
+  if (cmd === "plugin:dialog|open") return "/inbox.csv";
+  if (cmd === "import_messages") {
+    imported = inbox;
+    return { file: "/inbox.csv", added: 1, known: 0, skipped: 2 };
+  }
   if (cmd === "draft_reply") {
     const channel = (args as { onText: { onmessage: (piece: string) => void } }).onText;
     for (const piece of pieces) channel.onmessage(piece);
@@ -34,6 +44,7 @@ const byTestId = ui.byTestId;
 
 beforeEach(() => {
   language.value = "en";
+  imported = [];
   pieces = ["Your order ", "#1042 ", "leaves within 2 working days."];
 });
 
@@ -76,5 +87,25 @@ describe("the Assistant view", () => {
       "set_shop_policies",
       { policies: { shop_name: "Kumo", shipping: "Orders leave within 2 working days.", returns: "", other: "" } },
     ]);
+  });
+
+  it("imports a messages file and answers a message about the order the file names", async () => {
+    await act(() => render(<Assistant />, ui.root));
+    await act(settle);
+    expect(byTestId("inbox")!.textContent).toContain("Messages from buyers (0)");
+    await act(() => byTestId("import-messages")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["import_messages", { path: "/inbox.csv" }]);
+    expect(byTestId("messages-imported")!.textContent).toBe("1 new messages, 0 imported before; rows without a text left out: 2.");
+    expect(byTestId("message-7")!.textContent).toContain("ana_k2025-03-04order 1042");
+    await act(() => byTestId("answer-7")!.click());
+    expect((byTestId("buyer-message") as HTMLTextAreaElement).value).toBe("Ist mein Paket schon unterwegs?");
+    expect(byTestId("answering")!.textContent).toContain("Answering ana_k · order 1042");
+    await act(() => byTestId("draft-reply")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["draft_reply", expect.objectContaining({ message: "Ist mein Paket schon unterwegs?", order: "1042" })]);
+    await act(() => byTestId("answer-another")!.click());
+    expect((byTestId("buyer-message") as HTMLTextAreaElement).value).toBe("");
+    expect(byTestId("answering")).toBeNull();
   });
 });

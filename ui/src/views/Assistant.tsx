@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { ReplyDraft, ShopPolicies, ToCheck } from "../bindings";
+import type { BuyerMessage, MessagesImported, ReplyDraft, ShopPolicies, ToCheck } from "../bindings";
 import { language, t, type MessageKey } from "../i18n";
 import { report } from "../state";
 
@@ -86,6 +86,60 @@ function Policies() {
   );
 }
 
+/** The buyers' messages imported from a file, each answered with one click. */
+function Inbox(props: { onAnswer: (message: BuyerMessage) => void; answering: number | null }) {
+  const [messages, setMessages] = useState<BuyerMessage[] | null>(null);
+  const [imported, setImported] = useState<MessagesImported | null>(null);
+  useEffect(() => {
+    api.buyerMessages().then(setMessages, report);
+  }, []);
+  async function importFile() {
+    try {
+      const path = await api.pickFile(t("assistant.inbox.files"), ["csv", "tsv", "txt", "xlsx", "json"]);
+      if (!path) return;
+      setImported(await api.importMessages(path));
+      setMessages(await api.buyerMessages());
+    } catch (error) {
+      report(error);
+    }
+  }
+  if (!messages) return null;
+  return (
+    <section class="inbox" data-testid="inbox">
+      <div class="actions">
+        <h2>{t("assistant.inbox", { n: messages.length })}</h2>
+        <button type="button" data-testid="import-messages" onClick={() => void importFile()}>
+          {t("assistant.inbox.import")}
+        </button>
+      </div>
+      {imported && (
+        <p class="note" data-testid="messages-imported">
+          {t("assistant.inbox.imported", { added: imported.added, known: imported.known, skipped: imported.skipped })}
+        </p>
+      )}
+      {messages.length === 0 ? (
+        <p class="note">{t("assistant.inbox.empty")}</p>
+      ) : (
+        <ul class="messages">
+          {messages.map((message) => (
+            <li key={message.id} class={props.answering === message.id ? "answering" : undefined} data-testid={`message-${message.id}`}>
+              <div class="who">
+                <strong>{message.buyer || t("assistant.inbox.someone")}</strong>
+                {message.sent_at && <span class="note">{message.sent_at.slice(0, 10)}</span>}
+                {message.order && <span class="note">{t("assistant.inbox.order", { number: message.order })}</span>}
+              </div>
+              <p>{message.text}</p>
+              <button type="button" data-testid={`answer-${message.id}`} onClick={() => props.onAnswer(message)}>
+                {t("assistant.inbox.answer")}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /** The draft's facts: the buyer's language, the message understood, the order and products found. */
 function Found(props: { draft: ReplyDraft }) {
   const { draft } = props;
@@ -122,6 +176,7 @@ function Found(props: { draft: ReplyDraft }) {
 /** Paste a buyer's message, watch the reply being written, edit either language's version and copy it. */
 export function Assistant() {
   const [message, setMessage] = useState("");
+  const [answering, setAnswering] = useState<BuyerMessage | null>(null);
   const [writing, setWriting] = useState(false);
   const [streamed, setStreamed] = useState("");
   const [draft, setDraft] = useState<ReplyDraft | null>(null);
@@ -132,7 +187,8 @@ export function Assistant() {
     setDraft(null);
     setStreamed("");
     try {
-      const done = await api.draftReply(message, (piece) => setStreamed((text) => text + piece));
+      const order = answering?.order || null;
+      const done = await api.draftReply(message, order, (piece) => setStreamed((text) => text + piece));
       setDraft(done);
       setReply(done.reply);
       setForBuyer(done.reply_for_buyer ?? "");
@@ -146,6 +202,26 @@ export function Assistant() {
     <section class="assistant" data-testid="assistant">
       <h1>{t("assistant.title")}</h1>
       <p class="note">{t("assistant.help")}</p>
+      <Inbox
+        answering={answering?.id ?? null}
+        onAnswer={(chosen) => {
+          setAnswering(chosen);
+          setMessage(chosen.text);
+          setDraft(null);
+        }}
+      />
+      {answering && (
+        <p class="note" data-testid="answering">
+          {t("assistant.answering", { buyer: answering.buyer || t("assistant.inbox.someone") })}
+          {answering.order && ` · ${t("assistant.inbox.order", { number: answering.order })}`}{" "}
+          <button type="button" class="link" data-testid="answer-another" onClick={() => {
+            setAnswering(null);
+            setMessage("");
+          }}>
+            {t("assistant.answerAnother")}
+          </button>
+        </p>
+      )}
       <label class="stacked">
         {t("assistant.message")}
         <textarea

@@ -17,6 +17,7 @@ const hostile = '<p>Nice mug</p><script>window.hacked = true</script><img src="x
 const rows: StoredTranslation[] = [
   { listing_id: 1, handle: "kumo-mug", field: "title", locale: "de", source: "Kumo Mug", translated: "Kumo Becher", status: "machine", flags: [] },
   { listing_id: 1, handle: "kumo-mug", field: "body_html", locale: "de", source: hostile, translated: hostile, status: "machine", flags: [{ kind: "missing", sentence: "Nice mug", span: { kind: "term", original: "Kumo", replacement: "⟦0⟧" } }] },
+  { listing_id: 1, handle: "kumo-mug", field: "tags", locale: "de", source: "mug, ceramic", translated: "Becher, Keramik", status: "machine", flags: [] },
 ];
 
 /** The catalog as the tests see it: MADLAD for pl and ja, no model for zh. */
@@ -29,7 +30,7 @@ function defaultEngines(args: unknown) {
   );
 }
 
-const ui = componentHarness((cmd, args) => {
+function answerListings(cmd: string, args: unknown): unknown {
   switch (cmd) {
     case "default_engines":
       return defaultEngines(args);
@@ -44,6 +45,8 @@ const ui = componentHarness((cmd, args) => {
         marketplace: "ebay", field: "title", text: rows[0].translated, limit: "80 characters",
         actual: "93 characters", guidance: false, source: "https://example.com/ebay",
       }]]];
+    case "draft_listing_copy":
+      return { text: "becher, keramik, kaffeebecher, handgemacht, geschenk", chars: 51, limit: 20, fits: true, lost: [], tries: 1, prompt_version: "copy-v1" };
     case "shorten_field":
       return { text: "Kumo Tasse", chars: 10, limit: 80, fits: true, lost: [], tries: 1, prompt_version: "shorten-v1" };
     case "plugin:dialog|open":
@@ -59,7 +62,8 @@ const ui = componentHarness((cmd, args) => {
     default:
       return null;
   }
-});
+}
+const ui = componentHarness(answerListings);
 const byTestId = ui.byTestId;
 
 beforeEach(() => {
@@ -180,10 +184,50 @@ describe("reviewing translations", () => {
       "shorten_field",
       { text: "Kumo Becher", field: "title", marketplace: "ebay", language: "de", keep: ["Kumo"] },
     ]);
-    expect(byTestId("review-shortened")!.textContent).toContain("10 of 80 characters");
-    await act(() => byTestId("review-use-shortened")!.click());
+    expect(byTestId("review-shorten-proposal")!.textContent).toContain("10 of 80 characters");
+    await act(() => byTestId("review-shorten-use")!.click());
     const box = byTestId("review-title")!.querySelector('[data-testid="review-text"]') as HTMLTextAreaElement;
     expect(box.value).toBe("Kumo Tasse");
+  });
+
+  it("suggests tags from the listing's translated title and description, taken with one click", async () => {
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    await act(() => byTestId("open-listing")!.click());
+    await act(settle);
+    expect(byTestId("review-title")!.querySelector('[data-testid="review-draft-copy"]')).toBeNull();
+    const tags = byTestId("review-tags")!;
+    const ask = tags.querySelector('[data-testid="review-draft-copy"]') as HTMLButtonElement;
+    expect(ask.textContent).toBe("Suggest tags");
+    await act(() => ask.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual([
+      "draft_listing_copy",
+      { kind: "tags", title: "Kumo Becher", description: hostile, language: "de", marketplace: "shopify", keep: ["Kumo"] },
+    ]);
+    expect(tags.querySelector('[data-testid="review-draft-copy-proposal"]')!.textContent).toContain("— 5 tags.");
+    await act(() => (tags.querySelector('[data-testid="review-draft-copy-use"]') as HTMLButtonElement).click());
+    expect((tags.querySelector('[data-testid="review-text"]') as HTMLTextAreaElement).value).toBe(
+      "becher, keramik, kaffeebecher, handgemacht, geschenk",
+    );
+  });
+
+  it("offers nothing to take when the writer wrote no tag, so the field is never emptied", async () => {
+    ui.answer((cmd, args) =>
+      cmd === "draft_listing_copy"
+        ? { text: "", chars: 0, limit: 20, fits: false, lost: [], tries: 3, prompt_version: "copy-v1" }
+        : answerListings(cmd, args),
+    );
+    await act(() => render(<Listings />, ui.root));
+    await act(settle);
+    await act(() => byTestId("open-listing")!.click());
+    await act(settle);
+    const tags = byTestId("review-tags")!;
+    await act(() => (tags.querySelector('[data-testid="review-draft-copy"]') as HTMLButtonElement).click());
+    await act(settle);
+    expect(tags.querySelector('[data-testid="review-draft-copy-proposal"]')!.textContent).toContain("wrote nothing usable");
+    expect(tags.querySelector('[data-testid="review-draft-copy-use"]')).toBeNull();
+    expect((tags.querySelector('[data-testid="review-text"]') as HTMLTextAreaElement).value).toBe("Becher, Keramik");
   });
 
   it("fills the shop's translations file chosen by the seller and says what it left empty", async () => {

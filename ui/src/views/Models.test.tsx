@@ -24,6 +24,7 @@ const fixture: ModelStatus = {
   presence: { state: "present", location: "/fixtures/fixture-bert" },
   disk_bytes: 0,
   loaded: null,
+  writes: false,
 };
 
 const cpuOnly = { choice: "cpu", using: "cpu", fallback: null, compiled: ["cpu"] };
@@ -33,6 +34,13 @@ const doctor = {
   devices: ["cpu"],
   kernels: { avx2: true, f16c: true, neon: false, quantized_kernels: "avx2", threads: 2 },
 };
+
+/** What every Models view asks besides its models: a CPU-only machine. */
+function machine(cmd: string): unknown {
+  if (cmd === "device_status") return cpuOnly;
+  if (cmd === "doctor") return doctor;
+  return null;
+}
 
 const ui = componentHarness((cmd) => {
   switch (cmd) {
@@ -86,12 +94,8 @@ describe("trying a model", () => {
             load: { key: { id: "fixture-bert", device: "cpu", precision: "f32" }, load_ms: 12, weight_bytes: 86_000, resident_growth_bytes: null, cache_hit: false },
             output: { kind: "similarities", results: [0.91, 0.12] },
           };
-        case "device_status":
-          return cpuOnly;
-        case "doctor":
-          return doctor;
         default:
-          return null;
+          return machine(cmd);
       }
     });
     await act(() => render(<Models />, ui.root));
@@ -114,5 +118,38 @@ describe("trying a model", () => {
     expect(lines).toEqual(["0.910  crimson purse", "0.120  knife set"]);
     await act(settle);
     expect(byTestId("model-loaded-fixture-bert")!.textContent).toContain("loaded in 12 ms");
+  });
+});
+
+describe("choosing the writer", () => {
+  it("marks the model that writes and makes another present writer the one on a click", async () => {
+    let writer = "smollm2";
+    const writerStatus = (id: string): ModelStatus => ({
+      ...fixture,
+      model: { ...fixture.model, id, name: id, task: "generate", architecture: "quantized-llama" },
+      writes: writer === id,
+    });
+    ui.answer((cmd, args) => {
+      switch (cmd) {
+        case "models":
+          return [fixture, writerStatus("smollm2"), writerStatus("qwen")];
+        case "choose_writer":
+          writer = (args as { id: string }).id;
+          return null;
+        default:
+          return machine(cmd);
+      }
+    });
+    await act(() => render(<Models />, ui.root));
+    await act(settle);
+    expect(byTestId("model-writes-smollm2")!.textContent).toBe("Writes replies and listing copy");
+    expect(byTestId("write-with-smollm2")).toBeNull();
+    expect(byTestId("write-with-fixture-bert")).toBeNull();
+    await act(() => byTestId("write-with-qwen")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["choose_writer", { id: "qwen" }]);
+    await act(settle);
+    expect(byTestId("model-writes-qwen")).not.toBeNull();
+    expect(byTestId("model-writes-smollm2")).toBeNull();
   });
 });

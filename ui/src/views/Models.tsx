@@ -74,6 +74,14 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
       dataVersion.value += 1;
     }
   }
+  async function writeWith() {
+    try {
+      await api.chooseWriter(model.id);
+      dataVersion.value += 1;
+    } catch (error) {
+      report(error);
+    }
+  }
   async function remove() {
     if (!window.confirm(t("models.deleteConfirm", { name: model.name }))) return;
     try {
@@ -98,6 +106,11 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
       <td data-testid={`model-status-${model.id}`} title={presence.state === "damaged" ? presence.detail : undefined}>
         {t(`models.status.${presence.state}` as MessageKey)}
         {props.verified && <div class="note">{props.verified}</div>}
+        {status.writes && (
+          <div class="note" data-testid={`model-writes-${model.id}`}>
+            {t("models.writes")}
+          </div>
+        )}
         {loaded && (
           <div class="note" data-testid={`model-loaded-${model.id}`}>
             {t("models.inMemory", { ms: loaded.load_ms, size: formatBytes(loaded.weight_bytes) })}
@@ -129,6 +142,11 @@ function ModelRow(props: { status: ModelStatus; onVerified: (id: string, text: s
         {presence.state !== "not_present" && (
           <button type="button" data-testid={`verify-${model.id}`} onClick={() => void verify()}>
             {t("models.verify")}
+          </button>
+        )}
+        {presence.state === "present" && model.task === "generate" && !status.writes && (
+          <button type="button" data-testid={`write-with-${model.id}`} onClick={() => void writeWith()}>
+            {t("models.writeWith")}
           </button>
         )}
         {presence.state === "present" && (

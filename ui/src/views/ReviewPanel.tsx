@@ -5,7 +5,7 @@ import { MarketplaceSelect } from "../components/MarketplaceSelect";
 import { SafeHtml } from "../components/SafeHtml";
 import { t, type MessageKey } from "../i18n";
 import { dataVersion, report } from "../state";
-import type { ListingSummary, Review, Shortened, StoredTranslation, Violation } from "../bindings";
+import type { CopyDraft, CopyKind, ListingSummary, Review, StoredTranslation, Violation } from "../bindings";
 
 /** A field's name for the seller: image_alt:2, option_value:1:Sand, metafield:custom.care… */
 export function fieldLabel(field: string): string {
@@ -54,15 +54,41 @@ function ViolationNotes(props: { violations: Violation[] }) {
 /** Fields a marketplace limits in characters as a whole (tags are limited one by one). */
 const SHORTENABLE = ["title", "seo_title", "seo_description", "image_alt"];
 
-/** A shorter version of an over-limit field by the writing model, to take or leave. */
-function ShortenField(props: { row: StoredTranslation; text: string; marketplace: string; keep: string[]; onUse: (text: string) => void }) {
+/** A draft of the writing model, flagged when it cannot be used as it is, taken with one click. */
+function Proposal(props: { draft: CopyDraft; tags: boolean; testid: string; onUse: (text: string) => void }) {
+  const { draft } = props;
+  const usable = draft.fits && draft.lost.length === 0;
+  // Nothing to take: an empty draft must not empty the field.
+  if (!draft.text.trim()) {
+    return (
+      <div class="note warning" data-testid={`${props.testid}-proposal`}>
+        {t("review.nothingWritten")}
+      </div>
+    );
+  }
+  return (
+    <div class={usable ? "note" : "note warning"} data-testid={`${props.testid}-proposal`}>
+      <q>{draft.text}</q>{" "}
+      {props.tags
+        ? t("review.tagsDrafted", { n: draft.text ? draft.text.split(", ").length : 0 })
+        : t("review.shortened", { chars: draft.chars, limit: draft.limit })}
+      {!draft.fits && <> {props.tags ? t("review.tagsFew") : t("review.shortenedLong")}</>}
+      {draft.lost.length > 0 && <> {t("review.shortenedLost", { spans: draft.lost.join(", ") })}</>}{" "}
+      <button type="button" data-testid={`${props.testid}-use`} onClick={() => props.onUse(draft.text)}>
+        {t("review.useShortened")}
+      </button>
+    </div>
+  );
+}
+
+/** A button that asks the writing model for a draft of the field, and the draft it gives. */
+function WriterDraft(props: { label: string; testid: string; tags?: boolean; ask: () => Promise<CopyDraft>; onUse: (text: string) => void }) {
   const [busy, setBusy] = useState(false);
-  const [proposal, setProposal] = useState<Shortened | null>(null);
-  async function shorten() {
+  const [draft, setDraft] = useState<CopyDraft | null>(null);
+  async function ask() {
     setBusy(true);
     try {
-      const field = props.row.field.split(":")[0];
-      setProposal(await api.shortenField(props.text, field, props.marketplace, props.row.locale, props.keep));
+      setDraft(await props.ask());
     } catch (error) {
       report(error);
     } finally {
@@ -71,24 +97,21 @@ function ShortenField(props: { row: StoredTranslation; text: string; marketplace
   }
   return (
     <div class="shorten">
-      <button type="button" data-testid="review-shorten" disabled={busy} onClick={() => void shorten()}>
-        {busy ? t("review.shortening") : t("review.shorten")}
+      <button type="button" data-testid={props.testid} disabled={busy} onClick={() => void ask()}>
+        {busy ? t("review.writing") : props.label}
       </button>
-      {proposal && (
-        <div class={proposal.fits && proposal.lost.length === 0 ? "note" : "note warning"} data-testid="review-shortened">
-          <q>{proposal.text}</q> {t("review.shortened", { chars: proposal.chars, limit: proposal.limit })}
-          {!proposal.fits && <> {t("review.shortenedLong")}</>}
-          {proposal.lost.length > 0 && <> {t("review.shortenedLost", { spans: proposal.lost.join(", ") })}</>}{" "}
-          <button type="button" data-testid="review-use-shortened" onClick={() => props.onUse(proposal.text)}>
-            {t("review.useShortened")}
-          </button>
-        </div>
-      )}
+      {draft && <Proposal draft={draft} tags={props.tags ?? false} testid={props.testid} onUse={props.onUse} />}
     </div>
   );
 }
 
-function FieldReview(props: { row: StoredTranslation; violations: Violation[]; marketplace: string; keep: string[] }) {
+/** The search copy the writing model drafts from the listing's title and description. */
+const COPY_KINDS: CopyKind[] = ["seo_title", "seo_description", "tags"];
+
+/** What search copy is written from: the listing's title and description in the row's language. */
+type CopyFrom = { title: string; description: string };
+
+function FieldReview(props: { row: StoredTranslation; violations: Violation[]; marketplace: string; keep: string[]; copyFrom: CopyFrom }) {
   const { row } = props;
   const [text, setText] = useState(row.translated);
   const html = row.field === "body_html";
@@ -109,6 +132,8 @@ function FieldReview(props: { row: StoredTranslation; violations: Violation[]; m
     }
   }
   const fieldName = fieldLabel(row.field);
+  const kind = row.field.split(":")[0];
+  const copyKind = COPY_KINDS.find((known) => known === kind);
   return (
     <tr data-testid={`review-${row.field}`}>
       <th>
@@ -144,10 +169,25 @@ function FieldReview(props: { row: StoredTranslation; violations: Violation[]; m
             {t("review.retranslate")}
           </button>
         </div>
-        {props.violations.length > 0 && SHORTENABLE.includes(row.field.split(":")[0]) && (
-          <ShortenField row={row} text={text} marketplace={props.marketplace} keep={props.keep} onUse={setText} />
+        {props.violations.length > 0 && SHORTENABLE.includes(kind) && (
+          <WriterDraft
+            label={t("review.shorten")}
+            testid="review-shorten"
+            ask={() => api.shortenField(text, kind, props.marketplace, row.locale, props.keep)}
+            onUse={setText}
+          />
         )}
-
+        {copyKind && (
+          <WriterDraft
+            label={t(`review.draft.${copyKind}` as MessageKey)}
+            testid="review-draft-copy"
+            tags={copyKind === "tags"}
+            ask={() =>
+              api.draftListingCopy(copyKind, props.copyFrom.title, props.copyFrom.description, row.locale, props.marketplace || "shopify", props.keep)
+            }
+            onUse={setText}
+          />
+        )}
       </td>
     </tr>
   );
@@ -167,6 +207,10 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
     api.marketplaceViolations(marketplace).then(setOver, report);
   }, [marketplace, props.rows]);
   const shown = props.rows.filter((row) => row.locale === locale).sort(byFieldOrder);
+  const copyFrom: CopyFrom = {
+    title: shown.find((row) => row.field === "title")?.translated ?? props.listing.title,
+    description: shown.find((row) => row.field === "body_html")?.translated ?? "",
+  };
   const violationsOf = (row: StoredTranslation) =>
     over.find(
       ([found]) => found.listing_id === row.listing_id && found.field === row.field && found.locale === row.locale,
@@ -197,6 +241,7 @@ export function ReviewPanel(props: { listing: ListingSummary; rows: StoredTransl
               violations={violationsOf(row)}
               marketplace={marketplace}
               keep={props.listing.vendor ? [props.listing.vendor] : []}
+              copyFrom={copyFrom}
             />
           ))}
         </tbody>
