@@ -286,6 +286,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Policies(args) => super::reply::policies(args, config, json),
         Command::Shorten(args) => super::reply::shorten(args, config, json),
         Command::Copy(args) => super::reply::copy(args, config, json),
+        Command::Backup { file } => super::data::back_up(&file, config, json),
+        Command::Restore { file } => super::data::restore(&file, config, json),
+        Command::DeleteAllData { yes } => super::data::delete_all(yes, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(

@@ -1,5 +1,6 @@
 mod analytics;
 mod commands;
+mod data;
 mod forecast;
 mod orders_import;
 mod photos;
@@ -147,6 +148,19 @@ enum Command {
     Copy(reply::CopyArgs),
     /// The shop policies replies rely on (shipping, returns): show them, or change them.
     Policies(reply::PoliciesArgs),
+    /// Write the database (listings, orders, translations, reviews, settings, jobs) to one
+    /// file, whole or not at all; models and photos are not in it.
+    Backup { file: PathBuf },
+    /// Replace this data folder's database with a backup, checked first; the database it
+    /// replaces is kept beside it. Close the app first.
+    Restore { file: PathBuf },
+    /// Delete everything in the data folder: the database, models, jobs and the demo's
+    /// files. Close the app first.
+    DeleteAllData {
+        /// Nothing is deleted without it.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Tools for developers and benchmarks.
     #[command(subcommand)]
     Dev(DevCommand),

@@ -6,6 +6,7 @@
 
 mod assistant;
 mod customers;
+mod data;
 mod exports;
 mod forecast;
 mod health;
@@ -48,6 +49,15 @@ pub struct EngineConfig {
     pub catalog: Option<PathBuf>,
 }
 
+impl EngineConfig {
+    /// The data folder this configuration names, or the OS's one for Tradewind.
+    pub fn folder(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(Engine::default_data_dir)
+    }
+}
+
 #[derive(Clone)]
 pub struct Engine {
     data_dir: PathBuf,
@@ -62,7 +72,7 @@ pub struct Engine {
 impl Engine {
     /// Opens the data folder (creating it on first use) and its database.
     pub fn open(config: EngineConfig) -> Result<Engine, Error> {
-        let data_dir = config.data_dir.unwrap_or_else(Engine::default_data_dir);
+        let data_dir = config.folder();
         std::fs::create_dir_all(&data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.clone(),
             source,

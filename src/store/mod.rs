@@ -2,6 +2,7 @@
 //! orders and photos. WAL mode, so the desktop app and the CLI can read while a job
 //! writes; append-only migrations; errors a seller can act on.
 
+pub mod backup;
 mod error;
 mod migrations;
 pub mod settings;
