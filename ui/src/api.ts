@@ -198,6 +198,12 @@ export const api = {
   models: () => call<ModelStatus[]>("models"),
   verifyModel: (id: string) => call<VerifiedFile[]>("verify_model", { id }),
   removeModel: (id: string) => call<number>("remove_model", { id }),
+  /** The database (not models or photos) to one file. */
+  backUp: (path: string) => call<void>("back_up", { path }),
+  /** Replaces the database with a backup; returns where the replaced one was kept. */
+  restoreBackup: (path: string) => call<string | null>("restore_backup", { path }),
+  /** Empties the data folder: the app is at its first run after it. */
+  deleteAllData: () => call<void>("delete_all_data"),
   chooseWriter: (id: string) => call<void>("choose_writer", { id }),
   deviceStatus: () => call<DeviceStatus>("device_status"),
   setDevice: (choice: DeviceChoice) => call<DeviceStatus>("set_device", { choice }),

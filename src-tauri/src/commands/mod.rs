@@ -30,7 +30,7 @@ async fn blocking<T: Send + 'static>(
     state: State<'_, AppState>,
     work: impl FnOnce(Engine) -> Result<T, tradewind::Error> + Send + 'static,
 ) -> Result<T, CommandError> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine()?;
     tauri::async_runtime::spawn_blocking(move || work(engine))
         .await
         .map_err(|error| CommandError {
@@ -105,6 +105,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::set_compute_settings,
         settings::language,
         settings::set_language,
+        settings::back_up,
+        settings::restore_backup,
+        settings::delete_all_data,
         translation::listing_translations,
         translation::review_translation,
         translation::retranslate_field,

@@ -1,9 +1,13 @@
-//! Settings: the interface language, the compute device and how models compute.
+//! Settings: the interface language, the compute device and how models compute; the
+//! seller's data backed up, restored or deleted.
+
+use std::path::PathBuf;
 
 use tauri::State;
 use tradewind::ml::device::DeviceChoice;
-use tradewind::{ComputeSettings, DeviceStatus, Language};
+use tradewind::{ComputeSettings, DeviceStatus, Engine, Language};
 
+use super::blocking;
 use crate::{AppState, CommandError};
 
 #[tauri::command]
@@ -48,4 +52,27 @@ pub async fn set_device(
     let engine = state.engine()?;
     engine.set_device_choice(DeviceChoice::parse(&choice).map_err(tradewind::Error::from)?)?;
     Ok(engine.device_status()?)
+}
+
+/// Writes the database to one file the seller chose.
+#[tauri::command]
+pub async fn back_up(state: State<'_, AppState>, path: PathBuf) -> Result<(), CommandError> {
+    blocking(state, move |engine| engine.back_up(&path)).await
+}
+
+/// Replaces the database with a backup (checked first); returns where the replaced one
+/// was kept. The engine opens again on the restored database.
+#[tauri::command]
+pub async fn restore_backup(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Result<Option<PathBuf>, CommandError> {
+    state.reopen_after(|config| Engine::restore_backup(config, &path))
+}
+
+/// Deletes everything in the data folder; the engine opens again on an empty one, so
+/// the app is at its first run.
+#[tauri::command]
+pub async fn delete_all_data(state: State<'_, AppState>) -> Result<(), CommandError> {
+    state.reopen_after(|config| Engine::delete_all_data(config).map(|_| ()))
 }

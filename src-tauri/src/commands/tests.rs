@@ -149,6 +149,38 @@ fn the_demo_loads_through_a_job_started_from_the_ui() {
 }
 
 #[test]
+fn a_backup_restores_and_deleting_all_data_leaves_the_app_at_its_first_run() {
+    let fixture = fixture();
+    run_job_to_end(&fixture, json!({ "kind": "load_demo" }));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let backup = elsewhere.path().join("shop.tradewind-backup");
+    invoke(&fixture, "back_up", json!({ "path": backup })).unwrap();
+
+    invoke(&fixture, "delete_all_data", json!({})).unwrap();
+    let overview = invoke(&fixture, "overview", json!({})).unwrap();
+    assert_eq!(
+        overview["listings"], 0,
+        "the engine opened again on an empty folder"
+    );
+    let left: Vec<String> = std::fs::read_dir(fixture.data.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with("tradewind.db"))
+        .collect();
+    assert!(left.is_empty(), "only the new, empty database: {left:?}");
+
+    let replaced = invoke(&fixture, "restore_backup", json!({ "path": backup })).unwrap();
+    assert!(
+        replaced
+            .as_str()
+            .unwrap()
+            .contains("tradewind-before-restore-")
+    );
+    let overview = invoke(&fixture, "overview", json!({})).unwrap();
+    assert_eq!(overview["listings"], 30);
+}
+
+#[test]
 fn a_damaged_database_is_reported_by_every_command_instead_of_a_crash() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -6,6 +6,7 @@ import { endingText } from "../jobText";
 import { activeJob, changeLanguage, report as reportProblem, resumeJob } from "../state";
 import type { ComputeSettings, Job, Language, Precision } from "../bindings";
 import { useLoad } from "../useLoad";
+import { YourData } from "./YourData";
 
 const languages: { code: Language; name: string }[] = [
   { code: "en", name: "English" },
@@ -157,6 +158,7 @@ export function Settings() {
         </button>
         {saved && <span class="note">{t("settings.reportSaved", { path: saved })}</span>}
       </p>
+      <YourData />
       <h2>{t("settings.jobs")}</h2>
       {jobs && jobs.length === 0 && <p>{t("settings.noJobs")}</p>}
       {jobs && jobs.length > 0 && (

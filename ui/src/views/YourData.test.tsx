@@ -1,0 +1,63 @@
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { view } from "../state";
+import { componentHarness, emptyOverview, settle } from "../testing";
+import { YourData } from "./YourData";
+
+let confirmed = true;
+const ui = componentHarness((cmd) => {
+  switch (cmd) {
+    case "plugin:dialog|save":
+      return "/backups/shop.tradewind-backup";
+    case "plugin:dialog|open":
+      return "/backups/old.tradewind-backup";
+    case "restore_backup":
+      return "/data/tradewind-before-restore-20261204-203000.db";
+    case "overview":
+      return emptyOverview;
+    case "language":
+      return "en";
+    default:
+      return null;
+  }
+});
+const byTestId = ui.byTestId;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  confirmed = true;
+});
+
+describe("the seller's data as a whole", () => {
+  it("backs up to the file chosen, and restores one after asking, keeping the replaced database", async () => {
+    vi.spyOn(window, "confirm").mockImplementation(() => confirmed);
+    await act(() => render(<YourData />, ui.root));
+    await act(() => byTestId("back-up")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["back_up", { path: "/backups/shop.tradewind-backup" }]);
+    expect(byTestId("data-done")!.textContent).toBe("Backed up to /backups/shop.tradewind-backup.");
+
+    view.value = "analytics";
+    await act(() => byTestId("restore")!.click());
+    await act(settle);
+    expect(ui.calls).toContainEqual(["restore_backup", { path: "/backups/old.tradewind-backup" }]);
+    expect(byTestId("data-done")!.textContent).toContain("kept as /data/tradewind-before-restore-20261204-203000.db");
+    expect(ui.calls.map(([cmd]) => cmd)).toContain("overview");
+    expect(view.value).toBe("listings");
+  });
+
+  it("deletes everything only when the seller confirms", async () => {
+    confirmed = false;
+    vi.spyOn(window, "confirm").mockImplementation(() => confirmed);
+    await act(() => render(<YourData />, ui.root));
+    await act(() => byTestId("delete-all")!.click());
+    await act(settle);
+    expect(ui.calls.map(([cmd]) => cmd)).not.toContain("delete_all_data");
+    confirmed = true;
+    await act(() => byTestId("delete-all")!.click());
+    await act(settle);
+    expect(ui.calls.map(([cmd]) => cmd)).toContain("delete_all_data");
+    expect(byTestId("data-done")!.textContent).toBe("Everything was deleted. Tradewind starts afresh.");
+  });
+});

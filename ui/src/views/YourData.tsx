@@ -1,0 +1,71 @@
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import { t } from "../i18n";
+import { dataVersion, loadLanguage, refreshOverview, report, view } from "../state";
+
+/** After the database was replaced or emptied: every view reads it again, from the start. */
+async function startOver() {
+  await loadLanguage();
+  await refreshOverview();
+  dataVersion.value += 1;
+  view.value = "listings";
+}
+
+/** The seller's data as a whole: a backup to one file, a restore from one, deleting it all. */
+export function YourData() {
+  const [done, setDone] = useState<string | null>(null);
+  async function backUp() {
+    try {
+      const day = new Date().toISOString().slice(0, 10);
+      const path = await api.pickSaveLocation(`tradewind-${day}.tradewind-backup`, [
+        { name: t("data.backups"), extensions: ["tradewind-backup"] },
+      ]);
+      if (!path) return;
+      await api.backUp(path);
+      setDone(t("data.backedUp", { path }));
+    } catch (error) {
+      report(error);
+    }
+  }
+  async function restore() {
+    try {
+      const path = await api.pickFile(t("data.backups"), ["tradewind-backup", "db"]);
+      if (!path || !window.confirm(t("data.restoreConfirm", { path }))) return;
+      const kept = await api.restoreBackup(path);
+      setDone(kept ? t("data.restoredKept", { kept }) : t("data.restored"));
+      await startOver();
+    } catch (error) {
+      report(error);
+    }
+  }
+  async function deleteAll() {
+    if (!window.confirm(t("data.deleteConfirm"))) return;
+    try {
+      await api.deleteAllData();
+      setDone(t("data.deleted"));
+      await startOver();
+    } catch (error) {
+      report(error);
+    }
+  }
+  return (
+    <fieldset class="language" data-testid="your-data">
+      <legend>{t("data.title")}</legend>
+      <p class="note">{t("data.help")}</p>
+      <button type="button" data-testid="back-up" onClick={() => void backUp()}>
+        {t("data.backUp")}
+      </button>{" "}
+      <button type="button" data-testid="restore" onClick={() => void restore()}>
+        {t("data.restore")}
+      </button>{" "}
+      <button type="button" class="danger" data-testid="delete-all" onClick={() => void deleteAll()}>
+        {t("data.delete")}
+      </button>
+      {done && (
+        <p class="note" data-testid="data-done">
+          {done}
+        </p>
+      )}
+    </fieldset>
+  );
+}
