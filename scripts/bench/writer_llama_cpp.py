@@ -28,9 +28,17 @@ started = time.perf_counter()
 model.eval(ids)
 prompt_seconds = time.perf_counter() - started
 
+vocabulary = model.n_vocab()
+
+
+def last_logits():
+    # llama-cpp-python keeps scores only with logits_all; the context holds the last row.
+    return numpy.ctypeslib.as_array(model._ctx.get_logits(), shape=(vocabulary,))
+
+
 started = time.perf_counter()
 for _ in range(tokens):
-    next_id = int(numpy.argmax(model.scores[model.n_tokens - 1]))
+    next_id = int(numpy.argmax(last_logits()))
     model.eval([next_id])
 generation_seconds = time.perf_counter() - started
 

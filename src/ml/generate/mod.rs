@@ -6,6 +6,7 @@
 //! is generated, and the caller may stop it after any token. Greedy by default so the same
 //! prompt gives the same text.
 
+mod blocks;
 mod stream;
 
 use std::ops::ControlFlow;
@@ -99,6 +100,22 @@ enum Network {
 }
 
 impl Network {
+    fn from_gguf<R: std::io::Read + std::io::Seek>(
+        architecture: Architecture,
+        content: gguf_file::Content,
+        reader: &mut R,
+        device: &Device,
+    ) -> candle_core::Result<Network> {
+        Ok(match architecture {
+            Architecture::QuantizedLlama => Network::Llama(
+                quantized_llama::ModelWeights::from_gguf(content, reader, device)?,
+            ),
+            _ => Network::Qwen2(quantized_qwen2::ModelWeights::from_gguf(
+                content, reader, device,
+            )?),
+        })
+    }
+
     fn forward(&mut self, ids: &Tensor, position: usize) -> candle_core::Result<Tensor> {
         match self {
             Network::Qwen2(model) => model.forward(ids, position),
@@ -177,18 +194,17 @@ impl Generator {
             stops.push(end);
         }
         let trained = metadata_u32(&content, "context_length").map(|length| length as usize);
-        let (network, context) = match architecture {
-            Architecture::QuantizedLlama => {
-                let network = quantized_llama::ModelWeights::from_gguf(content, &mut file, device)
-                    .map_err(|error| failed(error.to_string()))?;
-                let context = trained.unwrap_or(LLAMA_POSITIONS).min(LLAMA_POSITIONS);
-                (Network::Llama(network), context)
-            }
-            _ => {
-                let network = quantized_qwen2::ModelWeights::from_gguf(content, &mut file, device)
-                    .map_err(|error| failed(error.to_string()))?;
-                (Network::Qwen2(network), trained.unwrap_or(LLAMA_POSITIONS))
-            }
+        let network = if blocks::needs_requantizing(&content, device) {
+            let (content, mut rewritten) = blocks::requantized(&content, &mut file)
+                .map_err(|error| failed(error.to_string()))?;
+            Network::from_gguf(architecture, content, &mut rewritten, device)
+        } else {
+            Network::from_gguf(architecture, content, &mut file, device)
+        }
+        .map_err(|error| failed(error.to_string()))?;
+        let context = match network {
+            Network::Llama(_) => trained.unwrap_or(LLAMA_POSITIONS).min(LLAMA_POSITIONS),
+            Network::Qwen2(_) => trained.unwrap_or(LLAMA_POSITIONS),
         };
         Ok(Generator {
             id: files.id.to_string(),
