@@ -57,7 +57,7 @@ function Computing() {
   return (
     <fieldset class="language" data-testid="compute-settings">
       <legend>{t("settings.compute")}</legend>
-      <span>{t("settings.precision")}</span>
+      <span>{t("settings.precision")}</span>{" "}
       {precisions.map((precision) => (
         <label key={precision}>
           <input
@@ -67,29 +67,32 @@ function Computing() {
             checked={current.translation_precision === precision}
             onChange={() => change({ translation_precision: precision })}
           />
-          {precision}
+          {t(`settings.precision.${precision}` as MessageKey)}
         </label>
       ))}
-      <label>
-        {t("settings.threads")}{" "}
-        <input
-          type="number"
-          min={0}
-          data-testid="threads"
-          value={current.threads}
-          onInput={(event) => change({ threads: Number(event.currentTarget.value) })}
-        />
-      </label>
-      <label>
-        {t("settings.memory")}{" "}
-        <input
-          type="number"
-          min={256}
-          data-testid="memory-mb"
-          value={current.model_memory_mb}
-          onInput={(event) => change({ model_memory_mb: Number(event.currentTarget.value) })}
-        />
-      </label>
+      <details class="advanced" data-testid="compute-advanced">
+        <summary>{t("settings.advanced")}</summary>
+        <label>
+          {t("settings.threads")}{" "}
+          <input
+            type="number"
+            min={0}
+            data-testid="threads"
+            value={current.threads}
+            onInput={(event) => change({ threads: Number(event.currentTarget.value) })}
+          />
+        </label>
+        <label>
+          {t("settings.memory")}{" "}
+          <input
+            type="number"
+            min={256}
+            data-testid="memory-mb"
+            value={current.model_memory_mb}
+            onInput={(event) => change({ model_memory_mb: Number(event.currentTarget.value) })}
+          />
+        </label>
+      </details>
       <button type="button" data-testid="save-compute" onClick={() => void save()}>
         {t("settings.save")}
       </button>
