@@ -10,6 +10,7 @@ use super::AssistantError;
 use super::context::plain_text;
 use super::draft::{CopyDraft, DraftFn, best_of_tries, first_line};
 use super::prompts;
+use crate::listings::rules::Rule;
 use crate::listings::translate::protect::Protector;
 
 /// A meta description is asked no longer than this: search engines show about as much
@@ -53,6 +54,42 @@ impl CopyKind {
 pub struct CopyLimits {
     pub chars: usize,
     pub items: usize,
+}
+
+impl CopyLimits {
+    /// `kind`'s limits on `marketplace`, or where it sets none, Shopify's for the SEO
+    /// fields (the shop whose pages carry them) and Etsy's for tags (the strictest).
+    pub fn on(
+        kind: CopyKind,
+        marketplace: &str,
+        rules: &[Rule],
+    ) -> Result<CopyLimits, AssistantError> {
+        let limit = |field: &str, fallback: &str, value: fn(&Rule) -> Option<usize>| {
+            [marketplace, fallback]
+                .iter()
+                .find_map(|shop| {
+                    rules
+                        .iter()
+                        .filter(|rule| rule.marketplace == *shop && rule.field == field)
+                        .find_map(value)
+                })
+                .ok_or_else(|| AssistantError::NoLimit {
+                    marketplace: marketplace.to_string(),
+                    field: field.replace('_', " "),
+                    limited: fallback.to_string(),
+                })
+        };
+        Ok(match kind {
+            CopyKind::SeoTitle | CopyKind::SeoDescription => CopyLimits {
+                chars: limit(kind.field(), "shopify", |rule| rule.chars)?,
+                items: 1,
+            },
+            CopyKind::Tags => CopyLimits {
+                chars: limit("tag", "etsy", |rule| rule.chars)?,
+                items: limit("tags", "etsy", |rule| rule.items)?,
+            },
+        })
+    }
 }
 
 /// The listing the copy is written from, in the language the copy is written in.
@@ -272,6 +309,18 @@ mod tests {
             items: 2,
         };
         assert_eq!(tags_of("a, b, c", few), ["a", "b"]);
+    }
+
+    #[test]
+    fn limits_are_the_marketplaces_own_else_shopifys_for_seo_and_etsys_for_tags() {
+        let rules = crate::listings::rules::rules().unwrap();
+        let on = |kind, shop| CopyLimits::on(kind, shop, &rules).unwrap();
+        assert_eq!(on(CopyKind::SeoTitle, "amazon").chars, 70);
+        assert_eq!(on(CopyKind::SeoDescription, "shopify").chars, 320);
+        let tags = on(CopyKind::Tags, "shopify");
+        assert_eq!((tags.chars, tags.items), (20, 13));
+        let error = CopyLimits::on(CopyKind::Tags, "etsy", &[]).unwrap_err();
+        assert!(matches!(error, AssistantError::NoLimit { .. }), "{error}");
     }
 
     #[test]

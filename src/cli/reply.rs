@@ -207,7 +207,11 @@ pub fn messages(
         println!("No message imported yet: `tradewind messages import FILE`.");
     }
     for message in &messages {
-        let sent = message.sent_at.as_deref().map_or("", |sent| &sent[..10]);
+        let sent = message
+            .sent_at
+            .as_deref()
+            .and_then(|sent| sent.get(..10))
+            .unwrap_or("");
         let order = if message.order.is_empty() {
             String::new()
         } else {

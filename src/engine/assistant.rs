@@ -13,7 +13,6 @@ use crate::assistant::{
     self, AssistantError, BuyerMessage, MessagesImported, ReplyDraft, ReplyTools, ShopPolicies,
 };
 use crate::assistant::{CopyDraft, CopyKind};
-use crate::listings::rules::Rule;
 use crate::ml::MlError;
 use crate::ml::catalog::Task;
 use crate::ml::embed::cosine;
@@ -131,6 +130,7 @@ impl Engine {
         writer: Option<&str>,
     ) -> Result<CopyDraft, Error> {
         let rules = crate::listings::rules::rules()?;
+        crate::listings::rules::require_marketplace(&rules, marketplace)?;
         let limit = rules
             .iter()
             .filter(|rule| rule.marketplace == marketplace && rule.field == field)
@@ -164,27 +164,8 @@ impl Engine {
         writer: Option<&str>,
     ) -> Result<CopyDraft, Error> {
         let rules = crate::listings::rules::rules()?;
-        let limit = |field: &str, fallback: &str, value: fn(&Rule) -> Option<usize>| {
-            [marketplace, fallback]
-                .iter()
-                .find_map(|shop| {
-                    rules
-                        .iter()
-                        .filter(|rule| rule.marketplace == *shop && rule.field == field)
-                        .find_map(value)
-                })
-                .unwrap_or(1)
-        };
-        let limits = match kind {
-            CopyKind::SeoTitle | CopyKind::SeoDescription => CopyLimits {
-                chars: limit(kind.field(), "shopify", |rule| rule.chars),
-                items: 1,
-            },
-            CopyKind::Tags => CopyLimits {
-                chars: limit("tag", "etsy", |rule| rule.chars),
-                items: limit("tags", "etsy", |rule| rule.items),
-            },
-        };
+        crate::listings::rules::require_marketplace(&rules, marketplace)?;
+        let limits = CopyLimits::on(kind, marketplace, &rules)?;
         let writer = self.writer(writer)?;
         let tokens = match kind {
             CopyKind::Tags => limits.items * 8,

@@ -22,8 +22,8 @@ impl Engine {
     }
 
     /// Deletes everything in the configured data folder (the database, models, jobs,
-    /// the demo's files), leaving it empty; refused while another Tradewind has the
-    /// database open. Returns the entries removed.
+    /// the demo's files), leaving it empty; refused while another Tradewind is
+    /// writing to the database (one merely open is not seen: close the app first). Returns the entries removed.
     pub fn delete_all_data(config: &EngineConfig) -> Result<usize, Error> {
         let data_dir = config.folder();
         let io = |path: &Path| {

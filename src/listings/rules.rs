@@ -59,13 +59,7 @@ pub fn violations(
     marketplace: &str,
 ) -> Result<Vec<(StoredTranslation, Vec<Violation>)>, ListingsError> {
     let rules = rules()?;
-    let known = marketplaces(&rules);
-    if !known.iter().any(|name| name == marketplace) {
-        return Err(ListingsError::UnknownMarketplace {
-            name: marketplace.to_string(),
-            known: known.join(", "),
-        });
-    }
+    require_marketplace(&rules, marketplace)?;
     Ok(stored(store)?
         .into_iter()
         .filter_map(|row| {
@@ -99,6 +93,19 @@ pub fn with_violations(
             (row, found)
         })
         .collect())
+}
+
+/// Refuses a marketplace the rules do not know, naming those they do.
+pub fn require_marketplace(rules: &[Rule], marketplace: &str) -> Result<(), ListingsError> {
+    let known = marketplaces(rules);
+    if known.iter().any(|name| name == marketplace) {
+        Ok(())
+    } else {
+        Err(ListingsError::UnknownMarketplace {
+            name: marketplace.to_string(),
+            known: known.join(", "),
+        })
+    }
 }
 
 /// The marketplaces the rules know.

@@ -23,7 +23,10 @@ pub fn backup(store: &Store, destination: &Path) -> Result<(), StoreError> {
     let _ = std::fs::remove_file(&partial);
     let conn = store.connect()?;
     conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()])
-        .map_err(|error| StoreError::from_sqlite(&partial, error))?;
+        .map_err(|error| {
+            let _ = std::fs::remove_file(&partial);
+            StoreError::from_sqlite(store.path(), error)
+        })?;
     drop(conn);
     std::fs::rename(&partial, destination).map_err(|source| {
         let _ = std::fs::remove_file(&partial);
@@ -79,7 +82,18 @@ pub fn restore(data_dir: &Path, file: &Path) -> Result<Option<PathBuf>, StoreErr
     let kept = if database.exists() {
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         let kept = data_dir.join(format!("tradewind-before-restore-{stamp}.db"));
-        backup(&Store::open(&database, StoreOptions::default())?, &kept)?;
+        // A sound database is kept as one file; one that will not open (the reason to
+        // restore, often) is moved aside as it is, with its side files.
+        let copied =
+            Store::open(&database, StoreOptions::default()).and_then(|store| backup(&store, &kept));
+        if copied.is_err() {
+            for suffix in ["", SIDE_FILES[0], SIDE_FILES[1]] {
+                let from = beside(&database, suffix);
+                if from.exists() {
+                    std::fs::rename(&from, beside(&kept, suffix)).map_err(io(&from))?;
+                }
+            }
+        }
         Some(kept)
     } else {
         None
@@ -125,6 +139,31 @@ mod tests {
         assert_eq!(setting(&restored).as_deref(), Some("Kumo"));
         let before = Store::open(&kept, StoreOptions::default()).unwrap();
         assert_eq!(setting(&before).as_deref(), Some("Nordlys"));
+    }
+
+    #[test]
+    fn a_damaged_database_is_replaced_and_moved_aside_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shop, broken) = (dir.path().join("shop"), dir.path().join("broken"));
+        let file = dir.path().join("kumo.tradewind-backup");
+        backup(&with_a_setting(&shop, "Kumo"), &file).unwrap();
+        std::fs::create_dir_all(&broken).unwrap();
+        let damaged = b"SQLite format 3\0 but the rest is gone".repeat(40);
+        std::fs::write(broken.join(DATABASE_FILE), &damaged).unwrap();
+
+        let kept = restore(&broken, &file).unwrap().unwrap();
+        assert_eq!(
+            std::fs::read(&kept).unwrap(),
+            damaged,
+            "moved aside untouched"
+        );
+        let restored = Store::open(&broken.join(DATABASE_FILE), StoreOptions::default()).unwrap();
+        assert_eq!(
+            super::super::settings::get(&restored, "shop")
+                .unwrap()
+                .as_deref(),
+            Some("Kumo")
+        );
     }
 
     #[test]
