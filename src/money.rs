@@ -49,8 +49,12 @@ pub fn is_currency_code(code: &str) -> bool {
 
 /// How many digits a currency's minor unit has: 0 for JPY, 3 for KWD, 2 for the rest.
 pub fn minor_digits(currency: &str) -> u32 {
-    let code = currency.trim();
-    let listed = |codes: &[&str]| codes.iter().any(|listed| listed.eq_ignore_ascii_case(code));
+    // Asked for every amount of an import: three bytes compared, no text made.
+    let Ok(code) = <[u8; 3]>::try_from(currency.trim().as_bytes()) else {
+        return 2;
+    };
+    let code = code.map(|byte| byte.to_ascii_uppercase());
+    let listed = |codes: &[&str]| codes.iter().any(|listed| listed.as_bytes() == code);
     if listed(NO_MINOR_UNIT) {
         0
     } else if listed(THOUSANDTHS) {
@@ -110,6 +114,15 @@ pub fn parse_minor_rounded(text: &str, currency: &str) -> Result<i64, String> {
 }
 
 fn parse_minor_with(text: &str, currency: &str, round: bool) -> Result<i64, String> {
+    match plain_minor(text, minor_digits(currency)) {
+        Some(minor) => Ok(minor),
+        None => any_minor(text, currency, round),
+    }
+}
+
+/// `parse_minor_with` for every way of writing an amount: signs, codes, brackets,
+/// grouping, decimal commas.
+fn any_minor(text: &str, currency: &str, round: bool) -> Result<i64, String> {
     let trimmed = text.trim();
     let (bracketed, inner) = match trimmed
         .strip_prefix('(')
@@ -170,6 +183,39 @@ fn parse_minor_with(text: &str, currency: &str, round: bool) -> Result<i64, Stri
     Ok(if negative { -minor } else { minor })
 }
 
+/// The common case of `parse_minor_with`, read without making any text: digits with an
+/// optional minus and decimal point ("-1234.5") and no more decimals than the currency
+/// has. None for anything else, which the general reading then takes (and words).
+fn plain_minor(text: &str, digits: u32) -> Option<i64> {
+    let text = text.trim().as_bytes();
+    let (negative, unsigned) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let (whole, fraction) = match unsigned.iter().position(|byte| *byte == b'.') {
+        Some(point) => (&unsigned[..point], &unsigned[point + 1..]),
+        None => (unsigned, &[][..]),
+    };
+    // Fifteen whole digits and three of a minor unit always fit an i64.
+    let plain = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+    if whole.is_empty()
+        || whole.len() > 15
+        || !plain(whole)
+        || !plain(fraction)
+        || fraction.len() > digits as usize
+        || (fraction.is_empty() && unsigned.len() != whole.len())
+    {
+        return None;
+    }
+    let number = |part: &[u8]| {
+        part.iter()
+            .fold(0_i64, |value, byte| value * 10 + i64::from(byte - b'0'))
+    };
+    let padding = digits - fraction.len() as u32;
+    let minor = number(whole) * 10_i64.pow(digits) + number(fraction) * 10_i64.pow(padding);
+    Some(if negative { -minor } else { minor })
+}
+
 /// Whether what stands beside a number is a currency's sign or code: symbols ("$", "€"),
 /// a code or country letters ("EUR", "US $"), or a local abbreviation ("kr", "zł").
 fn is_currency_sign(affix: &str) -> bool {
@@ -220,6 +266,43 @@ mod tests {
         ] {
             assert_eq!(parse_minor(text, currency), Ok(minor), "{text} {currency}");
         }
+    }
+
+    #[test]
+    fn the_quick_reading_agrees_with_the_general_one() {
+        for text in [
+            "0",
+            "12",
+            "12.5",
+            "12.50",
+            "-3.2",
+            " 7.05 ",
+            "007.50",
+            "-0.01",
+            "12.",
+            "1.234",
+            "12.345",
+            "-",
+            "",
+            ".5",
+            "999999999999999",
+            "9999999999999999999",
+        ] {
+            for currency in ["USD", "JPY", "KWD"] {
+                if let Some(quick) = plain_minor(text, minor_digits(currency)) {
+                    for round in [false, true] {
+                        let general = any_minor(text, currency, round);
+                        assert_eq!(Ok(quick), general, "{text:?} in {currency}");
+                    }
+                }
+            }
+        }
+        assert_eq!(plain_minor("12.5", 2), Some(1250));
+        assert_eq!(plain_minor("12.345", 2), None);
+        assert_eq!(plain_minor("12.", 2), None);
+        assert_eq!(minor_digits("jpy"), 0);
+        assert_eq!(minor_digits(" KWD "), 3);
+        assert_eq!(minor_digits("EURO"), 2);
     }
 
     #[test]

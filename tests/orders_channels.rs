@@ -365,6 +365,48 @@ fn an_overlapping_export_updates_its_orders_and_a_bad_row_changes_nothing() {
     );
 }
 
+#[test]
+fn a_malformed_row_anywhere_in_a_large_export_changes_nothing() {
+    // Large enough that the rows are checked by two threads: the reader up to the middle
+    // of the file, another thread from there on.
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let mut lines = vec![
+        "Name,Email,Financial Status,Created at,Currency,Total,Lineitem quantity,Lineitem name,Lineitem price"
+            .to_string(),
+    ];
+    for order in 1..=3000 {
+        lines.push(format!(
+            "#{order},buyer{order}@example.com,paid,2025-03-01 10:00:00 +0000,EUR,30.00,1,Sakura Tote,20.00"
+        ));
+        lines.push(format!("#{order},,,,,,1,Kumo Mug,10.00"));
+    }
+    let path = write(dir.path(), "orders.csv", lines.join("\n").as_bytes());
+    assert_eq!(import(&engine, &path).orders, 3000);
+    let totals = "SELECT count(*) * 1000000 + sum(total_minor) FROM orders";
+    let before = (
+        count(dir.path(), totals),
+        count(dir.path(), "SELECT count(*) FROM order_lines"),
+    );
+    for at in [150, 2900, 3050, 5900] {
+        let mut broken = lines.clone();
+        broken[at] = broken[at].replace(",10.00", ",10.0x");
+        write(dir.path(), "orders.csv", broken.join("\n").as_bytes());
+        let message = failure(&engine, &path, None);
+        let row = format!("orders.csv, row {}, column 'Lineitem price'", at + 1);
+        assert!(message.contains(&row), "{at}: {message}");
+        assert_eq!(
+            (
+                count(dir.path(), totals),
+                count(dir.path(), "SELECT count(*) FROM order_lines")
+            ),
+            before,
+            "a malformed row at line {} left the store as it was",
+            at + 1
+        );
+    }
+}
+
 /// The sentence an import that fails ends with.
 fn failure(engine: &Engine, path: &Path, channel: Option<tradewind::analytics::Channel>) -> String {
     let id = engine

@@ -12,6 +12,7 @@ pub mod frame;
 pub mod fx;
 pub mod matching;
 pub mod metrics;
+mod new_orders;
 pub mod order_mapping;
 mod orders_import;
 pub mod orders_list;

@@ -185,12 +185,70 @@ impl<'a> Grouper<'a> {
     }
 }
 
-/// Reads the whole file once without writing, so that a malformed row stops the import
-/// before it has changed anything.
-fn validate(file: &OrdersFile) -> Result<(), AnalyticsError> {
-    let mut grouper = Grouper::new(file, None)?;
+/// Checks, without writing, the orders that start in the second half of the file (of
+/// `total_bytes`), so that a malformed row there stops the import before it has changed
+/// anything; the reader checks the rows before as it reads them. Returns the byte where
+/// the check began: the first row at or after the middle that starts an order.
+fn check_second_half(file: &OrdersFile, total_bytes: u64) -> Result<u64, AnalyticsError> {
+    let start = match order_start_after(file, total_bytes / 2)? {
+        Some(start) => start,
+        None => return Ok(total_bytes),
+    };
+    let checked_from = start.byte();
+    let mut grouper = Grouper::new(file, Some(start))?;
     while grouper.next_order()?.is_some() {}
-    Ok(())
+    Ok(checked_from)
+}
+
+/// Where the first order that starts at or after byte `middle` starts: the rows are
+/// skipped as CSV only up to the middle, then read until the order in progress there
+/// ends. None at the end of the file; the file's first row when the row before the
+/// middle is of no order (a blank or summary row), since the order it interrupts is not
+/// known then.
+fn order_start_after(file: &OrdersFile, middle: u64) -> Result<Option<Position>, AnalyticsError> {
+    let mut export = CsvExport::open_at_header(
+        &file.path,
+        file.layout.name(),
+        file.delimiter,
+        file.marker(),
+    )?;
+    export.show_as(&file.original);
+    let reader = channels::reader(file.layout, file.mapping.as_ref(), &export)?;
+    let first_row = export.reader.position().clone();
+    let (mut row, mut last_before) = (csv::ByteRecord::new(), first_row.clone());
+    loop {
+        let at = export.reader.position().clone();
+        if at.byte() >= middle {
+            break;
+        }
+        last_before = at;
+        let read = export.reader.read_byte_record(&mut row);
+        if !read.map_err(|error| FileError::csv(&file.original, error))? {
+            return Ok(None);
+        }
+    }
+    export
+        .reader
+        .seek(last_before)
+        .map_err(|error| FileError::csv(&file.original, error))?;
+    let mut record = StringRecord::new();
+    if !export.read(&mut record)? {
+        return Ok(None);
+    }
+    let in_progress = reader.order_id(&record).to_string();
+    if in_progress.is_empty() {
+        return Ok(Some(first_row));
+    }
+    loop {
+        let at = export.reader.position().clone();
+        if !export.read(&mut record)? {
+            return Ok(None);
+        }
+        let order = reader.order_id(&record);
+        if !order.is_empty() && order != in_progress {
+            return Ok(Some(at));
+        }
+    }
 }
 
 /// Whole orders read for one chunk, and where the file stands after them.
@@ -287,10 +345,6 @@ pub fn import_orders(
         return Ok(done.outcome(file.layout));
     }
     let store = context.store().clone();
-    fx::ensure_rates(&store)?;
-    let reporting = fx::reporting_currency(&store)?;
-    let rates =
-        fx::Rates::load(&store.connect()?, &reporting).map_err(|error| store.error(error))?;
     let total_bytes = std::fs::metadata(&file.path)
         .map_err(|error| FileError::io(&file.path, error))?
         .len();
@@ -322,74 +376,80 @@ pub fn import_orders(
         }
     };
     let fresh = start.is_none();
-    let mut importer = Importer {
-        store: &store,
-        file: &file,
-        source,
-        reporting: &reporting,
-        rates: &rates,
-        total_bytes,
-        skipped_before: checkpoint.skipped_rows,
-        checkpoint,
-        written: HashSet::default(),
-        known: HashMap::default(),
-    };
     let sqlite = |error| AnalyticsError::from(store.error(error));
+    let skipped_before = checkpoint.skipped_rows;
     std::thread::scope(|scope| {
         // One thread reads and groups the rows while this one writes the chunk before.
         let (sender, batches) = std::sync::mpsc::sync_channel(2);
         let file = &file;
         scope.spawn(move || read_batches(file, start, &sender));
+        // A malformed row must stop the import before it changed anything. The reader
+        // checks each row it reads, and another thread checks the orders from the middle
+        // of the file on: what the import writes before both are through (the file's
+        // earlier orders cleared, the orders of its first half or so) waits in one
+        // transaction for their word, and the rest commits chunk by chunk.
+        let validation = fresh.then(|| scope.spawn(move || check_second_half(file, total_bytes)));
+        // The rates load while those two threads start on the file.
+        fx::ensure_rates(&store)?;
+        let reporting = fx::reporting_currency(&store)?;
+        let rates = fx::Rates::load(&conn, &reporting).map_err(sqlite)?;
+        let mut importer = Importer {
+            store: &store,
+            file,
+            source: 0,
+            reporting: &reporting,
+            rates: &rates,
+            total_bytes,
+            skipped_before,
+            checkpoint,
+            written: HashSet::default(),
+            known: HashMap::default(),
+        };
         let mut batches = batches.into_iter();
         let mut more = true;
-        if fresh {
-            // A malformed row must stop the import before it changed anything, so the
-            // whole file is read once more beside the import, and what the import wrote
-            // meanwhile (the file's earlier orders cleared, the chunks of up to half the
-            // file, so that the rest still commits chunk by chunk) waits in one
-            // transaction for its word.
-            let validation = scope.spawn(move || validate(file));
+        if let Some(validation) = validation {
             let tx = conn.transaction().map_err(sqlite)?;
-            tx.execute("DELETE FROM orders WHERE source = ?1", [source])
+            importer.source = store_orders::source_id(&tx, source).map_err(sqlite)?;
+            store_orders::clear(&tx, importer.source)
                 .and_then(|_| frame::mark_changed(&tx))
                 .map_err(sqlite)?;
             importer.known = store_orders::known(&tx, file.channel()).map_err(sqlite)?;
             while more && !validation.is_finished() && importer.checkpoint.byte < total_bytes / 2 {
-                let Some(batch) = batches.next() else { break };
-                let batch = batch?;
-                more = batch.more;
-                importer.write(&tx, batch)?;
+                more = importer.write_next(&mut batches, &tx)?;
             }
-            match validation.join() {
+            let checked_from = match validation.join() {
                 Ok(outcome) => outcome?,
                 Err(panic) => std::panic::resume_unwind(panic),
+            };
+            // The rows before those are checked as the reader reads them.
+            while more && importer.checkpoint.byte < checked_from {
+                more = importer.write_next(&mut batches, &tx)?;
             }
             context.commit(tx, importer.done(), &importer.checkpoint)?;
         } else {
+            // The first run made the file's number in the transaction it committed.
+            importer.source = store_orders::source_id(&conn, source).map_err(sqlite)?;
             importer.known = store_orders::known(&conn, file.channel()).map_err(sqlite)?;
             // An order met again after the resume adds its lines to what the earlier
             // runs wrote of it.
             importer.written =
-                store_orders::written_by(&conn, file.channel(), source).map_err(sqlite)?;
+                store_orders::written_by(&conn, file.channel(), importer.source).map_err(sqlite)?;
         }
         while more {
-            let Some(batch) = batches.next() else { break };
-            let batch = batch?;
-            more = batch.more;
             let tx = conn.transaction().map_err(sqlite)?;
-            importer.write(&tx, batch)?;
+            more = importer.write_next(&mut batches, &tx)?;
             context.commit(tx, importer.done(), &importer.checkpoint)?;
         }
-        Ok::<(), AnalyticsError>(())
-    })?;
-    Ok(importer.checkpoint.outcome(file.layout))
+        Ok::<_, AnalyticsError>(importer.checkpoint.outcome(file.layout))
+    })
 }
 
 /// What an import carries from chunk to chunk.
 struct Importer<'a> {
     store: &'a Store,
     file: &'a OrdersFile,
-    source: &'a str,
+    /// The number the file's orders are stored under (`store_orders::source_id`).
+    source: i64,
     reporting: &'a str,
     rates: &'a fx::Rates,
     total_bytes: u64,
@@ -403,6 +463,21 @@ struct Importer<'a> {
 }
 
 impl Importer<'_> {
+    /// Writes the next batch the reader sends into `tx`; whether more follow.
+    fn write_next(
+        &mut self,
+        batches: &mut impl Iterator<Item = Result<Batch, AnalyticsError>>,
+        tx: &rusqlite::Transaction<'_>,
+    ) -> Result<bool, AnalyticsError> {
+        let Some(batch) = batches.next() else {
+            return Ok(false);
+        };
+        let batch = batch?;
+        let more = batch.more;
+        self.write(tx, batch)?;
+        Ok(more)
+    }
+
     /// Writes a batch's orders into `tx` and moves the checkpoint past them.
     fn write(
         &mut self,
@@ -440,5 +515,103 @@ impl Importer<'_> {
         } else {
             self.checkpoint.byte
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHOPIFY_HEADER: &str = "Name,Email,Financial Status,Created at,Currency,Total,Lineitem quantity,Lineitem name,Lineitem price\n";
+
+    /// A Shopify export of `orders` orders of three lines each (later rows carry only the
+    /// order's name and the line, as Shopify writes them).
+    fn shopify(orders: usize) -> String {
+        let mut text = SHOPIFY_HEADER.to_string();
+        for order in 1..=orders {
+            text += &format!(
+                "#{order},buyer{order}@example.com,paid,2025-01-02 10:00:00 +0000,EUR,30.00,1,Tote,10.00\n"
+            );
+            for _ in 0..2 {
+                text += &format!("#{order},,,,,,1,Mug,10.00\n");
+            }
+        }
+        text
+    }
+
+    fn prepared(dir: &Path, name: &str, text: &str) -> OrdersFile {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        source::prepare(&path, None, None, dir).unwrap()
+    }
+
+    /// The line of `text` that starts at byte `at`.
+    fn line_at(text: &str, at: u64) -> &str {
+        text[at as usize..].lines().next().unwrap()
+    }
+
+    #[test]
+    fn the_check_begins_at_the_first_order_that_starts_after_the_middle() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = shopify(40);
+        let file = prepared(dir.path(), "orders.csv", &text);
+        let middle = text.len() as u64 / 2;
+        let start = order_start_after(&file, middle).unwrap().unwrap();
+        assert!(start.byte() >= middle);
+        let first = line_at(&text, start.byte());
+        assert!(
+            first.contains("@example.com"),
+            "an order's first row: {first}"
+        );
+        // The row before it is the last of the order in progress at the middle.
+        let before = text[..start.byte() as usize - 1].rfind('\n').unwrap() + 1;
+        let name = |line: &str| line.split(',').next().unwrap().to_string();
+        assert_ne!(name(line_at(&text, before as u64)), name(first));
+        assert!(
+            text[middle as usize..start.byte() as usize]
+                .lines()
+                .all(|line| !line.contains("@example.com")),
+            "no order starts between the middle and the check's start"
+        );
+        // Past the last order's start, nothing is left to check.
+        let last_order = text.rfind("buyer40").unwrap() as u64;
+        assert!(order_start_after(&file, last_order).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_row_of_no_order_before_the_middle_makes_the_check_cover_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "amazon-order-id\tpurchase-date\tsku\tquantity\tcurrency\titem-price\n";
+        let row = |order: usize| {
+            format!("111-{order}\t2025-04-01T10:00:00+00:00\tMUG-1\t1\tUSD\t12.00\n")
+        };
+        let mut text = header.to_string();
+        (1..=10).for_each(|order| text += &row(order));
+        // A row of no order (Amazon leaves the id blank in summary rows) just before the
+        // middle, then more orders: the order it interrupts, if any, is not known.
+        text += "\t\t\t\t\t\n";
+        let middle = text.len() as u64;
+        (11..=12).for_each(|order| text += &row(order));
+        let file = prepared(dir.path(), "orders.txt", &text);
+        let start = order_start_after(&file, middle).unwrap().unwrap();
+        assert_eq!(line_at(&text, start.byte()), row(1).trim_end());
+    }
+
+    #[test]
+    fn a_malformed_row_in_the_second_half_is_named_by_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = shopify(40).replace("#35,,,,,,1,Mug,10.00", "#35,,,,,,1,Mug,10.0x");
+        let file = prepared(dir.path(), "orders.csv", &text);
+        let error = check_second_half(&file, text.len() as u64)
+            .unwrap_err()
+            .to_string();
+        // Order 35's rows are lines 104 to 106 of the file (the header is line 1).
+        assert!(
+            error.contains("orders.csv, row 105, column 'Lineitem price'"),
+            "{error}"
+        );
+        let fine = prepared(dir.path(), "fine.csv", &shopify(40));
+        let checked_from = check_second_half(&fine, text.len() as u64).unwrap();
+        assert!(checked_from >= text.len() as u64 / 2);
     }
 }

@@ -2,9 +2,9 @@
 //! (channel + order id): one that an earlier or overlapping export brought is updated,
 //! never added twice, and what this export is silent on (an Etsy order's lines, when
 //! the order file follows the items file) keeps what the other file said. A new order,
-//! the common case, is written in one insert with what is worked out from it (its items,
-//! its customer, its amounts in the reporting currency); an order already there is
-//! merged in SQL.
+//! the common case, is written with what is worked out from it (its items, its customer,
+//! its amounts in the reporting currency), many to a statement (`new_orders`); an order
+//! already there is merged in SQL.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -12,6 +12,7 @@ use rusqlite::{CachedStatement as Statement, Connection, Transaction, params};
 
 use super::channels::{Amounts, Channel, Line, OrderPart};
 use super::fx::Rates;
+use super::new_orders::{self, NewOrder, NewRows};
 
 /// An order as the rows of one export told it.
 #[derive(Debug, Clone)]
@@ -26,6 +27,10 @@ pub struct PendingOrder {
 
 /// An e-mail as one customer: case and spaces do not make another.
 pub fn normalised_email(email: &str) -> String {
+    // Nearly every e-mail is printable ASCII without a space: lowered as it is.
+    if email.bytes().all(|byte| byte.is_ascii_graphic()) {
+        return email.to_ascii_lowercase();
+    }
     email
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -72,9 +77,8 @@ pub struct Written {
     pub updated: Vec<i64>,
 }
 
-/// The statements of a chunk, prepared once.
+/// The statements that merge an order already stored, prepared once per chunk.
 struct Statements<'t> {
-    insert: Statement<'t>,
     update: Statement<'t>,
     clear_lines: Statement<'t>,
     last_line: Statement<'t>,
@@ -86,17 +90,8 @@ struct Statements<'t> {
 impl<'t> Statements<'t> {
     fn prepare(tx: &'t Transaction<'_>) -> rusqlite::Result<Statements<'t>> {
         Ok(Statements {
-            insert: tx.prepare_cached(
-                "INSERT INTO orders (source, channel, name, email, buyer_id, buyer_name, postal_code,
-                     financial_status, created_at, currency, subtotal_minor, shipping_minor, taxes_minor,
-                     total_minor, discount_code, discount_minor, refunded_minor, items_minor,
-                     shipping_country, cancelled_at, customer_key, gross_reporting, refunded_reporting,
-                     net_reporting)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                     ?19, ?20, ?21, ?22, ?23, ?24)",
-            )?,
             update: tx.prepare_cached(
-                "UPDATE orders SET source = CASE WHEN ?22 THEN ?1 ELSE source END,
+                "UPDATE orders SET source_id = CASE WHEN ?22 THEN ?1 ELSE source_id END,
                      email = coalesce(?4, email), buyer_id = coalesce(?5, buyer_id),
                      buyer_name = coalesce(?6, buyer_name), postal_code = coalesce(?7, postal_code),
                      financial_status = coalesce(?8, financial_status), created_at = coalesce(?9, created_at),
@@ -112,13 +107,7 @@ impl<'t> Statements<'t> {
             last_line: tx.prepare_cached(
                 "SELECT coalesce(max(line_no), 0) FROM order_lines WHERE order_id = ?1",
             )?,
-            upsert_line: tx.prepare_cached(
-                "INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku, price_minor, total_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (order_id, line_key) DO UPDATE SET quantity = excluded.quantity,
-                     name = excluded.name, sku = excluded.sku, price_minor = excluded.price_minor,
-                     total_minor = excluded.total_minor",
-            )?,
+            upsert_line: tx.prepare_cached(&new_orders::lines_sql(1))?,
             items_from_lines: tx.prepare_cached(
                 "UPDATE orders SET items_minor = (SELECT coalesce(sum(total_minor), 0) FROM order_lines
                      WHERE order_id = ?1) WHERE id = ?1",
@@ -135,26 +124,30 @@ impl<'t> Statements<'t> {
 
     /// Writes `lines` of order `id` after line number `after`.
     fn lines(&mut self, id: i64, after: i64, lines: &[Line]) -> rusqlite::Result<()> {
-        for (offset, line) in lines.iter().enumerate() {
-            let number = after + offset as i64 + 1;
-            let key = if line.key.is_empty() {
-                number.to_string()
-            } else {
-                line.key.clone()
-            };
-            self.upsert_line.execute(params![
-                id,
-                number,
-                key,
-                line.quantity,
-                line.name,
-                line.sku,
-                line.unit_price,
-                line.total
-            ])?;
+        for (number, line) in (after + 1..).zip(lines) {
+            new_orders::upsert_line(&mut self.upsert_line, id, number, line)?;
         }
         Ok(())
     }
+}
+
+/// The number the orders of `source` (a file's path) are stored under, made on its
+/// first import.
+pub fn source_id(conn: &Connection, source: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO order_sources (path) VALUES (?1) ON CONFLICT (path) DO NOTHING",
+        [source],
+    )?;
+    conn.query_row(
+        "SELECT id FROM order_sources WHERE path = ?1",
+        [source],
+        |row| row.get(0),
+    )
+}
+
+/// Clears the orders an earlier import of `source` brought (their lines go with them).
+pub fn clear(conn: &Connection, source: i64) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM orders WHERE source_id = ?1", [source])
 }
 
 /// The orders (their rows) that the import of `source` wrote: a resumed import's
@@ -162,9 +155,10 @@ impl<'t> Statements<'t> {
 pub fn written_by(
     conn: &Connection,
     channel: Channel,
-    source: &str,
+    source: i64,
 ) -> rusqlite::Result<HashSet<i64>> {
-    let mut statement = conn.prepare("SELECT id FROM orders WHERE channel = ?1 AND source = ?2")?;
+    let mut statement =
+        conn.prepare("SELECT id FROM orders WHERE channel = ?1 AND source_id = ?2")?;
     statement
         .query_map((channel.key(), source), |row| row.get(0))?
         .collect()
@@ -178,7 +172,7 @@ pub fn known(conn: &Connection, channel: Channel) -> rusqlite::Result<HashMap<St
         .collect()
 }
 
-/// Writes `orders` of `channel` from `source`; `known` holds the channel's orders in the
+/// Writes `orders` of `channel` from `source` (its `source_id`); `known` holds the channel's orders in the
 /// store (from `known`) and gains the ones written. `every_line` says the export holds
 /// all of an order's lines (they replace the stored ones). `imported` holds the rows this
 /// import wrote so far and gains this chunk's: an order met again in the same import (a
@@ -188,7 +182,7 @@ pub fn known(conn: &Connection, channel: Channel) -> rusqlite::Result<HashMap<St
 pub fn write(
     tx: &Transaction<'_>,
     channel: Channel,
-    source: &str,
+    source: i64,
     orders: &[PendingOrder],
     every_line: bool,
     imported: &mut HashSet<i64>,
@@ -196,6 +190,7 @@ pub fn write(
     known: &mut HashMap<String, i64>,
 ) -> rusqlite::Result<Written> {
     let mut statements = Statements::prepare(tx)?;
+    let mut new_rows = NewRows::new(tx, source, channel.key())?;
     let mut written = Written::default();
     for order in orders {
         let part = &order.part;
@@ -207,43 +202,32 @@ pub fn write(
             let items = amounts.items.unwrap_or_else(|| items_of(order));
             let (discount, refunded) =
                 (amounts.discount.unwrap_or(0), amounts.refunded.unwrap_or(0));
-            let currency = part.currency.as_deref().unwrap_or("");
-            let created_at = part.created_at.as_deref().unwrap_or("");
-            let factor = rates.factor(currency, created_at);
+            let factor = rates.factor(
+                part.currency.as_deref().unwrap_or(""),
+                part.created_at.as_deref().unwrap_or(""),
+            );
             let reporting = |minor: i64| factor.map(|factor| minor as f64 * factor);
-            statements.insert.execute(params![
-                source,
-                channel.key(),
-                order.id,
-                email.as_deref().unwrap_or(""),
-                part.buyer_id.as_deref().unwrap_or(""),
-                part.buyer_name.as_deref().unwrap_or(""),
-                part.postal_code.as_deref().unwrap_or(""),
-                part.status.as_deref().unwrap_or(""),
-                created_at,
-                currency,
-                amounts.subtotal.unwrap_or(0),
-                amounts.shipping.unwrap_or(0),
-                amounts.taxes.unwrap_or(0),
-                amounts.total.unwrap_or(0),
-                part.discount_code.as_deref().unwrap_or(""),
+            let id = new_rows.add(NewOrder {
+                order,
+                customer_key: customer_key(channel, order, email.as_deref()),
+                email,
+                items,
                 discount,
                 refunded,
-                items,
-                part.country.as_deref().unwrap_or(""),
-                part.cancelled_at,
-                customer_key(channel, order, email.as_deref()),
-                reporting(items),
-                reporting(refunded),
-                reporting(items - discount - refunded),
-            ])?;
-            let id = tx.last_insert_rowid();
+                reporting: [
+                    reporting(items),
+                    reporting(refunded),
+                    reporting(items - discount - refunded),
+                ],
+            })?;
             known.insert(order.id.clone(), id);
             imported.insert(id);
             written.new_orders += 1;
-            statements.lines(id, 0, &order.lines)?;
             continue;
         };
+        // What waits to be written may be this order's earlier rows (an order whose
+        // rows are not all together), which the statements below read.
+        new_rows.flush()?;
         let again = !imported.insert(id);
         if !again {
             written.new_orders += 1;
@@ -291,6 +275,7 @@ pub fn write(
         }
         statements.customer.execute([id])?;
     }
+    new_rows.flush()?;
     Ok(written)
 }
 

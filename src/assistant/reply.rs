@@ -302,11 +302,14 @@ mod tests {
             .connect()
             .unwrap()
             .execute_batch(
-                "INSERT INTO orders (id, source, name, email, financial_status, created_at, currency,
-                     subtotal_minor, shipping_minor, taxes_minor, total_minor, discount_code,
-                     discount_minor, refunded_minor, shipping_country)
-                 VALUES (7, 'shop.csv', '#1042', 'ana@example.com', 'paid', '2025-03-02T10:00:00Z',
-                     'EUR', 4400, 400, 0, 4800, '', 0, 0, 'DE');
+                "INSERT INTO order_sources (id, path) VALUES (1, 'shop.csv');
+                 INSERT INTO orders (id, source_id, channel, name, email, buyer_id, buyer_name,
+                     postal_code, financial_status, created_at, currency, subtotal_minor,
+                     shipping_minor, taxes_minor, total_minor, discount_code, discount_minor,
+                     refunded_minor, items_minor, shipping_country, customer_key)
+                 VALUES (7, 1, 'shopify', '#1042', 'ana@example.com', '', '', '', 'paid',
+                     '2025-03-02T10:00:00Z', 'EUR', 4400, 400, 0, 4800, '', 0, 0, 4400, 'DE',
+                     'email:ana@example.com');
                  INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku,
                      price_minor, total_minor)
                  VALUES (7, 1, '1', 1, 'Sakura Tote', 'TOTE-1', 4400, 4400);",

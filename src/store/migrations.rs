@@ -20,6 +20,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0014_stock_levels.sql"),
     include_str!("migrations/0015_reviews.sql"),
     include_str!("migrations/0016_buyer_messages.sql"),
+    include_str!("migrations/0017_order_and_rate_sources.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -55,6 +56,7 @@ mod tests {
         "68373035bc7e10b2ff77f72fc894a96bc4e529999849a1cae68742daa74ef14a",
         "c865122dd831a56da6ce4302b6720994e46c1657c770a5a565e987571694dfe6",
         "417509a30fc523774b2dfd59457654b6aaee635fc8736e8ea865db224308bb97",
+        "c1599fc97dfab7bae8d4a88fdc61a97a7c4b8c6262d170d17bba9f50d1eebc71",
     ];
 
     #[test]
@@ -143,6 +145,74 @@ mod tests {
         );
         conn.execute("DELETE FROM orders WHERE id = 7", []).unwrap();
         assert_eq!(count("SELECT count(*) FROM order_lines"), 0);
+    }
+
+    #[test]
+    fn orders_and_rates_keep_where_they_came_from_as_numbered_sources() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        migrations().to_version(&mut conn, 16).unwrap();
+        conn.execute_batch(
+            "INSERT INTO orders (id, source, name, email, financial_status, created_at, currency,
+                 subtotal_minor, shipping_minor, taxes_minor, total_minor, discount_code,
+                 discount_minor, refunded_minor, shipping_country, channel, customer_key, net_reporting)
+             VALUES (3, 'b.csv', '#1', '', 'paid', '2025-01-01T00:00:00Z', 'EUR', 0, 0, 0, 3000,
+                     '', 0, 0, 'DE', 'shopify', 'order:shopify:#1', 30.0),
+                    (5, 'a.csv', '#1', '', 'paid', '2025-01-02T00:00:00Z', 'EUR', 0, 0, 0, 1000,
+                     '', 0, 0, 'FR', 'etsy', 'order:etsy:#1', NULL),
+                    (9, 'b.csv', '#2', 'x@example.com', 'paid', '2025-01-03T00:00:00Z', 'USD', 0, 0,
+                     0, 500, '', 0, 0, 'US', 'shopify', 'email:x@example.com', 5.0);
+             INSERT INTO order_lines (order_id, line_no, line_key, quantity, name, sku, price_minor, total_minor)
+             VALUES (3, 1, '1', 1, 'Tote', 'TOTE-1', 3000, 3000), (9, 1, '1', 1, 'Mug', 'MUG-1', 500, 500);
+             INSERT INTO fx_rates (currency, day, per_euro, source)
+             VALUES ('USD', '2025-01-02', 1.03, 'ECB'), ('USD', '2025-01-03', 1.04, 'set by hand');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(
+            rows(
+                "SELECT o.id || ' ' || s.path || ' ' || o.channel || ' ' || o.name || ' ' ||
+                        coalesce(o.net_reporting, 'null')
+                 FROM orders o JOIN order_sources s ON s.id = o.source_id ORDER BY o.id"
+            ),
+            [
+                "3 b.csv shopify #1 30.0",
+                "5 a.csv etsy #1 null",
+                "9 b.csv shopify #2 5.0"
+            ]
+        );
+        assert_eq!(
+            rows("SELECT path FROM order_sources ORDER BY id"),
+            ["b.csv", "a.csv"]
+        );
+        assert_eq!(
+            rows("SELECT order_id || ' ' || name FROM order_lines ORDER BY order_id"),
+            ["3 Tote", "9 Mug"]
+        );
+        assert_eq!(
+            rows(
+                "SELECT day || ' ' || per_euro || ' ' || s.name FROM fx_rates
+                 JOIN rate_sources s ON s.id = source_id ORDER BY day"
+            ),
+            ["2025-01-02 1.03 ECB", "2025-01-03 1.04 set by hand"]
+        );
+        // The lines follow the new table: they go with their order.
+        conn.execute("DELETE FROM orders WHERE id = 3", []).unwrap();
+        assert_eq!(rows("SELECT name FROM order_lines"), ["Mug"]);
+        let foreign_key_problems: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(foreign_key_problems, 0);
     }
 
     fn hex(bytes: &[u8]) -> String {

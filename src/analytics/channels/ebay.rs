@@ -110,24 +110,30 @@ impl Reader {
 }
 
 impl RowReader for Reader {
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str {
+        // Some reports leave the order number blank and number the sale only by its
+        // record; a summary row has neither (or words where the record number goes).
+        let record_number = cell(record, self.sales_record.as_ref());
+        match cell(record, Some(&self.order_number)) {
+            "" if !record_number.is_empty()
+                && record_number.bytes().all(|byte| byte.is_ascii_digit()) =>
+            {
+                record_number
+            }
+            number => number,
+        }
+    }
+
     fn read(
         &self,
         export: &CsvExport,
         record: &StringRecord,
         order_currency: Option<&str>,
     ) -> Result<Option<RowRead>, FileError> {
-        // Some reports leave the order number blank and number the sale only by its
-        // record; a summary row has neither (or words where the record number goes).
-        let record_number = cell(record, self.sales_record.as_ref());
-        let order_id = match cell(record, Some(&self.order_number)) {
-            "" if !record_number.is_empty()
-                && record_number.bytes().all(|byte| byte.is_ascii_digit()) =>
-            {
-                record_number
-            }
-            "" => return Ok(None),
-            number => number,
-        };
+        let order_id = self.order_id(record);
+        if order_id.is_empty() {
+            return Ok(None);
+        }
         let currency = match self.currency(record).or(order_currency) {
             Some(code) => code.to_string(),
             None => {

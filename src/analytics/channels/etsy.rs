@@ -63,12 +63,16 @@ impl Common {
         })
     }
 
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str {
+        cell(record, Some(&self.order_id)).trim_start_matches('#')
+    }
+
     fn order(
         &self,
         export: &CsvExport,
         record: &StringRecord,
     ) -> Result<Option<(String, String, OrderPart)>, FileError> {
-        let order_id = cell(record, Some(&self.order_id)).trim_start_matches('#');
+        let order_id = self.order_id(record);
         if order_id.is_empty() {
             return Ok(None);
         }
@@ -136,6 +140,10 @@ impl ItemsReader {
 }
 
 impl RowReader for ItemsReader {
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str {
+        self.common.order_id(record)
+    }
+
     fn read(
         &self,
         export: &CsvExport,
@@ -195,6 +203,10 @@ impl OrdersReader {
 }
 
 impl RowReader for OrdersReader {
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str {
+        self.common.order_id(record)
+    }
+
     fn read(
         &self,
         export: &CsvExport,

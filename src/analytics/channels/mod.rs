@@ -243,6 +243,10 @@ pub struct RowRead {
 
 /// Reads the rows of one layout.
 pub trait RowReader {
+    /// The order `record` is a row of, as `read` names it; empty for a row of no order.
+    /// Read alone, without the rest of the row: to find where an order starts.
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str;
+
     /// What `record` says; None for a row that is not an order's (eBay's summary rows).
     /// `currency` is the order's so far, for rows that leave it out (Shopify's later rows).
     fn read(

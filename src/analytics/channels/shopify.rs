@@ -64,13 +64,17 @@ impl Reader {
 }
 
 impl RowReader for Reader {
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str {
+        cell(record, Some(&self.name))
+    }
+
     fn read(
         &self,
         export: &CsvExport,
         record: &StringRecord,
         order_currency: Option<&str>,
     ) -> Result<Option<RowRead>, FileError> {
-        let order_id = cell(record, Some(&self.name));
+        let order_id = self.order_id(record);
         if order_id.is_empty() {
             return Err(export.invalid(record, &self.name, "every row needs the order's name"));
         }

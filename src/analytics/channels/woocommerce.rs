@@ -114,13 +114,17 @@ impl Reader {
 }
 
 impl RowReader for Reader {
+    fn order_id<'r>(&self, record: &'r StringRecord) -> &'r str {
+        cell(record, Some(&self.order_id))
+    }
+
     fn read(
         &self,
         export: &CsvExport,
         record: &StringRecord,
         _order_currency: Option<&str>,
     ) -> Result<Option<RowRead>, FileError> {
-        let order_id = cell(record, Some(&self.order_id));
+        let order_id = self.order_id(record);
         if order_id.is_empty() {
             return Ok(None);
         }
