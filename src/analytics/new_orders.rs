@@ -28,10 +28,16 @@ fn orders_sql(rows: usize) -> String {
     insert_sql("INSERT OR FAIL INTO orders", ORDER_COLUMNS, rows)
 }
 
-/// Upserts `rows` order lines by their order and key: a line the export names twice is
-/// written once, with what it said last. `OR FAIL` as for the orders.
-pub fn lines_sql(rows: usize) -> String {
+/// Inserts `rows` lines of new orders, `OR FAIL` as for the orders. No two have the same
+/// key (`NewRows::add` keeps one line per key, as the upsert below would).
+fn lines_sql(rows: usize) -> String {
     insert_sql("INSERT OR FAIL INTO order_lines", LINE_COLUMNS, rows)
+}
+
+/// Upserts a line of an order already stored by its order and key: a line met again is
+/// updated, keeping its number.
+pub fn upsert_line_sql() -> String {
+    insert_sql("INSERT INTO order_lines", LINE_COLUMNS, 1)
         + " ON CONFLICT (order_id, line_key) DO UPDATE SET quantity = excluded.quantity,
               name = excluded.name, sku = excluded.sku, price_minor = excluded.price_minor,
               total_minor = excluded.total_minor"
@@ -172,12 +178,25 @@ impl<'b, 'c> NewRows<'b, 'c> {
     pub fn add(&mut self, order: NewOrder<'b>) -> rusqlite::Result<i64> {
         let id = self.next_id;
         self.next_id += 1;
+        let first_line = self.lines.len();
         for (number, line) in (1..).zip(&order.order.lines) {
-            self.lines.push(NewLine {
-                order_id: id,
-                number,
-                line,
-            });
+            // A key the export gives twice is one line: the first's number, the last's
+            // values (as `upsert_line_sql` does to an order already stored).
+            let earlier = (!line.key.is_empty())
+                .then(|| {
+                    self.lines[first_line..]
+                        .iter_mut()
+                        .find(|earlier| earlier.line.key == line.key)
+                })
+                .flatten();
+            match earlier {
+                Some(earlier) => earlier.line = line,
+                None => self.lines.push(NewLine {
+                    order_id: id,
+                    number,
+                    line,
+                }),
+            }
         }
         self.orders.push((id, order));
         if self.orders.len() == ORDERS_PER_STATEMENT {
@@ -233,5 +252,119 @@ impl<'b, 'c> NewRows<'b, 'c> {
         row.execute()?;
         self.lines.drain(..rows);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::channels::{Amounts, OrderPart};
+    use crate::store::{DATABASE_FILE, Store, StoreOptions};
+
+    fn line(key: &str, quantity: i64, sku: &str) -> Line {
+        Line {
+            key: key.into(),
+            quantity,
+            name: sku.to_lowercase(),
+            sku: sku.into(),
+            unit_price: 500,
+            total: 500 * quantity,
+        }
+    }
+
+    fn order(id: &str, lines: Vec<Line>) -> PendingOrder {
+        PendingOrder {
+            at: csv::Position::new(),
+            id: id.into(),
+            part: OrderPart {
+                created_at: Some("2025-01-02T10:00:00Z".into()),
+                currency: Some("EUR".into()),
+                ..OrderPart::default()
+            },
+            amounts: Amounts::default(),
+            lines,
+        }
+    }
+
+    #[test]
+    fn orders_fill_whole_statements_and_a_key_given_twice_is_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join(DATABASE_FILE), StoreOptions::default()).unwrap();
+        let mut conn = store.connect().unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO order_sources (id, path) VALUES (1, 'a.csv')",
+            [],
+        )
+        .unwrap();
+        // More orders than a statement takes, so that full and partial statements run.
+        let mut orders: Vec<PendingOrder> = (1..=ORDERS_PER_STATEMENT + 5)
+            .map(|number| {
+                order(
+                    &format!("#{number}"),
+                    vec![line("", 1, "MUG-1"), line("", 2, "TOTE-1")],
+                )
+            })
+            .collect();
+        orders.push(order(
+            "#dup",
+            vec![
+                line("t1", 1, "MUG-1"),
+                line("t1", 3, "MUG-2"),
+                line("t2", 1, "TOTE-1"),
+            ],
+        ));
+        let mut rows = NewRows::new(&tx, 1, "etsy").unwrap();
+        let mut ids = Vec::new();
+        for order in &orders {
+            ids.push(
+                rows.add(NewOrder {
+                    order,
+                    email: None,
+                    customer_key: format!("order:etsy:{}", order.id),
+                    items: 0,
+                    discount: 0,
+                    refunded: 0,
+                    reporting: [None; 3],
+                })
+                .unwrap(),
+            );
+        }
+        rows.flush().unwrap();
+        drop(rows);
+        assert_eq!(ids, (1..=orders.len() as i64).collect::<Vec<_>>());
+        let count = |sql: &str| tx.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("SELECT count(*) FROM orders"), orders.len() as i64);
+        assert_eq!(
+            count("SELECT count(*) FROM order_lines"),
+            2 * (ORDERS_PER_STATEMENT as i64 + 5) + 2
+        );
+        let duplicate: Vec<(i64, String, i64, String)> = tx
+            .prepare(
+                "SELECT line_no, line_key, quantity, sku FROM order_lines
+                 WHERE order_id = (SELECT id FROM orders WHERE name = '#dup') ORDER BY line_no",
+            )
+            .unwrap()
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            duplicate,
+            [
+                (1, "t1".into(), 3, "MUG-2".into()),
+                (3, "t2".into(), 1, "TOTE-1".into())
+            ]
+        );
+        let keys: String = tx
+            .query_row(
+                "SELECT group_concat(line_key, ',') FROM order_lines WHERE order_id = 1",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(keys, "1,2");
     }
 }

@@ -107,7 +107,7 @@ impl<'t> Statements<'t> {
             last_line: tx.prepare_cached(
                 "SELECT coalesce(max(line_no), 0) FROM order_lines WHERE order_id = ?1",
             )?,
-            upsert_line: tx.prepare_cached(&new_orders::lines_sql(1))?,
+            upsert_line: tx.prepare_cached(&new_orders::upsert_line_sql())?,
             items_from_lines: tx.prepare_cached(
                 "UPDATE orders SET items_minor = (SELECT coalesce(sum(total_minor), 0) FROM order_lines
                      WHERE order_id = ?1) WHERE id = ?1",
