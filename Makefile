@@ -36,4 +36,4 @@ ui-test:
 ## The real app under Xvfb through tauri-driver; screenshots land in <target>/e2e-shots.
 e2e:
 	cargo build --workspace --all-targets
-	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture --test-threads=1

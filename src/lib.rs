@@ -21,9 +21,9 @@ pub mod reports;
 pub mod store;
 
 pub use engine::{
-    CategoryChoice, ComputeSettings, DeviceStatus, Engine, EngineConfig, Job, JobEvent, JobKind,
-    JobObserver, JobOutcome, JobSpec, Language, ListingsFilePreview, ModelRun, ModelStatus,
-    PhotoVocabulary, PreparedWork,
+    CategoryChoice, ComputeSettings, DeviceStatus, Engine, EngineConfig, FirstRun, Job, JobEvent,
+    JobKind, JobObserver, JobOutcome, JobSpec, Language, ListingsFilePreview, ModelRun,
+    ModelStatus, PhotoVocabulary, PreparedWork,
 };
 pub use error::Error;
 pub use error_kind::ErrorKind;

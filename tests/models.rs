@@ -264,3 +264,68 @@ fn the_real_smollm2_imports_against_its_checksum_and_answers_in_english_until_it
         "no control token in the text: {text}"
     );
 }
+
+#[test]
+fn the_plan_for_a_sellers_tasks_lists_the_models_and_imports_them_from_their_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join("fixtures");
+    let data = dir.path().join("data");
+    let written = run(&data, &["dev", "fixtures", fixtures.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    // The fixture catalog as a new computer has it: the entries, not their files.
+    let catalog = std::fs::read_to_string(fixtures.join("catalog.toml")).unwrap();
+    let without_files: String = catalog
+        .lines()
+        .filter(|line| !line.starts_with("local_dir"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let elsewhere = dir.path().join("catalog.toml");
+    std::fs::write(&elsewhere, without_files).unwrap();
+    let plan = |extra: &[&str]| {
+        tradewind(&data)
+            .env("TRADEWIND_CATALOG", &elsewhere)
+            .args(["models", "plan", "--translate", "de,ja,pt", "--tag-photos"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let proposed = plan(&[]);
+    assert!(proposed.status.success(), "{}", stderr(&proposed));
+    let text = stdout(&proposed);
+    for line in [
+        "fixture-opus-mt-en-de",
+        "translating en into de",
+        "fixture-madlad-q4k",
+        "translating en into ja",
+        "fixture-clip",
+        "tagging photos",
+        "to fetch",
+        "This computer:",
+        "Why: translators use 8-bit weights",
+        "Why: fixture-madlad-q4k translates into ja",
+        "No model in the catalog translates into: pt.",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+
+    // A folder without them: said in one sentence, nothing copied.
+    let empty = dir.path().join("usb");
+    std::fs::create_dir_all(&empty).unwrap();
+    let refused = plan(&["--import", empty.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("holds none of the models asked for"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let imported = plan(&["--import", fixtures.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("Imported 3 models"),
+        "{}",
+        stdout(&imported)
+    );
+    let again = stdout(&plan(&[]));
+    assert_eq!(again.matches(" here ").count(), 3, "{again}");
+}

@@ -51,6 +51,9 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::doctor::DoctorReport::export_all(&config)?;
     tradewind::ModelStatus::export_all(&config)?;
     tradewind::ModelRun::export_all(&config)?;
+    tradewind::FirstRun::export_all(&config)?;
+    tradewind::ml::plan::PlanRequest::export_all(&config)?;
+    tradewind::ml::plan::ModelPlan::export_all(&config)?;
     tradewind::ml::store::VerifiedFile::export_all(&config)?;
     tradewind::ComputeSettings::export_all(&config)?;
     tradewind::DeviceStatus::export_all(&config)?;

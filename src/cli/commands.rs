@@ -321,6 +321,7 @@ async fn models(
     let engine = Engine::open(config)?;
     match command {
         ModelsCommand::List => print::models(&engine.models()?, json),
+        ModelsCommand::Plan(args) => return super::models_plan::run(&engine, args, json).await,
         ModelsCommand::Verify { ids } => {
             let ids = if ids.is_empty() {
                 engine

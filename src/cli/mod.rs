@@ -2,6 +2,7 @@ mod analytics;
 mod commands;
 mod data;
 mod forecast;
+mod models_plan;
 mod orders_import;
 mod photos;
 mod print;
@@ -170,6 +171,10 @@ enum Command {
 enum ModelsCommand {
     /// Every model of the catalog, with task, size, memory, licence and whether it is here.
     List,
+    /// The models for what you want to do, chosen for this computer's memory and devices
+    /// (as the app's first run proposes them), with their sizes; `--download` fetches
+    /// them in one job, `--import FOLDER` copies them from their folders there.
+    Plan(models_plan::PlanArgs),
     /// Check the size and sha256 of every file of the given models (default: all present).
     Verify { ids: Vec<String> },
     /// Download a model from the Hugging Face Hub (TRADEWIND_HF_ENDPOINT or HF_ENDPOINT for a

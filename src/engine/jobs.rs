@@ -25,7 +25,7 @@ use crate::listings::translate::memory::TranslationMemory;
 use crate::listings::translate::{self, LocaleEngine, TranslatedListings};
 use crate::listings::{self, ImportedListings};
 use crate::ml::MlError;
-use crate::ml::jobs::ModelFetched;
+use crate::ml::jobs::{ModelFetched, ModelsFetched};
 use crate::ml::route::EngineChoice;
 use crate::photos::captions::CaptionedPhotos;
 use crate::photos::tag_job::TaggedPhotos;
@@ -92,6 +92,15 @@ pub enum JobSpec {
     DownloadModel {
         id: String,
     },
+    /// The models of a first run's plan, downloaded one after another.
+    DownloadModels {
+        ids: Vec<String>,
+    },
+    /// The models of a first run's plan, copied from their folders under `folder`.
+    ImportModels {
+        ids: Vec<String>,
+        folder: PathBuf,
+    },
     /// Every imported listing from `source` into each of `locales`, with the family
     /// of models `prefer`, or the one `engines` names for a locale.
     TranslateListings {
@@ -121,6 +130,8 @@ pub enum JobKind {
     CaptionPhotos,
     ImportModel,
     DownloadModel,
+    DownloadModels,
+    ImportModels,
     TranslateListings,
 }
 
@@ -136,6 +147,8 @@ impl JobSpec {
             JobSpec::CaptionPhotos { .. } => JobKind::CaptionPhotos,
             JobSpec::ImportModel { .. } => JobKind::ImportModel,
             JobSpec::DownloadModel { .. } => JobKind::DownloadModel,
+            JobSpec::DownloadModels { .. } => JobKind::DownloadModels,
+            JobSpec::ImportModels { .. } => JobKind::ImportModels,
             JobSpec::TranslateListings { .. } => JobKind::TranslateListings,
         }
     }
@@ -190,10 +203,33 @@ pub enum JobOutcome {
     DownloadModel {
         model: ModelFetched,
     },
+    DownloadModels {
+        fetched: ModelsFetched,
+    },
+    ImportModels {
+        folder: PathBuf,
+        fetched: ModelsFetched,
+    },
     TranslateListings {
         locales: Vec<String>,
         done: TranslatedListings,
     },
+}
+
+/// "2 models (opus-mt-en-de, clip-vit-base-patch32: 5 files, 900000 bytes)".
+fn fetched_list(fetched: &ModelsFetched) -> String {
+    let ids: Vec<&str> = fetched
+        .models
+        .iter()
+        .map(|model| model.id.as_str())
+        .collect();
+    let files: usize = fetched.models.iter().map(|model| model.files).sum();
+    let bytes: u64 = fetched.models.iter().map(|model| model.bytes).sum();
+    format!(
+        "{} models ({}: {files} files, {bytes} bytes)",
+        ids.len(),
+        ids.join(", ")
+    )
 }
 
 impl fmt::Display for JobOutcome {
@@ -272,6 +308,25 @@ impl fmt::Display for JobOutcome {
                 "Downloaded model {}: {} files, {} bytes, each verified",
                 model.id, model.files, model.bytes
             ),
+            JobOutcome::DownloadModels { fetched } => {
+                write!(
+                    f,
+                    "Downloaded {}, each file verified",
+                    fetched_list(fetched)
+                )
+            }
+            JobOutcome::ImportModels { folder, fetched } => {
+                write!(
+                    f,
+                    "Imported {} from {}, each file verified",
+                    fetched_list(fetched),
+                    folder.display()
+                )?;
+                if !fetched.missing.is_empty() {
+                    write!(f, "; not in that folder: {}", fetched.missing.join(", "))?;
+                }
+                Ok(())
+            }
             JobOutcome::TranslateListings { locales, done } => write!(
                 f,
                 "Translated {} fields into {} ({} sentences from the translation memory, {} by the models; {} fields unchanged; {} to review)",
@@ -526,6 +581,30 @@ impl Engine {
                     .map_err(stopped_is_cancelled)?,
                 }
             }
+            JobSpec::DownloadModels { ids } => {
+                let endpoint = std::env::var("TRADEWIND_HF_ENDPOINT").ok();
+                JobOutcome::DownloadModels {
+                    fetched: ml::jobs::download_all(
+                        &self.model_store(),
+                        &self.catalog()?,
+                        &ids,
+                        endpoint.as_deref(),
+                        context,
+                    )
+                    .map_err(stopped_is_cancelled)?,
+                }
+            }
+            JobSpec::ImportModels { ids, folder } => JobOutcome::ImportModels {
+                fetched: ml::jobs::import_all(
+                    &self.model_store(),
+                    &self.catalog()?,
+                    &ids,
+                    &folder,
+                    context,
+                )
+                .map_err(stopped_is_cancelled)?,
+                folder,
+            },
             JobSpec::TranslateListings {
                 source,
                 locales,
@@ -629,6 +708,13 @@ mod tests {
                 folder: "f".into(),
             },
             JobSpec::DownloadModel { id: "m".into() },
+            JobSpec::DownloadModels {
+                ids: vec!["m".into()],
+            },
+            JobSpec::ImportModels {
+                ids: vec!["m".into()],
+                folder: "f".into(),
+            },
             JobSpec::TranslateListings {
                 source: "en".into(),
                 locales: vec!["de".into()],

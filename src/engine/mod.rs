@@ -8,6 +8,7 @@ mod assistant;
 mod customers;
 mod data;
 mod exports;
+mod first_run;
 mod forecast;
 mod health;
 mod jobs;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use first_run::FirstRun;
 pub use jobs::{Job, JobEvent, JobKind, JobObserver, JobOutcome, JobSpec, PreparedWork};
 pub use models::{ModelRun, ModelStatus};
 pub use photos::{CategoryChoice, PhotoVocabulary};

@@ -24,6 +24,14 @@ pub enum MlError {
         folder: PathBuf,
         file: String,
     },
+    #[error(
+        "{folder} holds none of the models asked for: put each in a folder named after it ({expected})"
+    )]
+    NoneInFolder { folder: PathBuf, expected: String },
+    #[error(
+        "{archive} is an archive: unpack it into a folder to import several models at once, or import them one at a time"
+    )]
+    SeveralFromArchive { archive: PathBuf },
     #[error("cannot load model '{id}' from {path}: {detail}")]
     Load {
         id: String,
@@ -64,6 +72,8 @@ impl MlError {
             MlError::UnknownDevice(_) => ErrorKind::InvalidSetting,
             MlError::NotPresent { .. } => ErrorKind::ModelMissing,
             MlError::Damaged { .. } | MlError::MissingFile { .. } => ErrorKind::ModelDamaged,
+            MlError::NoneInFolder { .. } => ErrorKind::ModelMissing,
+            MlError::SeveralFromArchive { .. } => ErrorKind::BadInput,
             MlError::NoRoute { .. } => ErrorKind::NoRoute,
             MlError::NeedsPhoto => ErrorKind::NeedsPhoto,
             MlError::NeedsTargetLanguage => ErrorKind::NeedsLanguage,

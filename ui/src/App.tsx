@@ -2,20 +2,22 @@ import { useEffect } from "preact/hooks";
 import { JobProgress } from "./components/JobProgress";
 import { Nav } from "./components/Nav";
 import { errorText, language, t } from "./i18n";
-import { loadLanguage, problem, refreshOverview, view } from "./state";
+import { loadLanguage, openFirstRunIfNew, problem, refreshOverview, view } from "./state";
 import { Analytics } from "./views/Analytics";
 import { Assistant } from "./views/Assistant";
 import { Listings } from "./views/Listings";
 import { Models } from "./views/Models";
 import { Photos } from "./views/Photos";
 import { Settings } from "./views/Settings";
+import { Welcome } from "./views/Welcome";
 
-const views = { listings: Listings, photos: Photos, analytics: Analytics, assistant: Assistant, models: Models, settings: Settings };
+const views = { welcome: Welcome, listings: Listings, photos: Photos, analytics: Analytics, assistant: Assistant, models: Models, settings: Settings };
 
 export function App() {
   useEffect(() => {
     void loadLanguage();
     void refreshOverview();
+    void openFirstRunIfNew();
   }, []);
   useEffect(() => {
     document.documentElement.lang = language.value;

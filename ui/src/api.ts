@@ -38,6 +38,7 @@ import type {
   EngineChoice,
   ErrorKind,
   FilledReport,
+  FirstRun,
   GlossaryEntry,
   Job,
   JobEvent,
@@ -45,8 +46,10 @@ import type {
   Language,
   ListingSummary,
   ListingsFilePreview,
+  ModelPlan,
   ModelRun,
   ModelStatus,
+  PlanRequest,
   Review,
   StoredTranslation,
   OrdersSummary,
@@ -205,6 +208,12 @@ export const api = {
   /** Empties the data folder: the app is at its first run after it. */
   deleteAllData: () => call<void>("delete_all_data"),
   chooseWriter: (id: string) => call<void>("choose_writer", { id }),
+  /** Whether to greet the seller with the first run, and what this computer offers. */
+  firstRun: () => call<FirstRun>("first_run"),
+  /** The seller left the first run's page: it is not shown again. */
+  finishFirstRun: () => call<void>("finish_first_run"),
+  /** The catalog's models for the tasks the seller ticked, chosen for this computer. */
+  planModels: (request: PlanRequest) => call<ModelPlan>("plan_models", { request }),
   deviceStatus: () => call<DeviceStatus>("device_status"),
   setDevice: (choice: DeviceChoice) => call<DeviceStatus>("set_device", { choice }),
   /** Loads the model unless it is in memory, and runs it on `texts` (and a photo). */

@@ -6,11 +6,13 @@ import type { ErrorKind, JobKind, Language, Layout, RfmGroup } from "./bindings"
 import { analyticsEn, analyticsZh } from "./i18n/analytics";
 import { assistantEn, assistantZh } from "./i18n/assistant";
 import { photosEn, photosZh } from "./i18n/photos";
+import { welcomeEn, welcomeZh } from "./i18n/welcome";
 
 const en = {
   ...photosEn,
   ...analyticsEn,
   ...assistantEn,
+  ...welcomeEn,
   "app.tagline": "Offline assistant for cross-border sellers",
   "nav.listings": "Listings",
   "nav.photos": "Photos",
@@ -201,9 +203,11 @@ const en = {
   "task.generate": "Writing assistant",
   "job.kind.import_model": "Importing a model",
   "job.kind.download_model": "Downloading a model",
+  "job.kind.download_models": "Downloading models",
+  "job.kind.import_models": "Importing models",
   "job.kind.translate_listings": "Translating listings",
-  "job.stage.download": "download",
-  "job.stage.model": "model files",
+  "job.stage.download": "download {detail}",
+  "job.stage.model": "model files {detail}",
   "settings.language": "Language",
   "settings.version": "Version",
   "settings.dataFolder": "Data folder",
@@ -280,6 +284,9 @@ const en = {
   "job.outcome.import_photos": "Imported {photos} photos from {folder}.",
   "job.outcome.import_model": "Imported the model {id}: {files} files ({size}), each verified.",
   "job.outcome.download_model": "Downloaded the model {id}: {files} files ({size}), each verified.",
+  "job.outcome.download_models": "Downloaded {n} models ({ids}): {files} files ({size}), each verified.",
+  "job.outcome.import_models": "Imported {n} models ({ids}) from {folder}: {files} files ({size}), each verified.",
+  "job.outcome.models_missing": "Not in that folder: {ids}.",
   "job.outcome.translate_listings":
     "Translated {fields} fields into {locales}: {memory} sentences from the translation memory, {model} by the models; {unchanged} fields unchanged; {flagged} to review.",
 } as const;
@@ -290,6 +297,7 @@ const zhCN: Record<MessageKey, string> = {
   ...photosZh,
   ...analyticsZh,
   ...assistantZh,
+  ...welcomeZh,
   "app.tagline": "跨境卖家的离线助手",
   "nav.listings": "商品",
   "nav.photos": "图片",
@@ -476,9 +484,11 @@ const zhCN: Record<MessageKey, string> = {
   "task.generate": "写作助手",
   "job.kind.import_model": "正在导入模型",
   "job.kind.download_model": "正在下载模型",
+  "job.kind.download_models": "正在下载模型",
+  "job.kind.import_models": "正在导入模型",
   "job.kind.translate_listings": "正在翻译商品",
-  "job.stage.download": "下载",
-  "job.stage.model": "模型文件",
+  "job.stage.download": "下载 {detail}",
+  "job.stage.model": "模型文件 {detail}",
   "settings.language": "语言",
   "settings.version": "版本",
   "settings.dataFolder": "数据文件夹",
@@ -554,6 +564,9 @@ const zhCN: Record<MessageKey, string> = {
   "job.outcome.import_photos": "已从 {folder} 导入 {photos} 张图片。",
   "job.outcome.import_model": "已导入模型 {id}：{files} 个文件（{size}），均已校验。",
   "job.outcome.download_model": "已下载模型 {id}：{files} 个文件（{size}），均已校验。",
+  "job.outcome.download_models": "已下载 {n} 个模型（{ids}）：{files} 个文件（{size}），均已校验。",
+  "job.outcome.import_models": "已从 {folder} 导入 {n} 个模型（{ids}）：{files} 个文件（{size}），均已校验。",
+  "job.outcome.models_missing": "该文件夹中没有：{ids}。",
   "job.outcome.translate_listings":
     "已将 {fields} 个字段译为 {locales}：翻译记忆提供 {memory} 句，模型翻译 {model} 句；{unchanged} 个字段未变；{flagged} 个待检查。",
 };

@@ -77,6 +77,19 @@ export function outcomeText(outcome: JobOutcome): string {
         files: n(outcome.model.files),
         size: formatBytes(outcome.model.bytes),
       });
+    case "download_models":
+    case "import_models": {
+      const fetched = outcome.fetched;
+      const sentence = t(`job.outcome.${outcome.kind}`, {
+        n: n(fetched.models.length),
+        ids: fetched.models.map((model) => model.id).join(", "),
+        files: n(fetched.models.reduce((sum, model) => sum + model.files, 0)),
+        size: formatBytes(fetched.models.reduce((sum, model) => sum + model.bytes, 0)),
+        folder: outcome.kind === "import_models" ? fileName(outcome.folder) : "",
+      });
+      const missing = fetched.missing.length > 0 ? [t("job.outcome.models_missing", { ids: fetched.missing.join(", ") })] : [];
+      return [sentence, ...missing].join(" ");
+    }
     case "translate_listings":
       return t("job.outcome.translate_listings", {
         fields: n(outcome.done.fields),

@@ -19,9 +19,26 @@ import type {
 } from "./bindings";
 import { language, t } from "./i18n";
 
-export type ViewId = "listings" | "photos" | "analytics" | "assistant" | "models" | "settings";
+export type ViewId = "welcome" | "listings" | "photos" | "analytics" | "assistant" | "models" | "settings";
 
 export const view = signal<ViewId>("listings");
+
+/** On an empty data folder the app opens on the first run's page. */
+export async function openFirstRunIfNew(): Promise<void> {
+  try {
+    if ((await api.firstRun()).show) view.value = "welcome";
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** Opens a view; leaving the first run's page, by any way, means it is not shown again. */
+export function openView(next: ViewId): void {
+  if (view.value === "welcome" && next !== "welcome") {
+    api.finishFirstRun().catch(report);
+  }
+  view.value = next;
+}
 export const overview = signal<Overview | null>(null);
 /** Bumped whenever a job finishes, so that open views load again. */
 export const dataVersion = signal(0);

@@ -52,6 +52,8 @@ export function mockBackend(overrides: Partial<Overview> = {}): Backend {
         return true;
       case "models":
         return [];
+      case "first_run":
+        return { show: false, machine: { memory_bytes: 8 * 2 ** 30, cores: 4, gpu: null } };
       case "device_status":
         return { choice: "cpu", using: "cpu", fallback: null, compiled: ["cpu"] };
       case "doctor":

@@ -1,13 +1,15 @@
 //! The Models view: the catalog with each model's state, verification, removal and
-//! trying a model. Importing or downloading one is a job (`start_job` with
-//! `import_model` or `download_model`).
+//! trying a model; and the first run's page, which proposes the models for the seller's
+//! tasks. Importing or downloading models is a job (`start_job` with `import_model`,
+//! `download_model`, `import_models` or `download_models`).
 
 use std::path::PathBuf;
 
 use tauri::State;
 use tradewind::ml::model::ModelInput;
+use tradewind::ml::plan::{ModelPlan, PlanRequest};
 use tradewind::ml::store::VerifiedFile;
-use tradewind::{ModelRun, ModelStatus};
+use tradewind::{FirstRun, ModelRun, ModelStatus};
 
 use super::blocking;
 use crate::{AppState, CommandError};
@@ -54,4 +56,25 @@ pub async fn remove_model(state: State<'_, AppState>, id: String) -> Result<u64,
 #[tauri::command]
 pub async fn choose_writer(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
     Ok(state.engine()?.choose_writer(&id)?)
+}
+
+/// Whether to greet the seller with the first run, and what this computer offers.
+#[tauri::command]
+pub async fn first_run(state: State<'_, AppState>) -> Result<FirstRun, CommandError> {
+    Ok(state.engine()?.first_run()?)
+}
+
+/// The seller left the first run's page: it is not shown again.
+#[tauri::command]
+pub async fn finish_first_run(state: State<'_, AppState>) -> Result<(), CommandError> {
+    Ok(state.engine()?.finish_first_run()?)
+}
+
+/// The catalog's models for the tasks the seller ticked, chosen for this computer.
+#[tauri::command]
+pub async fn plan_models(
+    state: State<'_, AppState>,
+    request: PlanRequest,
+) -> Result<ModelPlan, CommandError> {
+    Ok(state.engine()?.plan_models(&request)?)
 }

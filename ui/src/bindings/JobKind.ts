@@ -3,4 +3,4 @@
 /**
  * Which kind of work a job is: the tag of its `JobSpec`.
  */
-export type JobKind = "load_demo" | "import_listings" | "import_orders" | "import_photos" | "import_photo_files" | "tag_photos" | "caption_photos" | "import_model" | "download_model" | "translate_listings";
+export type JobKind = "load_demo" | "import_listings" | "import_orders" | "import_photos" | "import_photo_files" | "tag_photos" | "caption_photos" | "import_model" | "download_model" | "download_models" | "import_models" | "translate_listings";

@@ -5,6 +5,7 @@ import type { ImportedListings } from "./ImportedListings";
 import type { ImportedOrders } from "./ImportedOrders";
 import type { ImportedPhotos } from "./ImportedPhotos";
 import type { ModelFetched } from "./ModelFetched";
+import type { ModelsFetched } from "./ModelsFetched";
 import type { TaggedPhotos } from "./TaggedPhotos";
 import type { TranslatedListings } from "./TranslatedListings";
 
@@ -12,4 +13,4 @@ import type { TranslatedListings } from "./TranslatedListings";
  * What a job did, by kind: the interface words it in the seller's language; the
  * English sentence (`Display`) is what the command line prints and the job keeps.
  */
-export type JobOutcome = { "kind": "load_demo", loaded: DemoLoaded, } | { "kind": "import_listings", file: string, imported: ImportedListings, } | { "kind": "import_orders", file: string, imported: ImportedOrders, } | { "kind": "import_photos", folder: string, imported: ImportedPhotos, } | { "kind": "import_photo_files", imported: ImportedPhotos, } | { "kind": "tag_photos", model: string, tagged: TaggedPhotos, } | { "kind": "caption_photos", model: string, locales: Array<string>, captioned: CaptionedPhotos, } | { "kind": "import_model", model: ModelFetched, } | { "kind": "download_model", model: ModelFetched, } | { "kind": "translate_listings", locales: Array<string>, done: TranslatedListings, };
+export type JobOutcome = { "kind": "load_demo", loaded: DemoLoaded, } | { "kind": "import_listings", file: string, imported: ImportedListings, } | { "kind": "import_orders", file: string, imported: ImportedOrders, } | { "kind": "import_photos", folder: string, imported: ImportedPhotos, } | { "kind": "import_photo_files", imported: ImportedPhotos, } | { "kind": "tag_photos", model: string, tagged: TaggedPhotos, } | { "kind": "caption_photos", model: string, locales: Array<string>, captioned: CaptionedPhotos, } | { "kind": "import_model", model: ModelFetched, } | { "kind": "download_model", model: ModelFetched, } | { "kind": "download_models", fetched: ModelsFetched, } | { "kind": "import_models", folder: string, fetched: ModelsFetched, } | { "kind": "translate_listings", locales: Array<string>, done: TranslatedListings, };

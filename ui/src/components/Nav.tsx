@@ -1,6 +1,6 @@
 import { t, type MessageKey } from "../i18n";
 import { formatCount } from "../format";
-import { overview, view, type ViewId } from "../state";
+import { openView, overview, view, type ViewId } from "../state";
 
 const items: { id: ViewId; count?: (o: NonNullable<typeof overview.value>) => number }[] = [
   { id: "listings", count: (o) => o.listings },
@@ -23,7 +23,7 @@ export function Nav() {
             data-testid={`nav-${item.id}`}
             class={view.value === item.id ? "active" : ""}
             aria-current={view.value === item.id ? "page" : undefined}
-            onClick={() => (view.value = item.id)}
+            onClick={() => openView(item.id)}
           >
             <span>{t(`nav.${item.id}` as MessageKey)}</span>
             {count != null && count > 0 && <span class="badge">{formatCount(count)}</span>}

@@ -6,6 +6,8 @@ import { componentHarness, emptyOverview, settle } from "../testing";
 import { YourData } from "./YourData";
 
 let confirmed = true;
+/** After "delete all my data" the folder is empty: the app greets the seller anew. */
+let deleted = false;
 const ui = componentHarness((cmd) => {
   switch (cmd) {
     case "plugin:dialog|save":
@@ -16,6 +18,11 @@ const ui = componentHarness((cmd) => {
       return "/data/tradewind-before-restore-20261204-203000.db";
     case "overview":
       return emptyOverview;
+    case "first_run":
+      return { show: deleted, machine: { memory_bytes: 8 * 2 ** 30, cores: 4, gpu: null } };
+    case "delete_all_data":
+      deleted = true;
+      return null;
     case "language":
       return "en";
     default:
@@ -27,6 +34,7 @@ const byTestId = ui.byTestId;
 afterEach(() => {
   vi.restoreAllMocks();
   confirmed = true;
+  deleted = false;
 });
 
 describe("the seller's data as a whole", () => {
@@ -59,5 +67,6 @@ describe("the seller's data as a whole", () => {
     await act(settle);
     expect(ui.calls.map(([cmd]) => cmd)).toContain("delete_all_data");
     expect(byTestId("data-done")!.textContent).toBe("Everything was deleted. Tradewind starts afresh.");
+    expect(view.value).toBe("welcome");
   });
 });

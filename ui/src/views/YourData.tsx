@@ -1,14 +1,18 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { t } from "../i18n";
-import { dataVersion, loadLanguage, refreshOverview, report, view } from "../state";
+import { dataVersion, loadLanguage, openFirstRunIfNew, refreshOverview, report, view } from "../state";
 
-/** After the database was replaced or emptied: every view reads it again, from the start. */
+/**
+ * After the database was replaced or emptied: every view reads it again, from the start
+ * (the first run's page, when the folder is empty now).
+ */
 async function startOver() {
   await loadLanguage();
   await refreshOverview();
   dataVersion.value += 1;
   view.value = "listings";
+  await openFirstRunIfNew();
 }
 
 /** The seller's data as a whole: a backup to one file, a restore from one, deleting it all. */
