@@ -1,5 +1,6 @@
 //! The data folder as a whole through the real binary: a backup restored into a new
-//! data folder holds the same shop, and "delete all my data" leaves the folder empty.
+//! data folder holds the same shop, the folder moved holds it too, and "delete all my
+//! data" leaves the folder empty.
 
 #![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
 
@@ -63,4 +64,31 @@ fn deleting_all_data_asks_for_yes_then_leaves_the_folder_empty() {
     let deleted = run(&data, &["delete-all-data", "--yes"]);
     assert!(deleted.status.success(), "{}", stderr(&deleted));
     assert_eq!(std::fs::read_dir(&data).unwrap().count(), 0);
+}
+
+#[test]
+fn the_data_folder_moves_whole_and_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let demo = run(&data, &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let before = counts(&data);
+
+    let full = dir.path().join("full");
+    std::fs::create_dir_all(&full).unwrap();
+    std::fs::write(full.join("notes.txt"), "mine").unwrap();
+    let refused = run(&data, &["move-data-folder", full.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("is not empty"), "{}", stderr(&refused));
+    assert_eq!(counts(&data), before, "nothing moved");
+
+    let to = dir.path().join("bigger-disk/Tradewind");
+    let moved = run(&data, &["move-data-folder", to.to_str().unwrap()]);
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    assert!(
+        String::from_utf8_lossy(&moved.stdout).contains("--data-dir"),
+        "a folder named on the command line is named anew"
+    );
+    assert!(!data.exists());
+    assert_eq!(counts(&to), before);
 }

@@ -54,6 +54,7 @@ pub fn export(folder: &Path) -> Result<(), ExportError> {
     tradewind::FirstRun::export_all(&config)?;
     tradewind::ml::plan::PlanRequest::export_all(&config)?;
     tradewind::ml::plan::ModelPlan::export_all(&config)?;
+    tradewind::store::location::MoveProgress::export_all(&config)?;
     tradewind::ml::store::VerifiedFile::export_all(&config)?;
     tradewind::ComputeSettings::export_all(&config)?;
     tradewind::DeviceStatus::export_all(&config)?;

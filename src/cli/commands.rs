@@ -289,6 +289,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Backup { file } => super::data::back_up(&file, config, json),
         Command::Restore { file } => super::data::restore(&file, config, json),
         Command::DeleteAllData { yes } => super::data::delete_all(yes, config, json),
+        Command::MoveDataFolder { to } => super::data::move_folder(&to, config, json),
         Command::Dev(DevCommand::Fixtures { folder, seed }) => {
             let catalog = tradewind::ml::fixtures::write_fixtures(&folder, seed)?;
             println!(

@@ -1,4 +1,5 @@
-//! `tradewind backup`, `restore` and `delete-all-data`: the data folder as a whole.
+//! `tradewind backup`, `restore`, `move-data-folder` and `delete-all-data`: the data
+//! folder as a whole.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -59,6 +60,43 @@ pub fn delete_all(yes: bool, config: EngineConfig, as_json: bool) -> Result<Exit
             "Deleted everything in {} ({removed} entries).",
             folder.display()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn move_folder(to: &Path, config: EngineConfig, as_json: bool) -> Result<ExitCode, Error> {
+    let from = config.folder();
+    let bar = if as_json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(0)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let moved = Engine::move_data_folder(&config, to, &mut |progress| {
+        bar.set_length(progress.total_bytes);
+        bar.set_position(progress.done_bytes);
+    });
+    bar.finish_and_clear();
+    let moved = moved?;
+    if as_json {
+        json(&serde_json::json!({ "from": from, "to": moved }));
+    } else {
+        println!(
+            "Moved the data folder {} to {}.",
+            from.display(),
+            moved.display()
+        );
+        if config.data_dir.is_some() {
+            println!(
+                "Name it from now on: --data-dir {} (or TRADEWIND_DATA_DIR).",
+                moved.display()
+            );
+        } else {
+            println!("Tradewind uses it from now on.");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

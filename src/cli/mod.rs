@@ -155,6 +155,11 @@ enum Command {
     /// Replace this data folder's database with a backup, checked first; the database it
     /// replaces is kept beside it. Close the app first.
     Restore { file: PathBuf },
+    /// Move the data folder (database, models, jobs, the demo's files) to a new or empty
+    /// folder, with progress when it is on another disk. The default data folder is
+    /// remembered at its new place; a folder named with --data-dir is named anew from
+    /// then on. Close the app first.
+    MoveDataFolder { to: PathBuf },
     /// Delete everything in the data folder: the database, models, jobs and the demo's
     /// files. Close the app first.
     DeleteAllData {

@@ -1,11 +1,12 @@
 //! The seller's data as a whole: the database backed up to one file, restored from one,
-//! or everything in the data folder deleted. Restoring and deleting work on a data
+//! the data folder moved elsewhere, or everything in it deleted. Restoring and deleting work on a data
 //! folder no Tradewind has open, so they take its configuration rather than an engine.
 
 use std::path::{Path, PathBuf};
 
 use super::{Engine, EngineConfig};
 use crate::Error;
+use crate::store::location::{self, MoveProgress};
 use crate::store::{DATABASE_FILE, StoreError, backup};
 
 impl Engine {
@@ -19,6 +20,28 @@ impl Engine {
     /// returns where the replaced database was kept.
     pub fn restore_backup(config: &EngineConfig, file: &Path) -> Result<Option<PathBuf>, Error> {
         Ok(backup::restore(&config.folder(), file)?)
+    }
+
+    /// Moves the configured data folder (database, models, jobs, the demo's files) to
+    /// `to`, a new or empty folder, reporting the bytes copied when it is on another
+    /// disk; refused while another Tradewind is writing to the database. A folder that
+    /// was not named (the default one) is remembered as the one to use from now on.
+    /// Returns where it is now.
+    pub fn move_data_folder(
+        config: &EngineConfig,
+        to: &Path,
+        progress: &mut dyn FnMut(MoveProgress),
+    ) -> Result<PathBuf, Error> {
+        let pointer = match config.data_dir {
+            Some(_) => None,
+            None => location::pointer_file(),
+        };
+        Ok(location::move_folder(
+            &config.folder(),
+            to,
+            pointer.as_deref(),
+            progress,
+        )?)
     }
 
     /// Deletes everything in the configured data folder (the database, models, jobs,

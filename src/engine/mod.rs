@@ -97,10 +97,10 @@ impl Engine {
     }
 
     /// The OS's per-user data folder (e.g. `~/.local/share/tradewind` on Linux).
+    /// The data folder when none is named: where the seller moved it, else the
+    /// operating system's data folder for Tradewind.
     pub fn default_data_dir() -> PathBuf {
-        directories::ProjectDirs::from("app", "Tradewind", "Tradewind")
-            .map(|dirs| dirs.data_dir().to_path_buf())
-            .unwrap_or_else(|| PathBuf::from(".tradewind"))
+        crate::store::location::default_folder()
     }
 
     pub fn data_dir(&self) -> &Path {

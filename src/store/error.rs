@@ -36,6 +36,15 @@ pub enum StoreError {
     },
     #[error("the database {path} could not be upgraded: {detail}")]
     Migration { path: PathBuf, detail: String },
+    #[error("{to} is inside the data folder {from}, or holds it: choose a folder elsewhere")]
+    MoveInside { from: PathBuf, to: PathBuf },
+    #[error("{to} is not empty: choose an empty folder or a new one")]
+    MoveNotEmpty { to: PathBuf },
+    #[error("cannot move the data folder: {path}: {source}")]
+    MoveFailed {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error in {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -51,6 +60,8 @@ impl StoreError {
             StoreError::ReadOnly { .. } => ErrorKind::DatabaseReadOnly,
             StoreError::NotADatabase { .. } => ErrorKind::DatabaseDamaged,
             StoreError::TooNew { .. } => ErrorKind::DatabaseTooNew,
+            StoreError::MoveInside { .. } | StoreError::MoveNotEmpty { .. } => ErrorKind::BadInput,
+            StoreError::MoveFailed { .. } => ErrorKind::CannotWrite,
             StoreError::DataDir { .. }
             | StoreError::CannotOpen { .. }
             | StoreError::Migration { .. }

@@ -4,6 +4,7 @@
 
 pub mod backup;
 mod error;
+pub mod location;
 pub mod many_rows;
 mod migrations;
 pub mod settings;

@@ -48,6 +48,7 @@ import type {
   ListingsFilePreview,
   ModelPlan,
   ModelRun,
+  MoveProgress,
   ModelStatus,
   PlanRequest,
   Review,
@@ -207,6 +208,12 @@ export const api = {
   restoreBackup: (path: string) => call<string | null>("restore_backup", { path }),
   /** Empties the data folder: the app is at its first run after it. */
   deleteAllData: () => call<void>("delete_all_data"),
+  /** Moves the data folder to `to` (new or empty); returns where it is now. */
+  moveDataFolder: (to: string, onProgress: (progress: MoveProgress) => void) => {
+    const progress = new Channel<MoveProgress>();
+    progress.onmessage = onProgress;
+    return call<string>("move_data_folder", { to, onProgress: progress });
+  },
   chooseWriter: (id: string) => call<void>("choose_writer", { id }),
   /** Whether to greet the seller with the first run, and what this computer offers. */
   firstRun: () => call<FirstRun>("first_run"),

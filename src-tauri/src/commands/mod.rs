@@ -110,6 +110,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::set_language,
         settings::back_up,
         settings::restore_backup,
+        settings::move_data_folder,
         settings::delete_all_data,
         translation::listing_translations,
         translation::review_translation,

@@ -1,10 +1,12 @@
 //! Settings: the interface language, the compute device and how models compute; the
-//! seller's data backed up, restored or deleted.
+//! seller's data backed up, restored, moved to another folder or deleted.
 
 use std::path::PathBuf;
 
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
 use tradewind::ml::device::DeviceChoice;
+use tradewind::store::location::MoveProgress;
 use tradewind::{ComputeSettings, DeviceStatus, Engine, Language};
 
 use super::blocking;
@@ -68,6 +70,28 @@ pub async fn restore_backup(
     path: PathBuf,
 ) -> Result<Option<PathBuf>, CommandError> {
     state.reopen_after(|config| Engine::restore_backup(config, &path))
+}
+
+/// Moves the data folder to `to` (new or empty), its progress sent over `on_progress`
+/// when the files are copied to another disk; the engine opens again there.
+#[tauri::command]
+pub async fn move_data_folder<R: Runtime>(
+    app: AppHandle<R>,
+    to: PathBuf,
+    on_progress: Channel<MoveProgress>,
+) -> Result<PathBuf, CommandError> {
+    // Copying a folder of models to another disk takes minutes: off the async workers.
+    tauri::async_runtime::spawn_blocking(move || {
+        app.state::<AppState>()
+            .move_data_folder(&to, &mut |progress| {
+                let _ = on_progress.send(progress);
+            })
+    })
+    .await
+    .map_err(|error| CommandError {
+        kind: tradewind::ErrorKind::Internal,
+        message: error.to_string(),
+    })?
 }
 
 /// Deletes everything in the data folder; the engine opens again on an empty one, so

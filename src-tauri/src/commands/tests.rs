@@ -181,6 +181,40 @@ fn a_backup_restores_and_deleting_all_data_leaves_the_app_at_its_first_run() {
 }
 
 #[test]
+fn the_data_folder_moves_and_the_app_reads_the_shop_at_its_new_place() {
+    let fixture = fixture();
+    run_job_to_end(&fixture, json!({ "kind": "load_demo" }));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let to = elsewhere.path().join("Tradewind");
+    let moved = invoke(
+        &fixture,
+        "move_data_folder",
+        json!({ "to": to, "onProgress": "__CHANNEL__:8" }),
+    )
+    .unwrap();
+    assert_eq!(moved.as_str().unwrap(), to.to_str().unwrap());
+    assert!(to.join("tradewind.db").is_file());
+    assert!(!fixture.data.path().join("tradewind.db").exists());
+    let overview = invoke(&fixture, "overview", json!({})).unwrap();
+    assert_eq!(overview["listings"], 30, "the engine opened at the new place");
+    let doctor = invoke(&fixture, "doctor", json!({})).unwrap();
+    assert_eq!(doctor["data_dir"].as_str().unwrap(), to.to_str().unwrap());
+
+    // A folder that is not empty is refused in one sentence; nothing moves.
+    let full = tempfile::tempdir().unwrap();
+    std::fs::write(full.path().join("notes.txt"), "mine").unwrap();
+    let refused = invoke(
+        &fixture,
+        "move_data_folder",
+        json!({ "to": full.path(), "onProgress": "__CHANNEL__:9" }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["kind"], "bad_input");
+    assert!(refused["message"].as_str().unwrap().contains("is not empty"));
+    assert!(to.join("tradewind.db").is_file());
+}
+
+#[test]
 fn a_damaged_database_is_reported_by_every_command_instead_of_a_crash() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -86,6 +86,7 @@ export type * from "./ModelRun";
 export type * from "./ModelStatus";
 export type * from "./ModelUse";
 export type * from "./ModelsFetched";
+export type * from "./MoveProgress";
 export type * from "./OrderFacts";
 export type * from "./OrderMapping";
 export type * from "./OrderRole";

@@ -8,7 +8,7 @@ import { YourData } from "./YourData";
 let confirmed = true;
 /** After "delete all my data" the folder is empty: the app greets the seller anew. */
 let deleted = false;
-const ui = componentHarness((cmd) => {
+const ui = componentHarness((cmd, args) => {
   switch (cmd) {
     case "plugin:dialog|save":
       return "/backups/shop.tradewind-backup";
@@ -23,6 +23,11 @@ const ui = componentHarness((cmd) => {
     case "delete_all_data":
       deleted = true;
       return null;
+    case "move_data_folder": {
+      const { to, onProgress } = args as { to: string; onProgress: { onmessage: (progress: unknown) => void } };
+      onProgress.onmessage({ done_bytes: 512, total_bytes: 1024 });
+      return to;
+    }
     case "language":
       return "en";
     default:
@@ -53,6 +58,20 @@ describe("the seller's data as a whole", () => {
     expect(byTestId("data-done")!.textContent).toContain("kept as /data/tradewind-before-restore-20261204-203000.db");
     expect(ui.calls.map(([cmd]) => cmd)).toContain("overview");
     expect(view.value).toBe("listings");
+  });
+
+  it("moves the data folder to the one typed, after asking, and reads everything again there", async () => {
+    vi.spyOn(window, "confirm").mockImplementation(() => confirmed);
+    await act(() => render(<YourData />, ui.root));
+    expect(byTestId("move-data")!.hasAttribute("disabled")).toBe(true);
+    ui.type("move-to", "/mnt/big-disk/Tradewind");
+    await act(settle);
+    await act(() => byTestId("move-data")!.click());
+    await act(settle);
+    const moved = ui.calls.find(([cmd]) => cmd === "move_data_folder")![1] as { to: string };
+    expect(moved.to).toBe("/mnt/big-disk/Tradewind");
+    expect(byTestId("data-done")!.textContent).toBe("Moved to /mnt/big-disk/Tradewind. Tradewind uses it from now on.");
+    expect(ui.calls.map(([cmd]) => cmd)).toContain("overview");
   });
 
   it("deletes everything only when the seller confirms", async () => {

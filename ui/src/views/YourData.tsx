@@ -1,5 +1,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
+import type { MoveProgress } from "../bindings";
+import { SaveAs } from "../components/SaveAs";
+import { formatBytes } from "../format";
 import { t } from "../i18n";
 import { dataVersion, loadLanguage, openFirstRunIfNew, refreshOverview, report, view } from "../state";
 
@@ -18,6 +21,8 @@ async function startOver() {
 /** The seller's data as a whole: a backup to one file, a restore from one, deleting it all. */
 export function YourData() {
   const [done, setDone] = useState<string | null>(null);
+  const [moveTo, setMoveTo] = useState("");
+  const [moving, setMoving] = useState<MoveProgress | null>(null);
   async function backUp() {
     try {
       const day = new Date().toISOString().slice(0, 10);
@@ -38,6 +43,27 @@ export function YourData() {
       const kept = await api.restoreBackup(path);
       setDone(kept ? t("data.restoredKept", { kept }) : t("data.restored"));
       await startOver();
+    } catch (error) {
+      report(error);
+    }
+  }
+  async function move() {
+    if (!window.confirm(t("data.moveConfirm", { path: moveTo }))) return;
+    setMoving({ done_bytes: 0, total_bytes: 0 });
+    try {
+      const moved = await api.moveDataFolder(moveTo, setMoving);
+      setDone(t("data.moved", { path: moved }));
+      await startOver();
+    } catch (error) {
+      report(error);
+    } finally {
+      setMoving(null);
+    }
+  }
+  async function chooseFolder() {
+    try {
+      const folder = await api.pickFolder();
+      if (folder) setMoveTo(folder);
     } catch (error) {
       report(error);
     }
@@ -65,6 +91,22 @@ export function YourData() {
       <button type="button" class="danger" data-testid="delete-all" onClick={() => void deleteAll()}>
         {t("data.delete")}
       </button>
+      <p>
+        <SaveAs label={t("data.moveTo")} testId="move-to" value={moveTo} onInput={setMoveTo} onChoose={() => void chooseFolder()} />{" "}
+        <button type="button" data-testid="move-data" disabled={moving !== null || moveTo.trim() === ""} onClick={() => void move()}>
+          {t("data.move")}
+        </button>
+      </p>
+      {moving && (
+        <p class="note" data-testid="data-moving">
+          {t("data.moving")}{" "}
+          {moving.total_bytes > 0 && (
+            <progress max={moving.total_bytes} value={moving.done_bytes}>
+              {formatBytes(moving.done_bytes)}
+            </progress>
+          )}
+        </p>
+      )}
       {done && (
         <p class="note" data-testid="data-done">
           {done}
