@@ -3,7 +3,7 @@ SHELL := /bin/bash
 TOOLS_DIR ?= $(HOME)/.cargo
 export PATH := $(TOOLS_DIR)/bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run setup test test-setup lint unit ui-test e2e
+.PHONY: run setup package test test-setup lint unit ui-test e2e package-test
 
 ## Set up everything, then build and open the desktop app (with the demo one click away).
 run: setup
@@ -12,8 +12,23 @@ run: setup
 setup:
 	scripts/setup.sh
 
-## The whole test suite: formatting, lints, engine and shell tests, UI checks and tests, end to end.
-test: test-setup lint unit ui-test e2e
+# What the Tauri bundler builds on this system without a download: .deb and .rpm on Linux
+# (AppImage fetches its runtime), .app and .dmg on macOS, .msi and NSIS on Windows.
+ifeq ($(OS),Windows_NT)
+BUNDLES ?= msi,nsis
+else ifeq ($(shell uname -s),Darwin)
+BUNDLES ?= app,dmg
+else
+BUNDLES ?= deb,rpm
+endif
+
+## The desktop app in release, bundled into this system's installers (target/release/bundle/).
+package: setup
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles $(BUNDLES)
+
+## The whole test suite: formatting, lints, engine and shell tests, UI checks and tests, end to
+## end, and the installable package.
+test: test-setup lint unit ui-test e2e package-test
 
 test-setup:
 	TRADEWIND_TOOLS_DIR=$(TOOLS_DIR) scripts/setup.sh --test
@@ -36,4 +51,13 @@ ui-test:
 ## The real app under Xvfb through tauri-driver; screenshots land in <target>/e2e-shots.
 e2e:
 	cargo build --workspace --all-targets
-	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture --test-threads=1
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture --test-threads=1 --skip installed_package
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+ROOT := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+## The .deb installed as a seller would (apt-get), then the installed binary started under
+## Xvfb to its first screen (Debian/Ubuntu).
+package-test: package
+	$(ROOT) apt-get install -y -qq --reinstall $(abspath $(TARGET_DIR))/release/bundle/deb/Tradewind_*_amd64.deb
+	TRADEWIND_APP=/usr/bin/tradewind-desktop xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture --exact the_installed_package_starts_at_its_first_run

@@ -29,6 +29,8 @@ mod analytics;
 mod assistant;
 #[path = "desktop_app/first_run.rs"]
 mod first_run;
+#[path = "desktop_app/installed.rs"]
+mod installed;
 #[path = "desktop_app/reports.rs"]
 mod reports;
 
@@ -270,6 +272,12 @@ fn shots_dir() -> PathBuf {
 #[ignore = "drives the built desktop app: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
 async fn a_new_seller_gets_the_models_for_their_tasks_on_the_first_run() {
     first_run::a_new_seller_gets_the_models_for_their_tasks_from_a_folder(&shots_dir()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the .deb installed (make package-test), a display, tauri-driver and WebKitWebDriver"]
+async fn the_installed_package_starts_at_its_first_run() {
+    installed::the_installed_package_starts_at_its_first_run(&shots_dir()).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
