@@ -79,7 +79,11 @@ fn the_data_folder_moves_whole_and_refuses_a_folder_that_is_not_empty() {
     std::fs::write(full.join("notes.txt"), "mine").unwrap();
     let refused = run(&data, &["move-data-folder", full.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("is not empty"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is not empty"),
+        "{}",
+        stderr(&refused)
+    );
     assert_eq!(counts(&data), before, "nothing moved");
 
     let to = dir.path().join("bigger-disk/Tradewind");

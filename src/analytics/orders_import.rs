@@ -98,24 +98,33 @@ struct Grouper<'a> {
     skipped_rows: u64,
 }
 
+/// The file opened at its header (at `at` when given), with its layout's row reader.
+fn open(
+    file: &OrdersFile,
+    at: Option<Position>,
+) -> Result<(CsvExport, Box<dyn RowReader>), AnalyticsError> {
+    let mut export = CsvExport::open_at_header(
+        &file.path,
+        file.layout.name(),
+        file.delimiter,
+        file.marker(),
+    )?;
+    // Messages name the seller's file, not the UTF-8 copy read in its place: its rows
+    // are the same.
+    export.show_as(&file.original);
+    if let Some(at) = at {
+        export
+            .reader
+            .seek(at)
+            .map_err(|error| FileError::csv(&file.original, error))?;
+    }
+    let reader = channels::reader(file.layout, file.mapping.as_ref(), &export)?;
+    Ok((export, reader))
+}
+
 impl<'a> Grouper<'a> {
     fn new(file: &'a OrdersFile, at: Option<Position>) -> Result<Grouper<'a>, AnalyticsError> {
-        let mut export = CsvExport::open_at_header(
-            &file.path,
-            file.layout.name(),
-            file.delimiter,
-            file.marker(),
-        )?;
-        // Messages name the seller's file, not the UTF-8 copy read in its place: its
-        // rows are the same.
-        export.show_as(&file.original);
-        if let Some(at) = at {
-            export
-                .reader
-                .seek(at)
-                .map_err(|error| FileError::csv(&file.original, error))?;
-        }
-        let reader = channels::reader(file.layout, file.mapping.as_ref(), &export)?;
+        let (export, reader) = open(file, at)?;
         let next_at = export.reader.position().clone();
         let mut grouper = Grouper {
             export,
@@ -206,14 +215,7 @@ fn check_second_half(file: &OrdersFile, total_bytes: u64) -> Result<u64, Analyti
 /// middle is of no order (a blank or summary row), since the order it interrupts is not
 /// known then.
 fn order_start_after(file: &OrdersFile, middle: u64) -> Result<Option<Position>, AnalyticsError> {
-    let mut export = CsvExport::open_at_header(
-        &file.path,
-        file.layout.name(),
-        file.delimiter,
-        file.marker(),
-    )?;
-    export.show_as(&file.original);
-    let reader = channels::reader(file.layout, file.mapping.as_ref(), &export)?;
+    let (mut export, reader) = open(file, None)?;
     let first_row = export.reader.position().clone();
     let (mut row, mut last_before) = (csv::ByteRecord::new(), first_row.clone());
     loop {

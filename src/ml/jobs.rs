@@ -56,16 +56,26 @@ pub fn download(
     endpoint: Option<&str>,
     context: &mut JobContext,
 ) -> Result<ModelFetched, MlError> {
-    let model = catalog.get(id)?;
     let downloader = Downloader::new(endpoint)?;
-    context.begin_stage("download", Unit::Bytes, Some(model.known_size()), 0);
+    download_one(models, catalog.get(id)?, &downloader, "download", context)
+}
+
+/// Downloads what is missing of `model` as the job's stage `stage`.
+fn download_one(
+    models: &ModelStore,
+    model: &ModelEntry,
+    downloader: &Downloader,
+    stage: &str,
+    context: &mut JobContext,
+) -> Result<ModelFetched, MlError> {
+    context.begin_stage(stage, Unit::Bytes, Some(model.known_size()), 0);
     let mut progress = |done, total| context.report(done, Some(total));
     let files = tokio::runtime::Handle::current().block_on(models.download(
         model,
-        &downloader,
+        downloader,
         &mut progress,
     ))?;
-    Ok(ModelFetched::of(id, &files))
+    Ok(ModelFetched::of(&model.id, &files))
 }
 
 /// The models of a first run's plan brought here in one job.
@@ -93,14 +103,7 @@ pub fn download_all(
     for id in ids {
         let model = catalog.get(id)?;
         let stage = format!("download:{}", model.name);
-        context.begin_stage(&stage, Unit::Bytes, Some(model.known_size()), 0);
-        let mut progress = |done, total| context.report(done, Some(total));
-        let files = tokio::runtime::Handle::current().block_on(models.download(
-            model,
-            &downloader,
-            &mut progress,
-        ))?;
-        fetched.push(ModelFetched::of(id, &files));
+        fetched.push(download_one(models, model, &downloader, &stage, context)?);
     }
     Ok(ModelsFetched {
         models: fetched,

@@ -196,7 +196,10 @@ fn the_data_folder_moves_and_the_app_reads_the_shop_at_its_new_place() {
     assert!(to.join("tradewind.db").is_file());
     assert!(!fixture.data.path().join("tradewind.db").exists());
     let overview = invoke(&fixture, "overview", json!({})).unwrap();
-    assert_eq!(overview["listings"], 30, "the engine opened at the new place");
+    assert_eq!(
+        overview["listings"], 30,
+        "the engine opened at the new place"
+    );
     let doctor = invoke(&fixture, "doctor", json!({})).unwrap();
     assert_eq!(doctor["data_dir"].as_str().unwrap(), to.to_str().unwrap());
 
@@ -210,7 +213,12 @@ fn the_data_folder_moves_and_the_app_reads_the_shop_at_its_new_place() {
     )
     .unwrap_err();
     assert_eq!(refused["kind"], "bad_input");
-    assert!(refused["message"].as_str().unwrap().contains("is not empty"));
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not empty")
+    );
     assert!(to.join("tradewind.db").is_file());
 }
 
