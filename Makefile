@@ -56,8 +56,11 @@ e2e:
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 ROOT := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
+DEB = $(wildcard $(abspath $(TARGET_DIR))/release/bundle/deb/Tradewind_*_amd64.deb)
+
 ## The .deb installed as a seller would (apt-get), then the installed binary started under
-## Xvfb to its first screen (Debian/Ubuntu).
+## Xvfb to its first screen: here, and on a clean Debian 12 made with debootstrap (Debian/Ubuntu).
 package-test: package
-	$(ROOT) apt-get install -y -qq --reinstall $(abspath $(TARGET_DIR))/release/bundle/deb/Tradewind_*_amd64.deb
+	$(ROOT) apt-get install -y -qq --reinstall $(DEB)
 	TRADEWIND_APP=/usr/bin/tradewind-desktop xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --test desktop_app -- --ignored --nocapture --exact the_installed_package_starts_at_its_first_run
+	$(ROOT) scripts/clean-debian-test.sh $(DEB) $(TARGET_DIR)/e2e-shots

@@ -13,6 +13,9 @@ DEBIAN_PACKAGES=(
   libayatana-appindicator3-dev libxdo-dev xvfb xauth webkit2gtk-driver
   # pdftoppm renders the PDF reports in the tests; DejaVu and a Chinese font typeset them.
   poppler-utils fonts-dejavu-core fonts-droid-fallback
+  # The package test: a clean Debian made with debootstrap, its screen taken with xwd and
+  # read with ImageMagick.
+  debootstrap x11-apps imagemagick
 )
 
 install_system_packages() {
