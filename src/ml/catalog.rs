@@ -68,6 +68,11 @@ pub struct ModelEntry {
     pub licence: String,
     pub languages: Vec<String>,
     pub note: Option<String>,
+    /// The sentence-initial token a multi-target translation model reads the language
+    /// to write from, as its model card prescribes (`>>cmn_Hans<<` for opus-mt en→zh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub target_token: Option<String>,
     /// A folder holding the files already (relative to the catalog file), as in
     /// fixture catalogs and folders a seller copies in.
     pub local_dir: Option<PathBuf>,
@@ -216,6 +221,16 @@ mod tests {
                 "{}: no weights",
                 model.id
             );
+            // A pair into Chinese is multi-target (its card: "a sentence initial language
+            // token is required in the form of >>id<<"): it names the token, and takes
+            // the vocab.json that holds it; the other pairs write one language.
+            match model.languages[1].as_str() {
+                "zh" => {
+                    assert_eq!(model.target_token.as_deref(), Some(">>cmn_Hans<<"));
+                    assert!(shipped, "{}: the token is in vocab.json", model.id);
+                }
+                _ => assert_eq!(model.target_token, None, "{}", model.id),
+            }
         }
     }
 

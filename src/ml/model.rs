@@ -57,12 +57,11 @@ impl LoadedModel {
                     source,
                 })?;
                 let cache = derived.join(format!("{}.gguf", precision.name()));
-                LoadedModel::Marian(MarianTranslator::load(
-                    files,
-                    device,
-                    precision,
-                    Some(&cache),
-                )?)
+                let translator = MarianTranslator::load(files, device, precision, Some(&cache))?;
+                LoadedModel::Marian(match &model.target_token {
+                    Some(token) => translator.with_target_token(token)?,
+                    None => translator,
+                })
             }
             (Architecture::QuantizedT5, _) => {
                 LoadedModel::Madlad(MadladTranslator::load(files, device)?)

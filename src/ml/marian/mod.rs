@@ -61,6 +61,8 @@ pub struct MarianTranslator {
     network: MarianNetwork,
     source_tokenizer: Tokenizer,
     target_tokenizer: Tokenizer,
+    /// The id of the token that leads every source of a multi-target pair.
+    target_token: Option<u32>,
 }
 
 impl MarianTranslator {
@@ -96,7 +98,23 @@ impl MarianTranslator {
             network,
             source_tokenizer,
             target_tokenizer,
+            target_token: None,
         })
+    }
+
+    /// Multi-target pairs (opus-mt en→zh writes Simplified or Traditional Chinese,
+    /// Cantonese…) read the language to write from a sentence-initial token such as
+    /// `>>cmn_Hans<<`, as their model card prescribes: it leads every source from now on.
+    pub fn with_target_token(mut self, token: &str) -> Result<MarianTranslator, MlError> {
+        let id = self.source_tokenizer.token_to_id(token).ok_or_else(|| MlError::Load {
+            id: self.id.clone(),
+            path: "vocab.json".into(),
+            detail: format!(
+                "the vocabulary has no {token}, the token the catalog says this model reads its target language from"
+            ),
+        })?;
+        self.target_token = Some(id);
+        Ok(self)
     }
 
     /// A side's tokenizer: converted from `<side>.spm` and `vocab.json` as opus-mt
@@ -125,8 +143,9 @@ impl MarianTranslator {
         self.precision
     }
 
-    /// Token ids of `texts` as the encoder takes them: ending with `</s>`, no longer
-    /// than the model's positions.
+    /// Token ids of `texts` as the encoder takes them: led by the target language's
+    /// token where the pair needs one, ending with `</s>`, no longer than the model's
+    /// positions.
     pub fn source_ids(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>, MlError> {
         let eos = self.network.config.eos_token_id;
         let longest = self.network.config.max_position_embeddings;
@@ -137,7 +156,11 @@ impl MarianTranslator {
         Ok(encodings
             .iter()
             .map(|encoding| {
-                let mut ids = encoding.get_ids().to_vec();
+                let mut ids: Vec<u32> = self
+                    .target_token
+                    .into_iter()
+                    .chain(encoding.get_ids().iter().copied())
+                    .collect();
                 if ids.last() != Some(&eos) {
                     ids.push(eos);
                 }
@@ -238,6 +261,49 @@ mod tests {
             max_new_tokens: Some(12),
             ignore_eos: true,
         }
+    }
+
+    #[test]
+    fn a_multi_target_pair_leads_every_source_with_its_language_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), MARIAN_EN_FR_ID, 7).unwrap();
+        // The fixture's vocabulary gains the token, as opus-mt en→zh's vocab.json has it.
+        let vocab_path = &files
+            .iter()
+            .find(|file| file.name == "vocab.json")
+            .unwrap()
+            .path;
+        let mut vocab: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(vocab_path).unwrap()).unwrap();
+        let token_id = vocab.len() as u64;
+        vocab.insert(">>cmn_Hans<<".into(), token_id.into());
+        std::fs::write(vocab_path, serde_json::to_string(&vocab).unwrap()).unwrap();
+        let model_files = ModelFiles::new(MARIAN_EN_FR_ID, &files);
+        let plain =
+            MarianTranslator::load(&model_files, &Device::Cpu, Precision::F32, None).unwrap();
+        let led = MarianTranslator::load(&model_files, &Device::Cpu, Precision::F32, None)
+            .unwrap()
+            .with_target_token(">>cmn_Hans<<")
+            .unwrap();
+        let (plain_ids, led_ids) = (
+            plain.source_ids(TEXTS).unwrap(),
+            led.source_ids(TEXTS).unwrap(),
+        );
+        for (plain, led) in plain_ids.iter().zip(&led_ids) {
+            // As transformers' MarianTokenizer builds it: the token, the text, </s>.
+            assert_eq!(led[0], token_id as u32);
+            assert_eq!(&led[1..], plain.as_slice());
+        }
+        let missing = MarianTranslator::load(&model_files, &Device::Cpu, Precision::F32, None)
+            .unwrap()
+            .with_target_token(">>yue_Hant<<")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            missing.contains("the vocabulary has no >>yue_Hant<<"),
+            "{missing}"
+        );
     }
 
     #[test]

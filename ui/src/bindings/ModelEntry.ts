@@ -5,6 +5,11 @@ import type { Task } from "./Task";
 
 export type ModelEntry = { id: string, name: string, task: Task, architecture: Architecture, repo: string, revision: string, quantization: string, ram_mb: number, licence: string, languages: Array<string>, note: string | null, 
 /**
+ * The sentence-initial token a multi-target translation model reads the language
+ * to write from, as its model card prescribes (`>>cmn_Hans<<` for opus-mt en→zh).
+ */
+target_token?: string, 
+/**
  * A folder holding the files already (relative to the catalog file), as in
  * fixture catalogs and folders a seller copies in.
  */
