@@ -29,6 +29,8 @@ mod analytics;
 mod assistant;
 #[path = "desktop_app/first_run.rs"]
 mod first_run;
+#[path = "desktop_app/inert.rs"]
+mod inert;
 #[path = "desktop_app/installed.rs"]
 mod installed;
 #[path = "desktop_app/reports.rs"]
@@ -272,6 +274,12 @@ fn shots_dir() -> PathBuf {
 #[ignore = "drives the built desktop app: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
 async fn a_new_seller_gets_the_models_for_their_tasks_on_the_first_run() {
     first_run::a_new_seller_gets_the_models_for_their_tasks_from_a_folder(&shots_dir()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the built desktop app: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
+async fn what_a_seller_imports_stays_inert_in_every_view() {
+    inert::what_a_seller_imports_stays_inert(&shots_dir()).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
