@@ -330,3 +330,109 @@ fn a_report_that_cannot_be_written_says_why_and_leaves_nothing() {
         "only the data folder"
     );
 }
+
+#[test]
+fn anonymised_exports_hold_no_address_phone_or_postal_code_the_export_had() {
+    // A shop whose orders export carries phones and street addresses beside e-mails and
+    // names, as Shopify's does: none of them may reach an anonymised file.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut csv = String::from(
+        "Name,Email,Financial Status,Created at,Currency,Total,Lineitem quantity,Lineitem name,Lineitem price,\
+         Billing Name,Billing Street,Billing Address1,Billing City,Billing Zip,Billing Country,Billing Phone,\
+         Shipping Name,Shipping Address1,Shipping Zip,Shipping Country,Shipping Phone,Phone\n",
+    );
+    let mut private = Vec::new();
+    for order in 0..40 {
+        let buyer = format!("Wilhelmina Quast{order:02}");
+        let email = format!("w.quast{order:02}@example.org");
+        let street = format!("{} Lindenstraße", 100 + order);
+        let postal = format!("QX{order:02} 7ZZ");
+        let phone = format!("+44 7700 9{order:05}");
+        csv += &format!(
+            "#{},{email},paid,2025-0{}-0{} 10:00:00 +0000,GBP,{}.00,1,Canvas Tote,{}.00,{buyer},{street},{street},London,{postal},GB,{phone},{buyer},{street},{postal},GB,{phone},{phone}\n",
+            5001 + order,
+            1 + order % 9,
+            1 + order % 9,
+            20 + order,
+            20 + order,
+        );
+        private.extend([
+            buyer,
+            email,
+            street,
+            postal.clone(),
+            phone.clone(),
+            phone.replace(' ', ""),
+        ]);
+    }
+    let file = dir.path().join("orders_export_1.csv");
+    std::fs::write(&file, csv).unwrap();
+    let imported = run(&data, &["import", "orders", file.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+
+    let mut written = Vec::new();
+    for name in ["report.html", "report.csv", "report.xlsx"] {
+        let out = dir.path().join(name);
+        let said = report(&data, &out, &["--anonymise"]);
+        assert!(said.contains("anonymised"), "{said}");
+        written.push(out);
+    }
+    let segment = dir.path().join("segment.csv");
+    let exported = run(
+        &data,
+        &[
+            "export",
+            "segment",
+            "all",
+            "--out",
+            segment.to_str().unwrap(),
+            "--anonymise",
+        ],
+    );
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    written.push(segment);
+    for path in &written {
+        let text = if path.extension().is_some_and(|ext| ext == "xlsx") {
+            let mut workbook = calamine::open_workbook_auto(path).unwrap();
+            workbook
+                .sheet_names()
+                .into_iter()
+                .flat_map(|name| {
+                    workbook
+                        .worksheet_range(&name)
+                        .unwrap()
+                        .cells()
+                        .map(|(_, _, cell)| cell.to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            std::fs::read_to_string(path).unwrap()
+        };
+        for value in &private {
+            assert!(
+                !text.contains(value.as_str()),
+                "{value} is in the anonymised {}",
+                path.display()
+            );
+        }
+    }
+    // The same export with contacts names them: the search above would find them.
+    let named = dir.path().join("named.csv");
+    let exported = run(
+        &data,
+        &[
+            "export",
+            "segment",
+            "all",
+            "--out",
+            named.to_str().unwrap(),
+            "--with-contacts",
+        ],
+    );
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let named = std::fs::read_to_string(&named).unwrap();
+    assert!(named.contains("w.quast07@example.org"), "{named}");
+}
