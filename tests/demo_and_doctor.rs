@@ -52,3 +52,31 @@ fn demo_then_doctor_report_what_the_store_holds() {
     );
     assert_eq!(count(&data_dir, "SELECT count(*) FROM photos"), Some(12));
 }
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let demo = run(dir.path(), &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    // `tradewind analytics customers | head -1`: the reader takes a line and hangs up
+    // while hundreds of kilobytes are still to come.
+    let mut child = common::tradewind(dir.path())
+        .args(["--json", "analytics", "customers", "--limit", "5000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{') || first.starts_with('['), "{first}");
+    let ended = child.wait_with_output().unwrap();
+    assert_eq!(ended.status.code(), Some(141), "as a shell reports SIGPIPE");
+    assert!(
+        ended.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&ended.stderr)
+    );
+}

@@ -358,7 +358,30 @@ enum DevCommand {
     GenChannels { folder: PathBuf },
 }
 
+/// What a shell reports for a program stopped by SIGPIPE (128 + 13).
+const CLOSED_PIPE: i32 = 141;
+
+/// `println!` panics when stdout is a pipe whose reader has gone (`tradewind models list
+/// | head -3`): the reader had what it wanted, so the command ends there without a word,
+/// as Unix tools do, instead of printing a panic and its backtrace.
+fn end_quietly_when_the_reader_hangs_up() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(CLOSED_PIPE);
+        }
+        default(info);
+    }));
+}
+
 pub fn main() -> ExitCode {
+    end_quietly_when_the_reader_hangs_up();
     let cli = Cli::parse();
     // usvg warns of every font fallback a PDF report's mixed scripts make (a glyph no
     // font has is an error of the report's own), and hf-hub logs each retry it gives up
