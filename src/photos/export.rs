@@ -93,8 +93,21 @@ fn keywords(photo: &PhotoDetail, taxonomy: &Taxonomy) -> (Vec<String>, Vec<Vec<S
     (flat, hierarchical)
 }
 
+/// `text` as an XML document can hold it, and as a parser reads it back: less the
+/// control characters XML 1.0 forbids (a NUL pasted into an alt text would make the
+/// whole sidecar unreadable to a photo manager), its line ends line feeds.
+pub fn xml_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|&c| {
+            !(c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}')) || matches!(c, '\t' | '\n')
+        })
+        .collect()
+}
+
 fn xml(text: &str) -> String {
-    html_escape::encode_quoted_attribute(text).into_owned()
+    html_escape::encode_quoted_attribute(&xml_text(text)).into_owned()
 }
 
 /// The sidecar of `photo`: an XMP packet with its keywords and alt texts.

@@ -138,7 +138,10 @@ impl Protector {
         let glossary_refs: Vec<&str> = glossary.iter().map(|(source, _)| source.as_str()).collect();
         let number = r"\d+(?:[.,]\d+)?";
         let measure = format!(r"{number}(?:\s?[×xX*]\s?{number})*\s?(?:{UNITS})");
-        let mut alternatives = first.to_vec();
+        // Text that reads as a placeholder is masked like a code, so that restoring
+        // never takes the seller's "ZX12" for a span.
+        let mut alternatives = vec![r"ZX\d+".to_string()];
+        alternatives.extend_from_slice(first);
         if let Some(terms) = literal_alternation(&term_refs) {
             alternatives.push(format!("(?P<term>{terms})"));
         }
@@ -182,6 +185,11 @@ impl Protector {
             let Some(whole) = captures.get(0) else {
                 continue;
             };
+            // A placeholder followed by a digit would read as another one ("ZX1" then
+            // "0" is "ZX10"): such a span (the "€24.90" of "€24.900") stays as it is.
+            if text[whole.end()..].starts_with(|next: char| next.is_ascii_digit()) {
+                continue;
+            }
             let kind = [
                 ("term", Kind::Term),
                 ("glossary", Kind::Glossary),
@@ -474,5 +482,26 @@ mod tests {
                 .spans
                 .is_empty()
         );
+    }
+
+    /// Found by the fuzz target `protector`: a span followed by a digit made a
+    /// placeholder that read as another ("ZX1" + "0"), and the seller's own "ZX…"
+    /// text read as a placeholder.
+    #[test]
+    fn placeholders_never_run_into_the_text_around_them() {
+        let protector = Protector::for_messages(&[]);
+        for text in [
+            "cost €24.900 (24,90 €)",
+            "50%1 off",
+            "see aZX5 and ZX0 here 🎁7",
+        ] {
+            let masked = protector.mask(text);
+            let restored = masked.restore(&masked.text);
+            assert_eq!(restored.text, text, "masked as {}", masked.text);
+            assert!(restored.is_complete());
+        }
+        let masked = protector.mask("aZX5 then USD 5");
+        assert_eq!(masked.spans[0].original, "ZX5");
+        assert_eq!(masked.spans[1].kind, Kind::Price);
     }
 }
