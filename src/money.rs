@@ -28,6 +28,14 @@ pub fn parse_cents(text: &str) -> Result<i64, String> {
     Ok(if negative { -cents } else { cents })
 }
 
+/// A listing's price, as `parse_cents` reads it: never below zero in a shop's file.
+pub fn parse_price_cents(text: &str) -> Result<i64, String> {
+    match parse_cents(text)? {
+        cents if cents < 0 => Err("a negative price, which no shop exports".to_string()),
+        cents => Ok(cents),
+    }
+}
+
 /// Formats hundredths back as a plain decimal ("1234.50").
 pub fn format_cents(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -42,9 +50,14 @@ pub(crate) const NO_MINOR_UNIT: &[&str] = &[
 ];
 pub(crate) const THOUSANDTHS: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
 
-/// Whether `code` is written like an ISO 4217 currency code: three letters.
+/// Whether `code` is an ISO 4217 currency code, in any case ("eur" is the euro; "XYZ"
+/// or "EU" is no currency).
 pub fn is_currency_code(code: &str) -> bool {
-    code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_alphabetic())
+    let Ok(letters) = <[u8; 3]>::try_from(code.as_bytes()) else {
+        return false;
+    };
+    let upper = letters.map(|byte| byte.to_ascii_uppercase());
+    std::str::from_utf8(&upper).is_ok_and(|code| iso_currency::Currency::from_code(code).is_some())
 }
 
 /// How many digits a currency's minor unit has: 0 for JPY, 3 for KWD, 2 for the rest.

@@ -136,3 +136,107 @@ fn an_export_that_is_not_an_orders_export_says_which_exports_it_reads() {
         "{message}"
     );
 }
+
+/// Values no shop would export: each is refused in one sentence naming the file, row,
+/// column and value, and the orders imported before stay exactly as they were.
+#[test]
+fn values_no_shop_would_export_are_refused_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let header = "Name,Email,Created at,Currency,Total,Lineitem quantity,Lineitem name,Lineitem price,Billing Name\n";
+    let good = "#1001,a@example.com,2024-05-01 10:00:00 +0000,EUR,12.00,1,Mug,12.00,Ann\n";
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, format!("{header}{good}")).unwrap();
+    assert!(
+        run(&data, &["import", "orders", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let stored = || {
+        [
+            "SELECT count(*) FROM orders",
+            "SELECT sum(total_minor) FROM orders",
+            "SELECT count(*) FROM order_lines",
+        ]
+        .map(|sql| count(&data, sql))
+    };
+    let before = stored();
+
+    let cases = [
+        (
+            "#1002,b@example.com,2024-05-02 10:00:00 +0000,EUR,12.00,-1,Mug,12.00,Bo\n",
+            "row 3, column 'Lineitem quantity': a negative quantity",
+        ),
+        (
+            "#1002,b@example.com,2024-05-02 10:00:00 +0000,EUR,12.00,1,Mug,-12.00,Bo\n",
+            "row 3, column 'Lineitem price': a negative price",
+        ),
+        (
+            "#1002,b@example.com,2024-05-02 10:00:00 +0000,XYZ,12.00,1,Mug,12.00,Bo\n",
+            "row 3, column 'Currency': not an ISO 4217 currency code ('XYZ')",
+        ),
+        (
+            "#1002,b@example.com,2024-05-02 10:00:00 +0000,EUR,12.00,1,Mug,12.00,B\0o\n",
+            "row 3, column 'Billing Name': a NUL character",
+        ),
+        (
+            "#1002,b@example.com,2099-05-02 10:00:00 +0000,EUR,12.00,1,Mug,12.00,Bo\n",
+            "row 3, column 'order date': a date in the future",
+        ),
+        (
+            "#1002,b@example.com,1970-01-01 00:00:00 +0000,EUR,12.00,1,Mug,12.00,Bo\n",
+            "row 3, column 'order date': a date before 1995",
+        ),
+    ];
+    for (row, expected) in cases {
+        std::fs::write(&file, format!("{header}{good}{row}")).unwrap();
+        let message = one_line_error(&run(&data, &["import", "orders", file.to_str().unwrap()]));
+        assert!(message.contains(expected), "{expected}: {message}");
+        assert!(
+            !message.contains('\0'),
+            "the NUL is shown, not printed: {message}"
+        );
+        assert_eq!(stored(), before, "{expected}: the orders changed");
+    }
+
+    // A product file: a negative price and a NUL in a title.
+    let products = dir.path().join("products.csv");
+    for (row, expected) in [
+        (
+            "mug,Mug,-5.00\n",
+            "row 2, column 'Variant Price': a negative price",
+        ),
+        ("mug,M\0ug,5.00\n", "row 2, column 'Title': a NUL character"),
+    ] {
+        std::fs::write(&products, format!("Handle,Title,Variant Price\n{row}")).unwrap();
+        let message = one_line_error(&run(
+            &data,
+            &["import", "listings", products.to_str().unwrap()],
+        ));
+        assert!(message.contains(expected), "{expected}: {message}");
+        assert!(
+            !message.contains('\0'),
+            "the NUL is shown, not printed: {message}"
+        );
+    }
+    assert!(
+        one_line_error(&run(
+            &data,
+            &["import", "listings", products.to_str().unwrap()]
+        ))
+        .ends_with("('M\\0ug')\n")
+    );
+    assert_eq!(count(&data, "SELECT count(*) FROM listings"), Some(0));
+
+    // A file of the seller's own layout (read as a table): a NUL in a message.
+    let messages = dir.path().join("messages.csv");
+    std::fs::write(&messages, "Buyer,Message\nann,Where is\0 my mug?\n").unwrap();
+    let message = one_line_error(&run(
+        &data,
+        &["messages", "import", messages.to_str().unwrap()],
+    ));
+    assert!(
+        message.contains("row 2, column 'Message': a NUL character"),
+        "{message}"
+    );
+}

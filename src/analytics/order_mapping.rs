@@ -400,7 +400,7 @@ pub fn check(
     }
     match &mapping.currency {
         Some(code) if !crate::money::is_currency_code(code) => Err(invalid(format!(
-            "'{code}' is not a three-letter currency code"
+            "'{code}' is not an ISO 4217 currency code"
         ))),
         None if !has(OrderRole::Currency) => Err(invalid(
             "map a column to currency, or say which currency the amounts are in".into(),

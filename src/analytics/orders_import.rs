@@ -13,6 +13,7 @@ use std::path::Path;
 use csv::{Position, StringRecord};
 use serde::{Deserialize, Serialize};
 
+use super::channels::dates::PlausibleDates;
 use super::channels::{self, Channel, Layout, RowReader};
 use super::order_mapping::OrderMapping;
 use super::source::{self, OrdersFile};
@@ -96,6 +97,7 @@ struct Grouper<'a> {
     /// Where that row starts: the position after the order before it.
     next_at: Position,
     skipped_rows: u64,
+    dates: PlausibleDates,
 }
 
 /// The file opened at its header (at `at` when given), with its layout's row reader.
@@ -135,6 +137,7 @@ impl<'a> Grouper<'a> {
             next: None,
             next_at,
             skipped_rows: 0,
+            dates: PlausibleDates::now(),
         };
         grouper.next = grouper.read_row(None)?;
         Ok(grouper)
@@ -149,6 +152,19 @@ impl<'a> Grouper<'a> {
             }
             match self.reader.read(&self.export, &self.record, currency)? {
                 Some(row) => {
+                    let created = row.order.created_at.as_deref();
+                    if let Some((time, doubt)) =
+                        created.and_then(|time| Some((time, self.dates.doubt(time)?)))
+                    {
+                        return Err(FileError::InvalidValue {
+                            path: self.path.to_path_buf(),
+                            row: self.export.row(&self.record),
+                            column: "order date".into(),
+                            value: time.to_string(),
+                            reason: doubt.into(),
+                        }
+                        .into());
+                    }
                     return Ok(Some(PendingOrder {
                         at: self.next_at.clone(),
                         id: row.order_id,

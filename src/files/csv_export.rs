@@ -210,10 +210,29 @@ impl<R: Read> CsvExport<R> {
         found
     }
 
+    /// The next row into `record`; false at the end. A row holding a NUL is refused.
     pub fn read(&mut self, record: &mut StringRecord) -> Result<bool, FileError> {
-        self.reader
+        let read = self
+            .reader
             .read_record(record)
-            .map_err(|error| FileError::csv(&self.path, error))
+            .map_err(|error| FileError::csv(&self.path, error))?;
+        if read && record.as_slice().contains('\0') {
+            let index = record.iter().position(|value| value.contains('\0'));
+            let name = index.and_then(|index| {
+                self.columns
+                    .iter()
+                    .find(|(_, at)| **at == index)
+                    .map(|(name, _)| name.clone())
+            });
+            let value = index.and_then(|index| record.get(index)).unwrap_or("");
+            return Err(with_nul(
+                &self.path,
+                self.row(record),
+                &name.unwrap_or_else(|| format!("{}", index.unwrap_or(0) + 1)),
+                value,
+            ));
+        }
+        Ok(read)
     }
 
     /// Messages name `shown` (the seller's file) while this reads its copy, which has
@@ -271,6 +290,18 @@ impl Column {
 }
 
 /// The trimmed cell of an optional column; empty when the file lacks the column.
+/// A cell holding a NUL character: no shop or spreadsheet writes one into text, so the
+/// file is damaged or not the text it seems (it is shown as \0 in the message).
+pub fn with_nul(path: &Path, row: u64, column: &str, value: &str) -> FileError {
+    FileError::InvalidValue {
+        path: path.to_path_buf(),
+        row,
+        column: column.to_string(),
+        value: value.replace('\0', "\\0"),
+        reason: "a NUL character, which no shop writes into text: is the file damaged?".into(),
+    }
+}
+
 pub fn cell<'r>(record: &'r StringRecord, column: Option<&Column>) -> &'r str {
     column
         .and_then(|column| record.get(column.index))

@@ -15,7 +15,7 @@ use crate::error_kind::ErrorKind;
 
 pub use atomic::{write_atomically, write_atomically_with};
 pub use csv_export::{Column, CsvExport, cell, require_file, require_folder, row_of};
-pub use spreadsheet::spreadsheet_safe;
+pub use spreadsheet::{from_spreadsheet_safe, spreadsheet_safe};
 pub use table::{Table, TableFormat, row_key};
 pub use text::{DecodedText, FileSniff, TextEncoding, decode, encode, sniff_file};
 

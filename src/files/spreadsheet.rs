@@ -4,10 +4,27 @@
 //! people open; not for files that go back into a shop, whose values must stay as they were.
 
 pub fn spreadsheet_safe(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+    if runs_as_formula(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
+}
+
+/// `text` as it was before `spreadsheet_safe`, for a file Tradewind wrote that comes back
+/// (a glossary): the apostrophe a formula-like text was given is taken off again.
+pub fn from_spreadsheet_safe(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if runs_as_formula(rest) => rest,
+        _ => text,
+    }
+}
+
+fn runs_as_formula(text: &str) -> bool {
+    matches!(
+        text.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
 }
 
 #[cfg(test)]
@@ -20,6 +37,9 @@ mod tests {
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("-5 cm strap"), "'-5 cm strap");
         assert_eq!(spreadsheet_safe("Linen cushion"), "Linen cushion");
+        for text in ["=1+1", "-5 cm", "'quoted", "plain", "'=already"] {
+            assert_eq!(from_spreadsheet_safe(&spreadsheet_safe(text)), text);
+        }
         assert_eq!(spreadsheet_safe(""), "");
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::FileError;
+use super::csv_export::with_nul;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -51,12 +52,29 @@ impl Table {
             TableFormat::Json => read_json(path)?,
             TableFormat::Csv => read_csv(path)?,
         };
-        Ok(Table {
+        let table = Table {
             path: path.to_path_buf(),
             format,
             columns,
             rows,
-        })
+        };
+        table.refuse_nul()?;
+        Ok(table)
+    }
+
+    /// A cell holding a NUL is refused, naming its row and column (`with_nul`).
+    fn refuse_nul(&self) -> Result<(), FileError> {
+        for (index, row) in self.rows.iter().enumerate() {
+            if let Some((at, value)) = row
+                .iter()
+                .enumerate()
+                .find(|(_, value)| value.contains('\0'))
+            {
+                let column = self.columns.get(at).cloned().unwrap_or_default();
+                return Err(with_nul(&self.path, self.row_number(index), &column, value));
+            }
+        }
+        Ok(())
     }
 
     /// The row number a spreadsheet shows (the header is row 1), or for JSON the

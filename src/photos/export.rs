@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::PhotosError;
 use super::query::{self, PhotoDetail, TagState};
 use super::vocabulary::{CATEGORY, Taxonomy};
-use crate::files::{FileError, write_atomically};
+use crate::files::{FileError, spreadsheet_safe, write_atomically};
 use crate::listings::output::raw_csv::CsvCopy;
 use crate::store::Store;
 
@@ -349,7 +349,10 @@ pub fn write_table(store: &Store, out: &Path) -> Result<usize, PhotosError> {
                 )
             }
         }));
-        writer.write_record(&row).map_err(failed)?;
+        // A table people open: text a spreadsheet would run as a formula is made inert.
+        writer
+            .write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
+            .map_err(failed)?;
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(writer.into_inner().map_err(|error| FileError::Write {

@@ -5,8 +5,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code,
-    quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, line_price,
+    postal_code, quantity, text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -94,7 +94,12 @@ impl RowReader for Reader {
         let cancelled = status
             .as_deref()
             .is_some_and(|status| status.eq_ignore_ascii_case("cancelled"));
-        let item_price = money(Some(&self.item_price))?;
+        let item_price = line_price(
+            export,
+            record,
+            &self.item_price,
+            Some(money(Some(&self.item_price))?),
+        )?;
         let shipping = money(self.shipping_price.as_ref())?;
         let gift_wrap = money(self.gift_wrap_price.as_ref())?;
         let taxes = money(self.item_tax.as_ref())?

@@ -55,6 +55,34 @@ fn shopify_time(text: &str) -> Option<DateTime<Utc>> {
     Some(time.and_local_timezone(zone).single()?.with_timezone(&Utc))
 }
 
+/// Which order times an import believes, as UTC RFC 3339 text (which sorts as time).
+pub struct PlausibleDates {
+    latest: String,
+}
+
+/// Amazon and eBay opened in 1995: an order before is a misread or damaged date.
+const EARLIEST_ORDER: &str = "1995-01-01";
+
+impl PlausibleDates {
+    /// Up to two days from now (a shop's clock may run ahead of the seller's).
+    pub fn now() -> PlausibleDates {
+        PlausibleDates {
+            latest: utc(Utc::now() + chrono::Duration::days(2)),
+        }
+    }
+
+    /// Why an order of `time` (from `timestamp`, `day` or `written`) cannot be, if so.
+    pub fn doubt(&self, time: &str) -> Option<&'static str> {
+        if time < EARLIEST_ORDER {
+            Some("a date before 1995, when none of the shops sold online")
+        } else if time > self.latest.as_str() {
+            Some("a date in the future, which no shop exports")
+        } else {
+            None
+        }
+    }
+}
+
 /// A day in one of `formats` (chrono's), at midnight UTC.
 pub fn day(text: &str, formats: &[&str]) -> Option<String> {
     let text = text.trim();

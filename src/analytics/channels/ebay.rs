@@ -8,7 +8,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, dates, postal_code, quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, dates, line_price, postal_code, quantity,
+    text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -165,7 +166,8 @@ impl RowReader for Reader {
         let line = match item {
             Some(item) => {
                 let units = quantity(export, record, &self.quantity)?;
-                let unit_price = money(Some(&self.sold_for))?.unwrap_or(0);
+                let unit_price =
+                    line_price(export, record, &self.sold_for, money(Some(&self.sold_for))?)?;
                 Some(Line {
                     key: text(record, self.transaction.as_ref())
                         .filter(|id| id != "0")

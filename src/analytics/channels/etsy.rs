@@ -7,8 +7,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code,
-    quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, line_price,
+    postal_code, quantity, text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -155,7 +155,7 @@ impl RowReader for ItemsReader {
         };
         let money = |column: Option<&Column>| amount(export, record, column, &currency);
         let units = quantity(export, record, &self.quantity)?;
-        let unit_price = money(Some(&self.price))?.unwrap_or(0);
+        let unit_price = line_price(export, record, &self.price, money(Some(&self.price))?)?;
         let total = money(self.item_total.as_ref())?.unwrap_or(unit_price * units);
         Ok(Some(RowRead {
             order_id,

@@ -88,6 +88,18 @@ impl Reader {
             (None, Some(total)) if units > 0 => (total / units, total),
             (None, total) => (total.unwrap_or(0), total.unwrap_or(0)),
         };
+        for (role, value) in [
+            (OrderRole::UnitPrice, unit_price),
+            (OrderRole::LineTotal, total),
+        ] {
+            if let Some(column) = self.column(role).filter(|_| value < 0) {
+                return Err(export.invalid(
+                    record,
+                    column,
+                    "a negative price, which no shop exports",
+                ));
+            }
+        }
         Ok(Some(Line {
             key: String::new(),
             quantity: units,

@@ -326,15 +326,34 @@ fn amount_read_by(
         .map_err(|reason| export.invalid(record, column, reason))
 }
 
-/// A cell as a whole number of items.
+/// A cell as a whole number of items, none or more: no shop exports a negative
+/// quantity (a return is a refund on the order, not a line of minus one).
 fn quantity(export: &CsvExport, record: &StringRecord, column: &Column) -> Result<i64, FileError> {
     let value = cell(record, Some(column));
     if value.is_empty() {
         return Ok(1);
     }
-    value
-        .parse::<i64>()
-        .map_err(|_| export.invalid(record, column, "not a whole number"))
+    match value.parse::<i64>() {
+        Ok(units) if units >= 0 => Ok(units),
+        Ok(_) => Err(export.invalid(record, column, "a negative quantity, which no shop exports")),
+        Err(_) => Err(export.invalid(record, column, "not a whole number")),
+    }
+}
+
+/// A line's price as read from `column` (zero when empty): never negative in a shop's
+/// export, where discounts and refunds have columns of their own.
+fn line_price(
+    export: &CsvExport,
+    record: &StringRecord,
+    column: &Column,
+    read: Option<i64>,
+) -> Result<i64, FileError> {
+    match read {
+        Some(minor) if minor < 0 => {
+            Err(export.invalid(record, column, "a negative price, which no shop exports"))
+        }
+        other => Ok(other.unwrap_or(0)),
+    }
 }
 
 /// The currency of a row: its own cell, else the order's so far.
@@ -354,7 +373,7 @@ fn currency_of(
     if is_currency_code(code) {
         Ok(code.to_ascii_uppercase())
     } else {
-        let reason = "not a three-letter currency code";
+        let reason = "not an ISO 4217 currency code";
         Err(match column {
             Some(column) => export.invalid(record, column, reason),
             None => FileError::InvalidValue {

@@ -4,8 +4,8 @@
 use csv::StringRecord;
 
 use super::{
-    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, postal_code,
-    quantity, text,
+    Amounts, Line, OrderPart, RowRead, RowReader, amount, currency_of, dates, line_price,
+    postal_code, quantity, text,
 };
 use crate::files::{Column, CsvExport, FileError, cell};
 
@@ -128,7 +128,12 @@ impl RowReader for Reader {
             Amounts::default()
         };
         let units = quantity(export, record, &self.quantity)?;
-        let unit_price = money(Some(&self.item_price))?.unwrap_or(0);
+        let unit_price = line_price(
+            export,
+            record,
+            &self.item_price,
+            money(Some(&self.item_price))?,
+        )?;
         Ok(Some(RowRead {
             order_id: order_id.to_string(),
             order,

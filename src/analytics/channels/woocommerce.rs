@@ -87,13 +87,28 @@ impl Reader {
                 })
                 .transpose()
         };
-        let quantity = match field("quantity") {
-            Some(text) => text
-                .parse::<i64>()
-                .map_err(|_| export.invalid(record, column, "quantity: not a whole number"))?,
+        let quantity = match field("quantity").map(str::parse::<i64>) {
+            Some(Ok(units)) if units >= 0 => units,
+            Some(Ok(_)) => {
+                return Err(export.invalid(
+                    record,
+                    column,
+                    "quantity: a negative quantity, which no shop exports",
+                ));
+            }
+            Some(Err(_)) => {
+                return Err(export.invalid(record, column, "quantity: not a whole number"));
+            }
             None => 1,
         };
         let total = money("sub_total")?.or(money("total")?).unwrap_or(0);
+        if total < 0 {
+            return Err(export.invalid(
+                record,
+                column,
+                "total: a negative price, which no shop exports",
+            ));
+        }
         let key = field("id")
             .or(field("product_id"))
             .map(|id| format!("{}:{id}", column.name()))

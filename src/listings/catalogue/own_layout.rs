@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shopify_csv::{ExtraField, ParsedImage, ParsedListing, ParsedVariant};
 use crate::files::{FileError, Table, TableFormat};
-use crate::money::{parse_cents, plain_decimal};
+use crate::money::{parse_price_cents, plain_decimal};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,7 +321,7 @@ pub fn listings_by_row(
             None
         } else {
             Some(
-                parse_cents(&plain_decimal(&price).unwrap_or_else(|| price.clone()))
+                parse_price_cents(&plain_decimal(&price).unwrap_or_else(|| price.clone()))
                     .map_err(|reason| invalid(Role::Price, &price, &reason))?,
             )
         };

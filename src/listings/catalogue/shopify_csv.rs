@@ -6,7 +6,7 @@ use std::path::Path;
 use csv::StringRecord;
 
 use crate::files::{Column, CsvExport, FileError, cell};
-use crate::money::parse_cents;
+use crate::money::parse_price_cents;
 
 /// Column names of the legacy export, then of the 2024+ export, for the fields the
 /// translated copy also writes.
@@ -342,9 +342,9 @@ fn read_variant(
         price.to_string()
     };
     let price_cents = match (&columns.price, price.is_empty()) {
-        (Some(column), false) => {
-            Some(parse_cents(&price).map_err(|reason| export.invalid(record, column, reason))?)
-        }
+        (Some(column), false) => Some(
+            parse_price_cents(&price).map_err(|reason| export.invalid(record, column, reason))?,
+        ),
         _ => None,
     };
     Ok(Some(ParsedVariant {

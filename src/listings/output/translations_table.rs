@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::files::FileError;
+use crate::files::{FileError, spreadsheet_safe};
 use crate::listings::ListingsError;
 use crate::listings::rules::Violation;
 use crate::listings::translate::StoredTranslation;
@@ -134,12 +134,13 @@ pub fn write(
     Ok(rows.len())
 }
 
-/// UTF-8 with a byte-order mark, so that Excel opens accents and CJK right.
+/// UTF-8 with a byte-order mark, so that Excel opens accents and CJK right; text a
+/// spreadsheet would run as a formula is made inert (the XLSX writes string cells).
 fn csv_bytes(rows: &[(StoredTranslation, Vec<Violation>)]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(HEADER)?;
     for row in rows {
-        writer.write_record(cells(row))?;
+        writer.write_record(cells(row).iter().map(|cell| spreadsheet_safe(cell)))?;
     }
     writer
         .into_inner()

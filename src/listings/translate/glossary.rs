@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::files::{CsvExport, FileError, cell};
+use crate::files::{Column, CsvExport, FileError, cell, from_spreadsheet_safe, spreadsheet_safe};
 use crate::listings::ListingsError;
 use crate::store::{Store, StoreError, settings};
 
@@ -68,10 +68,11 @@ pub fn import(store: &Store, path: &Path) -> Result<usize, ListingsError> {
     let mut found = Vec::new();
     let mut record = csv::StringRecord::new();
     while export.read(&mut record)? {
+        let text = |column: &Column| from_spreadsheet_safe(cell(&record, Some(column))).to_string();
         let entry = Entry {
-            source: cell(&record, Some(&columns.0)).to_string(),
-            language: cell(&record, Some(&columns.1)).to_lowercase(),
-            target: cell(&record, Some(&columns.2)).to_string(),
+            source: text(&columns.0),
+            language: text(&columns.1).to_lowercase(),
+            target: text(&columns.2),
         };
         for (value, column) in [
             (&entry.source, &columns.0),
@@ -166,7 +167,10 @@ pub fn export(store: &Store, path: &Path) -> Result<usize, ListingsError> {
     let written = (|| -> Result<Vec<u8>, csv::Error> {
         writer.write_record(["source", "language", "target"])?;
         for entry in &entries {
-            writer.write_record([&entry.source, &entry.language, &entry.target])?;
+            // People open it in a spreadsheet; the import takes the apostrophe off.
+            writer.write_record(
+                [&entry.source, &entry.language, &entry.target].map(|text| spreadsheet_safe(text)),
+            )?;
         }
         writer
             .into_inner()
