@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Job,
     FileMissing,
     CannotWrite,
+    /// The disk (of the data folder, or where a file was to go) has no room left.
+    DiskFull,
     /// A file or value Tradewind cannot read as what it should be.
     BadInput,
     /// A product file of the seller's own layout, imported without saying which column

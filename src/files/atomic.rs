@@ -28,7 +28,9 @@ pub fn write_atomically_with<T>(
         .prefix(".tradewind-")
         .suffix(".tmp")
         .tempfile_in(folder)
-        .map_err(failed)?;
+        // Its message names the temporary file, which the seller never sees: the kind
+        // ("read-only filesystem", "permission denied") is what they can act on.
+        .map_err(|error| failed(std::io::Error::from(error.kind())))?;
     let value = {
         let mut writer = std::io::BufWriter::new(temporary.as_file_mut());
         let value = write(&mut writer).map_err(failed)?;

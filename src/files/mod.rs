@@ -64,6 +64,9 @@ impl FileError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             FileError::Missing { .. } => ErrorKind::FileMissing,
+            FileError::Write { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                ErrorKind::DiskFull
+            }
             FileError::Write { .. } => ErrorKind::CannotWrite,
             _ => ErrorKind::BadInput,
         }

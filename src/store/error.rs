@@ -22,6 +22,10 @@ pub enum StoreError {
         "the database {path} is read-only; check the file's permissions or choose another data folder"
     )]
     ReadOnly { path: PathBuf },
+    #[error(
+        "the disk that holds the database {path} is full; free some space and run it again (what did not fit was not saved)"
+    )]
+    DiskFull { path: PathBuf },
     #[error("{path} is not a Tradewind database or it is damaged ({detail})")]
     NotADatabase { path: PathBuf, detail: String },
     #[error("the database {path} cannot be opened: {detail}")]
@@ -58,6 +62,7 @@ impl StoreError {
         match self {
             StoreError::Locked { .. } => ErrorKind::DatabaseLocked,
             StoreError::ReadOnly { .. } => ErrorKind::DatabaseReadOnly,
+            StoreError::DiskFull { .. } => ErrorKind::DiskFull,
             StoreError::NotADatabase { .. } => ErrorKind::DatabaseDamaged,
             StoreError::TooNew { .. } => ErrorKind::DatabaseTooNew,
             StoreError::MoveInside { .. } | StoreError::MoveNotEmpty { .. } => ErrorKind::BadInput,
@@ -77,6 +82,7 @@ impl StoreError {
                 StoreError::Locked { path }
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 StoreError::NotADatabase {
                     path,
