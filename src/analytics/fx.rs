@@ -37,8 +37,13 @@ pub struct RateSource {
 
 /// The rates of an ECB-layout CSV (`Date,USD,JPY,…`, one row per day, `N/A` where a
 /// currency had no rate): (currency, day, units per euro).
-fn parse_ecb(path: &Path, text: &str) -> Result<Vec<(String, String, f64)>, FileError> {
+fn parse_ecb(
+    path: &Path,
+    text: &str,
+    delimiter: u8,
+) -> Result<Vec<(String, String, f64)>, FileError> {
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
@@ -170,7 +175,7 @@ pub fn ensure_rates(store: &Store) -> Result<(), AnalyticsError> {
     if loaded.is_some() {
         return Ok(());
     }
-    let rates = parse_ecb(Path::new("eurofxref-hist.csv"), &bundled()?)?;
+    let rates = parse_ecb(Path::new("eurofxref-hist.csv"), &bundled()?, b',')?;
     insert(&mut conn, &rates, BUNDLED_SOURCE, false).map_err(|error| store.error(error))?;
     Ok(())
 }
@@ -178,8 +183,10 @@ pub fn ensure_rates(store: &Store) -> Result<(), AnalyticsError> {
 /// Imports the rates of an ECB-layout CSV; they replace any rate of the same day.
 pub fn import_rates(store: &Store, path: &Path) -> Result<u64, AnalyticsError> {
     ensure_rates(store)?;
-    let text = std::fs::read_to_string(path).map_err(|error| FileError::io(path, error))?;
-    let rates = parse_ecb(path, &text)?;
+    // Any encoding and separator a spreadsheet saves the ECB's file in.
+    let bytes = std::fs::read(path).map_err(|error| FileError::io(path, error))?;
+    let decoded = crate::files::decode(path, &bytes)?;
+    let rates = parse_ecb(path, &decoded.text, decoded.delimiter)?;
     let mut conn = store.connect()?;
     insert(&mut conn, &rates, &crate::files::source_name(path), true)
         .map_err(|error| store.error(error))?;
@@ -417,7 +424,7 @@ mod tests {
 
     #[test]
     fn the_bundled_rates_are_the_ecbs_to_2026_10_30() {
-        let rates = parse_ecb(Path::new("eurofxref-hist.csv"), &bundled().unwrap()).unwrap();
+        let rates = parse_ecb(Path::new("eurofxref-hist.csv"), &bundled().unwrap(), b',').unwrap();
         let usd = |day: &str| {
             rates
                 .iter()
@@ -439,6 +446,7 @@ mod tests {
         let error = parse_ecb(
             Path::new("rates.csv"),
             "Date,USD,\n2026-11-02,1.12\n2026-11-03,abc\n",
+            b',',
         )
         .unwrap_err()
         .to_string();

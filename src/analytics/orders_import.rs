@@ -150,7 +150,11 @@ impl<'a> Grouper<'a> {
             if !self.export.read(&mut self.record)? {
                 return Ok(None);
             }
-            match self.reader.read(&self.export, &self.record, currency)? {
+            let read = self.reader.read(&self.export, &self.record, currency)?;
+            if !self.layout.has_rows_of_no_order() {
+                self.refuse_damaged_row(read.is_none())?;
+            }
+            match read {
                 Some(row) => {
                     let created = row.order.created_at.as_deref();
                     if let Some((time, doubt)) =
@@ -176,6 +180,28 @@ impl<'a> Grouper<'a> {
                 None => self.skipped_rows += 1,
             }
         }
+    }
+
+    /// A row cut short, or of no order and not blank, in a layout that writes neither: the
+    /// file was cut or edited (a quote left open at its end swallows the rest of a row).
+    fn refuse_damaged_row(&self, of_no_order: bool) -> Result<(), FileError> {
+        let cells = self.record.len();
+        let blank = self.record.iter().all(|cell| cell.trim().is_empty());
+        let detail = if of_no_order && !blank {
+            "it is no order's (its order id is empty): was the file cut short or edited?".into()
+        } else if cells < self.export.width() && !blank {
+            format!(
+                "it has {cells} cells where the header has {}: was the file cut short?",
+                self.export.width()
+            )
+        } else {
+            return Ok(());
+        };
+        Err(FileError::Malformed {
+            path: self.path.to_path_buf(),
+            row: self.export.row(&self.record),
+            detail,
+        })
     }
 
     /// The next whole order, and the position after it.

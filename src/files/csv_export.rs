@@ -210,6 +210,11 @@ impl<R: Read> CsvExport<R> {
         found
     }
 
+    /// How many columns the header has.
+    pub fn width(&self) -> usize {
+        self.columns.values().max().map_or(0, |last| last + 1)
+    }
+
     /// The next row into `record`; false at the end. A row holding a NUL is refused.
     pub fn read(&mut self, record: &mut StringRecord) -> Result<bool, FileError> {
         let read = self

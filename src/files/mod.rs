@@ -28,6 +28,8 @@ pub enum FileError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is empty: it holds no rows, not even a header")]
+    Empty { path: PathBuf },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,

@@ -4,7 +4,7 @@
 //! people open; not for files that go back into a shop, whose values must stay as they were.
 
 pub fn spreadsheet_safe(text: &str) -> String {
-    if runs_as_formula(text) {
+    if needs_apostrophe(text) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -15,16 +15,18 @@ pub fn spreadsheet_safe(text: &str) -> String {
 /// (a glossary): the apostrophe a formula-like text was given is taken off again.
 pub fn from_spreadsheet_safe(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if runs_as_formula(rest) => rest,
+        Some(rest) if needs_apostrophe(rest) => rest,
         _ => text,
     }
 }
 
-fn runs_as_formula(text: &str) -> bool {
+/// Text a spreadsheet would run, or that reads as made inert already ("'=x"): the second
+/// gets an apostrophe too, so that `from_spreadsheet_safe` gives back exactly the text.
+fn needs_apostrophe(text: &str) -> bool {
     matches!(
         text.chars().next(),
         Some('=' | '+' | '-' | '@' | '\t' | '\r')
-    )
+    ) || text.strip_prefix('\'').is_some_and(needs_apostrophe)
 }
 
 #[cfg(test)]

@@ -28,25 +28,35 @@ pub struct DecodedText {
 /// The separator the header line uses most, outside quotes: comma, semicolon or tab.
 /// Blank lines above the header are passed over.
 fn sniff_delimiter(text: &str) -> u8 {
-    let text = text.trim_start_matches(['\r', '\n']);
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
+    const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
+    // The most of each on one line of the first ten: the header has the most, even
+    // below a title or blank rows (eBay's), and a quoted cell's commas do not count.
+    let (mut most, mut line) = ([0usize; 3], [0usize; 3]);
+    let (mut quoted, mut lines) = (false, 0);
     for byte in text.bytes() {
         match byte {
             b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
+            b'\n' if !quoted => {
+                most = std::array::from_fn(|index| most[index].max(line[index]));
+                line = [0; 3];
+                lines += 1;
+                if lines == 10 {
+                    break;
+                }
+            }
             _ if !quoted => {
-                if let Some(count) = counts.iter_mut().find(|(delimiter, _)| *delimiter == byte) {
-                    count.1 += 1;
+                if let Some(index) = CANDIDATES.iter().position(|candidate| *candidate == byte) {
+                    line[index] += 1;
                 }
             }
             _ => {}
         }
     }
-    counts
-        .iter()
-        .max_by_key(|(delimiter, count)| (*count, *delimiter == b','))
-        .map_or(b',', |(delimiter, _)| *delimiter)
+    most = std::array::from_fn(|index| most[index].max(line[index]));
+    // A tie (a one-column file) goes to the comma.
+    (0..3)
+        .max_by_key(|index| (most[*index], *index == 0))
+        .map_or(b',', |index| CANDIDATES[index])
 }
 
 /// UTF-16 written without its byte-order mark (some exporters do): text that is mostly
@@ -135,6 +145,11 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<DecodedText, FileError> {
             ),
         }
     };
+    if text.trim().is_empty() {
+        return Err(FileError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
     let delimiter = sniff_delimiter(&text);
     Ok(DecodedText {
         text,
@@ -218,6 +233,11 @@ pub fn sniff_file(path: &Path) -> Result<FileSniff, FileError> {
         return Ok(from_decoded(whole()?));
     }
     let start = if bom { 3 } else { 0 };
+    if filled < HEAD_BYTES && head[start..].trim_ascii().is_empty() {
+        return Err(FileError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
     // The head as text, cut at its last complete line.
     let text = String::from_utf8_lossy(&head[start..]).into_owned();
     let text = match text.rfind('\n') {
@@ -289,6 +309,20 @@ mod tests {
             sniff_file(&latin_path).unwrap().encoding,
             TextEncoding::Windows1252
         );
+    }
+
+    #[test]
+    fn the_separator_is_the_headers_under_title_rows_and_an_empty_file_is_named() {
+        let ebay_de = "\"\"\r\nSeller Hub Bestellbericht\r\nVerkaufsprotokollnummer;Bestellnummer;Verkauft f\u{fc}r\r\n1;10-1;\"12,50\"\r\n";
+        assert_eq!(sniff_delimiter(ebay_de), b';');
+        assert_eq!(sniff_delimiter("Title\nmug\n"), b',');
+        for empty in [&b""[..], b"\xEF\xBB\xBF", b"\r\n \r\n"] {
+            let error = decode(Path::new("orders.csv"), empty).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "orders.csv is empty: it holds no rows, not even a header"
+            );
+        }
     }
 
     #[test]

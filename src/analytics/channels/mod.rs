@@ -139,6 +139,14 @@ impl Layout {
     pub fn amounts_add_up(self) -> bool {
         self == Layout::AmazonAllOrders
     }
+
+    /// Whether the layout's files hold rows that are no order's, and shorter than the
+    /// header: eBay's title and summary rows, and whatever a seller's own file holds.
+    /// Any other layout writes every row whole, each an order's: a row cut short or
+    /// without an order id is damage, not a row to skip.
+    pub fn has_rows_of_no_order(self) -> bool {
+        matches!(self, Layout::EbayOrders | Layout::OwnLayout)
+    }
 }
 
 /// The layout whose columns `header` has, if any.

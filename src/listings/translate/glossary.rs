@@ -89,10 +89,31 @@ pub fn import(store: &Store, path: &Path) -> Result<usize, ListingsError> {
                     .into());
             }
         }
+        if !is_language_tag(&entry.language) {
+            return Err(export
+                .invalid(
+                    &record,
+                    &columns.1,
+                    "not a language code like de, fr or zh-cn",
+                )
+                .into());
+        }
         found.push(entry);
     }
     change(store, &found, None)?;
     Ok(found.len())
+}
+
+/// A language code as the glossary keeps them: "de", "zh-cn", "pt-br" (a header row
+/// pasted twice, "language", is not one).
+fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|byte| byte.is_ascii_lowercase())
+        && parts.all(|part| {
+            (2..=8).contains(&part.len()) && part.bytes().all(|byte| byte.is_ascii_alphanumeric())
+        })
 }
 
 /// Adds or replaces one entry (from the app's glossary editor).
