@@ -1,0 +1,325 @@
+//! Kill anywhere: each kind of work the CLI does (imports of orders, listings and photos,
+//! tagging, translating, a report, a table export) is SIGKILLed at points spread over a
+//! clean run's length, again and again, then resumed (`jobs resume`, or the command once
+//! more for work that is not a job). After each kill the job shows as interrupted, or
+//! queued when it had not started (never
+//! failed or still running), the target file is absent or whole (never half-written),
+//! and once resumed the database and the file are exactly what an uninterrupted run
+//! leaves.
+//!
+//! `TRADEWIND_KILLS` sets the kills per kind (default 50).
+
+#![allow(clippy::unwrap_used)] // a whole-workflow test: a panic is the failure report
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use common::{orders_file, stderr, tradewind};
+use sha2::{Digest, Sha256};
+
+/// One kind of work: the data folder it starts from, its command, what it writes.
+struct Work {
+    name: &'static str,
+    /// Made once and copied for every run.
+    base: PathBuf,
+    args: Vec<String>,
+    /// The file it writes, relative to the run's folder.
+    output: Option<&'static str>,
+    /// What the work leaves in the database, as rows of text.
+    queries: &'static [&'static str],
+    catalog: PathBuf,
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+impl Work {
+    fn command(&self, run: &Path) -> Command {
+        let mut command = tradewind(&run.join("data"));
+        command
+            .env("TRADEWIND_CATALOG", &self.catalog)
+            .args(
+                self.args
+                    .iter()
+                    .map(|arg| arg.replace("{run}", run.to_str().unwrap())),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// A fresh copy of the base folder at `run`.
+    fn fresh(&self, run: &Path) {
+        let _ = std::fs::remove_dir_all(run);
+        copy_folder(&self.base, &run.join("data"));
+        std::fs::create_dir_all(run.join("out")).unwrap();
+    }
+
+    /// The database's rows for `queries` and the output's digest.
+    fn fingerprint(&self, run: &Path) -> (Vec<String>, Option<String>) {
+        let conn = rusqlite::Connection::open(run.join("data/tradewind.db")).unwrap();
+        let rows = self
+            .queries
+            .iter()
+            .map(|sql| {
+                conn.query_row(&format!("SELECT CAST(({sql}) AS TEXT)"), [], |row| {
+                    row.get::<_, Option<String>>(0)
+                })
+                .unwrap()
+                .unwrap_or_default()
+            })
+            .collect();
+        (rows, self.output_digest(run))
+    }
+
+    fn output_digest(&self, run: &Path) -> Option<String> {
+        let file = std::fs::read(run.join(self.output?)).ok()?;
+        Some(format!("{:x}", Sha256::digest(&file)))
+    }
+
+    /// The newest job and its state as the CLI sees it.
+    fn last_job(&self, run: &Path) -> Option<(i64, String)> {
+        let output = tradewind(&run.join("data"))
+            .env("TRADEWIND_CATALOG", &self.catalog)
+            .args(["--json", "jobs"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let jobs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let newest = jobs.as_array()?.first()?;
+        Some((
+            newest["id"].as_i64()?,
+            newest["state"].as_str()?.to_string(),
+        ))
+    }
+}
+
+/// Runs `work` to its end once, then `kills` times killed and resumed; returns how many
+/// kills landed while the work was running.
+fn kill_anywhere(work: &Work, root: &Path, kills: usize) -> usize {
+    let reference = root.join(format!("{}-reference", work.name));
+    work.fresh(&reference);
+    let jobs_before = work.last_job(&reference).map(|(id, _)| id);
+    let started = Instant::now();
+    let clean = work.command(&reference).output().unwrap();
+    let length = started.elapsed();
+    assert!(clean.status.success(), "{}: {}", work.name, stderr(&clean));
+    let expected = work.fingerprint(&reference);
+    assert!(
+        work.output.is_none() || expected.1.is_some(),
+        "{}: no output",
+        work.name
+    );
+
+    let run = root.join(format!("{}-run", work.name));
+    let mut landed = 0;
+    for kill in 0..kills {
+        work.fresh(&run);
+        // Spread over the clean run's length and a little past it.
+        let delay = length.mul_f64((kill as f64 + 0.5) / kills as f64 * 1.1);
+        let mut child = work.command(&run).spawn().unwrap();
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            landed += 1;
+        }
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+        let at = format!("{} killed after {delay:?}", work.name);
+
+        if let Some(digest) = work.output_digest(&run) {
+            assert_eq!(Some(digest), expected.1, "{at}: a half-written file");
+        }
+        let job = work
+            .last_job(&run)
+            .filter(|(id, _)| Some(*id) != jobs_before);
+        match job.as_ref().map(|(id, state)| (id, state.as_str())) {
+            // Killed as it ran, or after it was recorded and before it started.
+            Some((id, "interrupted" | "queued")) => {
+                let resumed = tradewind(&run.join("data"))
+                    .env("TRADEWIND_CATALOG", &work.catalog)
+                    .args(["jobs", "resume", &id.to_string()])
+                    .output()
+                    .unwrap();
+                assert!(resumed.status.success(), "{at}: {}", stderr(&resumed));
+                // A job that writes a file writes it as it ends.
+                if work.output.is_some() && work.output_digest(&run).is_none() {
+                    assert!(work.command(&run).status().unwrap().success(), "{at}");
+                }
+            }
+            Some((_, "succeeded")) => {}
+            Some((_, state)) => panic!("{at}: the job is {state}"),
+            // Killed before its job was recorded, or work that is not a job.
+            _ => {
+                let again = work.command(&run).output().unwrap();
+                assert!(again.status.success(), "{at}: {}", stderr(&again));
+            }
+        }
+        assert_eq!(work.fingerprint(&run), expected, "{at}: resumed otherwise");
+    }
+    landed
+}
+
+/// What each kind of work leaves in the database.
+const ORDERS: &[&str] = &[
+    "SELECT count(*) || '/' || count(DISTINCT name) || '/' || sum(total_minor) FROM orders",
+    "SELECT count(*) || '/' || sum(quantity) FROM order_lines",
+];
+const LISTINGS: &[&str] = &[
+    "SELECT count(*) || '/' || group_concat(handle || ':' || title, '|') FROM listings",
+    "SELECT count(*) FROM listing_variants",
+];
+const PHOTOS: &[&str] = &[
+    "SELECT group_concat(file_name || ':' || width || 'x' || height || ':' || sha256, '|') \
+     FROM (SELECT * FROM photos ORDER BY file_name)",
+];
+const TAGS: &[&str] = &[
+    "SELECT group_concat(photo_id || ':' || grp || ':' || label || ':' || state, '|') \
+     FROM (SELECT * FROM photo_tags ORDER BY photo_id, grp, label)",
+];
+const TRANSLATIONS: &[&str] = &[
+    "SELECT count(*) || '/' || group_concat(listing_id || field || ':' || translated, '|') \
+     FROM (SELECT * FROM listing_translations ORDER BY listing_id, field, locale)",
+];
+
+/// A data folder made by `commands` (run in order), for the works to start from.
+fn base(root: &Path, name: &str, catalog: &Path, commands: &[&[&str]]) -> PathBuf {
+    let data = root.join("bases").join(name);
+    for args in commands {
+        let made = tradewind(&data)
+            .env("TRADEWIND_CATALOG", catalog)
+            .args(*args)
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{name}: {}", stderr(&made));
+    }
+    if !data.exists() {
+        std::fs::create_dir_all(&data).unwrap();
+    }
+    data
+}
+
+#[test]
+fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
+    let kills: usize = std::env::var("TRADEWIND_KILLS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(50);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (fixtures, _) = common::fixtures_and_data(root);
+    let catalog = fixtures.join("catalog.toml");
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    let (orders, _) = orders_file(root, 1_500);
+    let photos = root.join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    for name in [
+        "astronaut.jpg",
+        "atlas-trail-bottle-750-1.jpg",
+        "atlas-trail-bottle-750-2.jpg",
+    ] {
+        std::fs::copy(demo.join("photos").join(name), photos.join(name)).unwrap();
+    }
+    let products = root.join("products.csv");
+    let demo_products = std::fs::read_to_string(demo.join("products.csv")).unwrap();
+    // The first products, whole: a few seconds of translation with the fixture models.
+    let kept: Vec<&str> = demo_products.lines().take(7).collect();
+    std::fs::write(&products, kept.join("\n") + "\n").unwrap();
+
+    let path = |path: &Path| path.to_str().unwrap().to_string();
+    let words = |words: &[&str]| {
+        words
+            .iter()
+            .map(|word| word.to_string())
+            .collect::<Vec<_>>()
+    };
+    let empty = base(root, "empty", &catalog, &[]);
+    let with_photos = base(
+        root,
+        "photos",
+        &catalog,
+        &[&["photos", "import", &path(&photos)]],
+    );
+    let with_listings = base(
+        root,
+        "listings",
+        &catalog,
+        &[&["import", "listings", &path(&products)]],
+    );
+    // A first report makes the data folder's salt for anonymised customers, which the
+    // runs then share with the reference.
+    let salted = path(&root.join("first-report.html"));
+    let with_orders = base(
+        root,
+        "orders",
+        &catalog,
+        &[
+            &["import", "orders", &path(&orders)],
+            &["report", "--out", &salted],
+        ],
+    );
+    let translated = base(
+        root,
+        "translated",
+        &catalog,
+        &[
+            &["import", "listings", &path(&products)],
+            &["translate", "--to", "de"],
+        ],
+    );
+    let work = |name, base: &PathBuf, args: Vec<String>, output, queries| Work {
+        name,
+        base: base.clone(),
+        args,
+        output,
+        queries,
+        catalog: catalog.clone(),
+    };
+    let import = |what: &str, file: &Path| words(&["import", what, file.to_str().unwrap()]);
+    // A table: one kind of work per line.
+    #[rustfmt::skip]
+    let works = [
+        work("import-orders", &empty, import("orders", &orders), None, ORDERS),
+        work("import-listings", &empty, import("listings", &products), None, LISTINGS),
+        work("import-photos", &empty, words(&["photos", "import", &path(&photos)]), None, PHOTOS),
+        work("tag-photos", &with_photos, words(&["photos", "tag"]), None, TAGS),
+        work("translate", &with_listings, words(&["translate", "--to", "de"]), None, TRANSLATIONS),
+        work("report", &with_orders, words(&["report", "--out", "{run}/out/r.html"]), Some("out/r.html"), ORDERS),
+        work("export-table", &translated, words(&["export", "table", "--out", "{run}/out/t.csv"]), Some("out/t.csv"), TRANSLATIONS),
+    ];
+    let landed: Vec<(&str, usize)> = std::thread::scope(|scope| {
+        let halves: Vec<_> = works
+            .chunks(works.len().div_ceil(2))
+            .map(|half| {
+                scope.spawn(move || {
+                    half.iter()
+                        .map(|work| (work.name, kill_anywhere(work, root, kills)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        halves
+            .into_iter()
+            .flat_map(|half| half.join().unwrap())
+            .collect()
+    });
+    // Most kills must land while the work runs, or the test tests little.
+    for (name, landed) in landed {
+        assert!(
+            landed * 2 >= kills,
+            "{name}: only {landed} of {kills} kills landed while it ran"
+        );
+    }
+}
