@@ -1,5 +1,5 @@
 //! Kill anywhere: each kind of work the CLI does (imports of orders, listings and photos,
-//! tagging, translating, a report, a table export) is SIGKILLed at points spread over a
+//! tagging, translating, a download, a report, a table export) is SIGKILLed at points spread over a
 //! clean run's length, again and again, then resumed (`jobs resume`, or the command once
 //! more for work that is not a job). After each kill the job shows as interrupted, or
 //! queued when it had not started (never
@@ -15,10 +15,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::{orders_file, stderr, tradewind};
 use sha2::{Digest, Sha256};
+use tradewind::ml::fixtures::BERT_ID;
+use tradewind::ml::fixtures::hub::{HubServer, Serve};
 
 /// One kind of work: the data folder it starts from, its command, what it writes.
 struct Work {
@@ -31,6 +33,8 @@ struct Work {
     /// What the work leaves in the database, as rows of text.
     queries: &'static [&'static str],
     catalog: PathBuf,
+    /// The Hub stand-in every run downloads from.
+    hub: String,
 }
 
 fn copy_folder(from: &Path, to: &Path) {
@@ -47,10 +51,19 @@ fn copy_folder(from: &Path, to: &Path) {
 }
 
 impl Work {
-    fn command(&self, run: &Path) -> Command {
+    /// The CLI on the run's data folder, with the work's catalog and Hub.
+    fn cli(&self, run: &Path) -> Command {
         let mut command = tradewind(&run.join("data"));
         command
             .env("TRADEWIND_CATALOG", &self.catalog)
+            .env("HF_ENDPOINT", &self.hub)
+            .env_remove("TRADEWIND_HF_ENDPOINT");
+        command
+    }
+
+    fn command(&self, run: &Path) -> Command {
+        let mut command = self.cli(run);
+        command
             .args(
                 self.args
                     .iter()
@@ -92,11 +105,7 @@ impl Work {
 
     /// The newest job and its state as the CLI sees it.
     fn last_job(&self, run: &Path) -> Option<(i64, String)> {
-        let output = tradewind(&run.join("data"))
-            .env("TRADEWIND_CATALOG", &self.catalog)
-            .args(["--json", "jobs"])
-            .output()
-            .unwrap();
+        let output = self.cli(run).args(["--json", "jobs"]).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
         let jobs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let newest = jobs.as_array()?.first()?;
@@ -148,8 +157,8 @@ fn kill_anywhere(work: &Work, root: &Path, kills: usize) -> usize {
         match job.as_ref().map(|(id, state)| (id, state.as_str())) {
             // Killed as it ran, or after it was recorded and before it started.
             Some((id, "interrupted" | "queued")) => {
-                let resumed = tradewind(&run.join("data"))
-                    .env("TRADEWIND_CATALOG", &work.catalog)
+                let resumed = work
+                    .cli(&run)
                     .args(["jobs", "resume", &id.to_string()])
                     .output()
                     .unwrap();
@@ -193,6 +202,13 @@ const TRANSLATIONS: &[&str] = &[
     "SELECT count(*) || '/' || group_concat(listing_id || field || ':' || translated, '|') \
      FROM (SELECT * FROM listing_translations ORDER BY listing_id, field, locale)",
 ];
+
+const MODEL: &[&str] = &[
+    "SELECT group_concat(file || ':' || size || ':' || sha256, '|') \
+     FROM (SELECT * FROM model_files ORDER BY model_id, file)",
+];
+/// The downloaded weights, where the model store keeps them.
+const DOWNLOADED: &str = "data/models/fixture-bert/model.safetensors";
 
 /// A data folder made by `commands` (run in order), for the works to start from.
 fn base(root: &Path, name: &str, catalog: &Path, commands: &[&[&str]]) -> PathBuf {
@@ -279,6 +295,22 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
             &["translate", "--to", "de"],
         ],
     );
+    // The fixture embedder served by a Hub stand-in, slowly enough to be killed half-way,
+    // and a catalog that has it only there.
+    let bert = fixtures.join(BERT_ID);
+    let served = ["config.json", "tokenizer.json", "model.safetensors"]
+        .map(|name| (name.to_string(), std::fs::read(bert.join(name)).unwrap()));
+    let hub = HubServer::start(served.to_vec());
+    hub.set(Serve::Slowly {
+        chunk: 4096,
+        pause: Duration::from_millis(20),
+    });
+    let hub_catalog = fixtures.join("catalog-hub.toml");
+    let listed = std::fs::read_to_string(&catalog).unwrap();
+    let only_on_the_hub = listed.replace(&format!("local_dir = \"{BERT_ID}\"\n"), "");
+    assert_ne!(listed, only_on_the_hub);
+    std::fs::write(&hub_catalog, only_on_the_hub).unwrap();
+
     let work = |name, base: &PathBuf, args: Vec<String>, output, queries| Work {
         name,
         base: base.clone(),
@@ -286,6 +318,17 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
         output,
         queries,
         catalog: catalog.clone(),
+        hub: hub.address.clone(),
+    };
+    let download = Work {
+        catalog: hub_catalog.clone(),
+        ..work(
+            "download",
+            &empty,
+            words(&["models", "pull", BERT_ID]),
+            Some(DOWNLOADED),
+            MODEL,
+        )
     };
     let import = |what: &str, file: &Path| words(&["import", what, file.to_str().unwrap()]);
     // A table: one kind of work per line.
@@ -298,6 +341,7 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
         work("translate", &with_listings, words(&["translate", "--to", "de"]), None, TRANSLATIONS),
         work("report", &with_orders, words(&["report", "--out", "{run}/out/r.html"]), Some("out/r.html"), ORDERS),
         work("export-table", &translated, words(&["export", "table", "--out", "{run}/out/t.csv"]), Some("out/t.csv"), TRANSLATIONS),
+        download,
     ];
     let landed: Vec<(&str, usize)> = std::thread::scope(|scope| {
         let halves: Vec<_> = works
@@ -315,6 +359,12 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
             .flat_map(|half| half.join().unwrap())
             .collect()
     });
+    // Some download was resumed where a killed one had stopped, not started again.
+    let ranges = hub.ranges();
+    assert!(
+        ranges.iter().any(|range| !range.starts_with("0-")),
+        "no download resumed from where it stopped: {ranges:?}"
+    );
     // Most kills must land while the work runs, or the test tests little.
     for (name, landed) in landed {
         assert!(

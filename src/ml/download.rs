@@ -246,124 +246,11 @@ impl ModelStore {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{BufRead, BufReader};
-    use std::net::{TcpListener, TcpStream};
-    use std::sync::{Arc, Mutex};
-
     use super::*;
     use crate::ml::catalog::Catalog;
+    use crate::ml::fixtures::hub::{HubServer, Serve};
     use crate::ml::fixtures::{BERT_ID, write_fixtures};
     use crate::store::{DATABASE_FILE, Store, StoreOptions};
-
-    /// What the test server does with a GET.
-    #[derive(Clone, Copy)]
-    enum Serve {
-        Faithfully,
-        /// Sends this many bytes of the body, then drops the connection.
-        BreakAfter(usize),
-        /// Flips a byte in the middle of every file.
-        Tampered,
-    }
-
-    /// A Hub stand-in on loopback: HEAD and GET (with Range) for `/<repo>/resolve/<rev>/<file>`.
-    struct HubServer {
-        address: String,
-        mode: Arc<Mutex<Serve>>,
-        ranges: Arc<Mutex<Vec<String>>>,
-    }
-
-    impl HubServer {
-        fn start(files: Vec<(String, Vec<u8>)>) -> HubServer {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let address = format!("http://{}", listener.local_addr().unwrap());
-            let mode = Arc::new(Mutex::new(Serve::Faithfully));
-            let ranges = Arc::new(Mutex::new(Vec::new()));
-            let (thread_mode, thread_ranges) = (mode.clone(), ranges.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming().flatten() {
-                    let mode = *thread_mode.lock().unwrap();
-                    answer(stream, &files, mode, &thread_ranges);
-                }
-            });
-            HubServer {
-                address,
-                mode,
-                ranges,
-            }
-        }
-
-        fn set(&self, mode: Serve) {
-            *self.mode.lock().unwrap() = mode;
-        }
-    }
-
-    fn answer(
-        mut stream: TcpStream,
-        files: &[(String, Vec<u8>)],
-        mode: Serve,
-        ranges: &Mutex<Vec<String>>,
-    ) {
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut request_line = String::new();
-        reader.read_line(&mut request_line).unwrap();
-        let mut range = None;
-        loop {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap() == 0 || header == "\r\n" {
-                break;
-            }
-            if let Some(value) = header.to_ascii_lowercase().strip_prefix("range: bytes=") {
-                range = Some(value.trim().to_string());
-            }
-        }
-        let mut parts = request_line.split_whitespace();
-        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let Some((_, body)) = files
-            .iter()
-            .find(|(name, _)| path.ends_with(&format!("/{name}")))
-        else {
-            let _ = stream.write_all(
-                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
-            return;
-        };
-        let mut body = body.clone();
-        if matches!(mode, Serve::Tampered) {
-            let middle = body.len() / 2;
-            body[middle] ^= 0x01;
-        }
-        let start = range
-            .as_deref()
-            .and_then(|range| range.split('-').next())
-            .and_then(|start| start.parse::<usize>().ok())
-            .unwrap_or(0);
-        if method == "GET"
-            && let Some(range) = &range
-        {
-            ranges.lock().unwrap().push(range.clone());
-        }
-        let slice = &body[start.min(body.len())..];
-        let status = if range.is_some() {
-            "206 Partial Content"
-        } else {
-            "200 OK"
-        };
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Range: bytes {start}-{}/{}\r\nETag: \"fixture\"\r\nX-Repo-Commit: 0123456789abcdef0123456789abcdef01234567\r\nConnection: close\r\n\r\n",
-            slice.len(),
-            body.len().saturating_sub(1),
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        if method == "GET" {
-            let sent = match mode {
-                Serve::BreakAfter(bytes) => &slice[..bytes.min(slice.len())],
-                _ => slice,
-            };
-            let _ = stream.write_all(sent);
-        }
-        let _ = stream.flush();
-    }
 
     struct Fixture {
         _dir: tempfile::TempDir,
@@ -433,7 +320,7 @@ mod tests {
 
         fixture.server.set(Serve::Faithfully);
         let files = download(&fixture).await.unwrap();
-        assert!(fixture.server.ranges.lock().unwrap().contains(&format!(
+        assert!(fixture.server.ranges().contains(&format!(
             "{kept}-{}",
             fixture.model.files[2].size.unwrap() - 1
         )));
