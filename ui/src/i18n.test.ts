@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { dictionaries, language, t, type MessageKey } from "./i18n";
+import { dictionaries, errorText, language, t, type MessageKey } from "./i18n";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -23,6 +23,13 @@ describe("UI text", () => {
     language.value = "zh-CN";
     expect(t("photos.count", { n: 12 })).toBe("12 张图片");
     expect(t("nav.listings")).toBe("商品");
+  });
+
+  it("tells a full disk apart from a file that cannot be written, in both languages", () => {
+    expect(errorText("disk_full")).toContain("The disk is full");
+    expect(errorText("disk_full")).not.toBe(errorText("cannot_write"));
+    language.value = "zh-CN";
+    expect(errorText("disk_full")).toContain("磁盘已满");
   });
 
   it("answers a key neither language has with the key itself, never throwing", () => {
