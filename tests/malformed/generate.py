@@ -164,7 +164,7 @@ def header_row(spec):
     return len(spec.get("preamble", [])) + 1
 
 
-def generic(importer, spec, kind):
+def generic(importer, spec):
     """Defects of any text table, whatever it holds."""
     ext, sep, pre = spec["ext"], spec["delimiter"], spec.get("preamble", [])
     rows = spec["rows"]
@@ -259,7 +259,7 @@ def values(importer, spec):
     else:
         write(importer, f"footer-row.{ext}", render(footer, sep, pre), "error", f"row {len(pre) + len(footer)}")
     twice = [list(r) for r in spec["rows"]] + [list(r) for r in spec["rows"][1:]]
-    write(importer, f"orders-repeated.{ext}", render(twice, sep, pre), REPEATED.get(importer, "ok"), "",
+    write(importer, f"orders-repeated.{ext}", render(twice, sep, pre), "ok", "",
           note="rows repeated further down belong to the orders already read; nothing is counted twice")
 
 
@@ -282,7 +282,6 @@ MISSING_KEY = {"shopify": NOT_KNOWN, "etsy-orders": NOT_KNOWN, "etsy-items": NOT
                "messages": "no column holds the messages' text", "listings": "is not a Shopify product CSV",
                "reviews": "is not a reviews file Tradewind knows", "glossary": "the header row has no 'source' column",
                "rates": "the header row has no 'Date' column"}
-REPEATED = {}
 
 
 def png(width, height, body=None):
@@ -340,10 +339,10 @@ def json_reviews():
 def main():
     shutil.rmtree(FILES, ignore_errors=True)
     for importer, spec in LAYOUTS.items():
-        generic(importer, spec, {})
+        generic(importer, spec)
         values(importer, spec)
     for importer, spec in OTHER.items():
-        generic(importer, spec, {})
+        generic(importer, spec)
     values_other()
     json_reviews()
     photos()
