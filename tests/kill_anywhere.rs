@@ -1,12 +1,12 @@
 //! Kill anywhere: each kind of work the CLI does (imports of orders, listings and photos,
-//! tagging, captioning, translating, a model download and a model import, a report, a
-//! table export) is SIGKILLed at points spread over a clean run's length, again and
+//! tagging, captioning, translating, a model download and a model import, alone and as a
+//! first run's plan, loading the demo, a report, a table export) is SIGKILLed at points spread over a clean run's length, again and
 //! again, then resumed (`jobs resume`, or the command once more for work that is not a
 //! job). After each kill the job shows as interrupted, or queued when it had not started
 //! (never failed or still running), the target file is absent or whole (never
 //! half-written), and once resumed the database and the file are exactly what an
-//! uninterrupted run leaves. The demo's loading is left out: it is sample data, and a
-//! run of it takes longer than all the others together.
+//! uninterrupted run leaves. Loading the demo, the longest, is killed five times a run:
+//! as it starts, then each time it resumes.
 //!
 //! `TRADEWIND_KILLS` sets the kills per kind (default 50).
 
@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 use common::{orders_file, stderr, tradewind};
 use sha2::{Digest, Sha256};
-use tradewind::ml::fixtures::BERT_ID;
 use tradewind::ml::fixtures::hub::{HubServer, Serve};
+use tradewind::ml::fixtures::{BERT_ID, CLIP_ID};
 
 /// One kind of work: the data folder it starts from, its command, what it writes.
 struct Work {
@@ -33,6 +33,8 @@ struct Work {
     output: Option<&'static str>,
     /// What the work leaves in the database, as rows of text.
     queries: &'static [&'static str],
+    /// Kills before each resume to the end: a long job is killed again as it resumes.
+    chain: usize,
     catalog: PathBuf,
     /// The Hub stand-in every run downloads from.
     hub: String,
@@ -104,6 +106,27 @@ impl Work {
         Some(format!("{:x}", Sha256::digest(&file)))
     }
 
+    /// The next link of a chain of kills: the work itself, or `jobs resume` of the job a
+    /// kill interrupted; None once it has succeeded.
+    fn restart(&self, run: &Path, jobs_before: Option<i64>) -> Option<Command> {
+        let job = self
+            .last_job(run)
+            .filter(|(id, _)| Some(*id) != jobs_before);
+        match job.as_ref().map(|(id, state)| (id, state.as_str())) {
+            Some((id, "interrupted" | "queued")) => {
+                let mut command = self.cli(run);
+                command
+                    .args(["jobs", "resume", &id.to_string()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped());
+                Some(command)
+            }
+            Some((_, "succeeded")) => None,
+            Some((_, state)) => panic!("{}: a kill left its job {state}", self.name),
+            None => Some(self.command(run)),
+        }
+    }
+
     /// The newest job and its state as the CLI sees it.
     fn last_job(&self, run: &Path) -> Option<(i64, String)> {
         let output = self.cli(run).args(["--json", "jobs"]).output().unwrap();
@@ -121,9 +144,8 @@ impl Work {
 /// kills landed while the work was running.
 fn kill_anywhere(work: &Work, root: &Path, kills: usize) -> usize {
     // A first run warms what the runs share outside their data folders (the fixture
-    // models' files in the page cache, at least): the timed run is then as long as the
-    // killed ones, and the kills land while they run (without it, five of six kills of
-    // the captioning came after it had ended).
+    // models' files in the page cache, at least), so that the timed run is about as
+    // long as the killed ones.
     let warm = root.join(format!("{}-warm", work.name));
     work.fresh(&warm);
     assert!(work.command(&warm).status().unwrap().success());
@@ -142,22 +164,47 @@ fn kill_anywhere(work: &Work, root: &Path, kills: usize) -> usize {
     );
 
     let run = root.join(format!("{}-run", work.name));
-    let mut landed = 0;
-    for kill in 0..kills {
+    let (mut landed, mut length) = (0, length);
+    for round in 0..kills.div_ceil(work.chain) {
         work.fresh(&run);
-        // Spread over the clean run's length and a little past it.
-        let delay = length.mul_f64((kill as f64 + 0.5) / kills as f64 * 1.1);
-        let mut child = work.command(&run).spawn().unwrap();
-        std::thread::sleep(delay);
-        if child.try_wait().unwrap().is_none() {
-            landed += 1;
-        }
-        child.kill().unwrap(); // SIGKILL: no chance to clean up
-        child.wait().unwrap();
-        let at = format!("{} killed after {delay:?}", work.name);
-
-        if let Some(digest) = work.output_digest(&run) {
-            assert_eq!(Some(digest), expected.1, "{at}: a half-written file");
+        let mut at = String::new();
+        for link in 0..work.chain {
+            let kill = round * work.chain + link;
+            // Spread over the run's length as last seen (a run that ends before its kill
+            // is the new measure: the machine's load makes runs longer or shorter); the
+            // links of a chain each get their share of it.
+            let delay = length.mul_f64((kill as f64 + 0.5) / kills as f64 / work.chain as f64);
+            at = format!(
+                "{} killed after {delay:?} (kill {} of its run)",
+                work.name,
+                link + 1
+            );
+            let started = Instant::now();
+            let Some(mut next) = work.restart(&run, jobs_before) else {
+                break; // the last kill came as it ended
+            };
+            let mut child = next.spawn().unwrap();
+            let ended = loop {
+                if child.try_wait().unwrap().is_some() {
+                    break true;
+                }
+                if started.elapsed() >= delay {
+                    landed += 1;
+                    break false;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            };
+            if ended && link == 0 {
+                length = started.elapsed();
+            }
+            child.kill().unwrap(); // SIGKILL: no chance to clean up
+            child.wait().unwrap();
+            if let Some(digest) = work.output_digest(&run) {
+                assert_eq!(Some(digest), expected.1, "{at}: a half-written file");
+            }
+            if ended {
+                break;
+            }
         }
         let job = work
             .last_job(&run)
@@ -219,8 +266,13 @@ const MODEL: &[&str] = &[
     "SELECT group_concat(file || ':' || size || ':' || sha256, '|') \
      FROM (SELECT * FROM model_files ORDER BY model_id, file)",
 ];
-/// The downloaded weights, where the model store keeps them.
-const DOWNLOADED: &str = "data/models/fixture-bert/model.safetensors";
+const DEMO: &[&str] = &[
+    "SELECT (SELECT count(*) FROM listings) || '/' || (SELECT count(*) FROM photos) || '/' || \
+     (SELECT count(*) || ':' || sum(total_minor) FROM orders) || '/' || (SELECT count(*) FROM reviews)",
+];
+/// The models' weights, where the model store keeps them.
+const EMBEDDER: &str = "data/models/fixture-bert/model.safetensors";
+const TAGGER: &str = "data/models/fixture-clip/model.safetensors";
 
 /// A data folder made by `commands` (run in order), for the works to start from.
 fn base(root: &Path, name: &str, catalog: &Path, commands: &[&[&str]]) -> PathBuf {
@@ -250,7 +302,7 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
     let (fixtures, _) = common::fixtures_and_data(root);
     let catalog = fixtures.join("catalog.toml");
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
-    let (orders, _) = orders_file(root, 1_500);
+    let (orders, _) = orders_file(root, 600);
     let photos = root.join("photos");
     std::fs::create_dir_all(&photos).unwrap();
     for name in [
@@ -267,6 +319,10 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
     std::fs::write(&products, kept.join("\n") + "\n").unwrap();
 
     let path = |path: &Path| path.to_str().unwrap().to_string();
+    // The same photos chosen one by one, as the app's file dialog gives them.
+    let photo_files: Vec<String> = ["astronaut.jpg", "atlas-trail-bottle-750-2.jpg"]
+        .map(|name| path(&photos.join(name)))
+        .to_vec();
     let words = |words: &[&str]| {
         words
             .iter()
@@ -307,20 +363,27 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
             &["translate", "--to", "de"],
         ],
     );
-    // The fixture embedder served by a Hub stand-in, slowly enough to be killed half-way,
-    // and a catalog that has it only there.
+    // The fixture embedder and photo tagger served by a Hub stand-in (each file under its
+    // repository's path), slowly enough to be killed half-way, and a catalog that has
+    // them only there.
     let bert = fixtures.join(BERT_ID);
-    let served = ["config.json", "tokenizer.json", "model.safetensors"]
-        .map(|name| (name.to_string(), std::fs::read(bert.join(name)).unwrap()));
-    let hub = HubServer::start(served.to_vec());
+    let mut served = Vec::new();
+    let mut only_on_the_hub = std::fs::read_to_string(&catalog).unwrap();
+    for id in [BERT_ID, CLIP_ID] {
+        for name in ["config.json", "tokenizer.json", "model.safetensors"] {
+            let file = std::fs::read(fixtures.join(id).join(name)).unwrap();
+            served.push((format!("{id}/resolve/fixture/{name}"), file));
+        }
+        let local = format!("local_dir = \"{id}\"\n");
+        assert!(only_on_the_hub.contains(&local));
+        only_on_the_hub = only_on_the_hub.replace(&local, "");
+    }
+    let hub = HubServer::start(served);
     hub.set(Serve::Slowly {
-        chunk: 4096,
-        pause: Duration::from_millis(20),
+        chunk: 8192,
+        pause: Duration::from_millis(10),
     });
     let hub_catalog = fixtures.join("catalog-hub.toml");
-    let listed = std::fs::read_to_string(&catalog).unwrap();
-    let only_on_the_hub = listed.replace(&format!("local_dir = \"{BERT_ID}\"\n"), "");
-    assert_ne!(listed, only_on_the_hub);
     std::fs::write(&hub_catalog, only_on_the_hub).unwrap();
 
     let work = |name, base: &PathBuf, args: Vec<String>, output, queries| Work {
@@ -329,6 +392,7 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
         args,
         output,
         queries,
+        chain: 1,
         catalog: catalog.clone(),
         hub: hub.address.clone(),
     };
@@ -342,16 +406,22 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
     // A table: one kind of work per line.
     #[rustfmt::skip]
     let works = [
+        // Two threads take half each, in this order: the halves take about as long.
+        // The longest: five kills to a run, each as it starts or resumes.
+        Work { chain: 5, ..work("load-demo", &empty, words(&["demo"]), None, DEMO) },
         work("import-orders", &empty, import("orders", &orders), None, ORDERS),
         work("import-listings", &empty, import("listings", &products), None, LISTINGS),
-        work("import-photos", &empty, words(&["photos", "import", &path(&photos)]), None, PHOTOS),
         work("tag-photos", &with_photos, words(&["photos", "tag"]), None, TAGS),
         work("translate", &with_listings, words(&["translate", "--to", "de"]), None, TRANSLATIONS),
-        work("report", &with_orders, words(&["report", "--out", "{run}/out/r.html"]), Some("out/r.html"), ORDERS),
         work("export-table", &translated, words(&["export", "table", "--out", "{run}/out/t.csv"]), Some("out/t.csv"), TRANSLATIONS),
+        on_hub(work("import-model", &empty, words(&["models", "import", BERT_ID, &path(&bert)]), Some(EMBEDDER), MODEL)),
+        work("import-photos", &empty, words(&["photos", "import", &path(&photos)]), None, PHOTOS),
+        work("report", &with_orders, words(&["report", "--out", "{run}/out/r.html"]), Some("out/r.html"), ORDERS),
         work("caption-photos", &with_photos, words(&["photos", "caption", "--to", "de"]), None, CAPTIONS),
-        on_hub(work("download", &empty, words(&["models", "pull", BERT_ID]), Some(DOWNLOADED), MODEL)),
-        on_hub(work("import-model", &empty, words(&["models", "import", BERT_ID, &path(&bert)]), Some(DOWNLOADED), MODEL)),
+        on_hub(work("download", &empty, words(&["models", "pull", BERT_ID]), Some(EMBEDDER), MODEL)),
+        on_hub(work("plan-download", &empty, words(&["models", "plan", "--tag-photos", "--download"]), Some(TAGGER), MODEL)),
+        on_hub(work("plan-import", &empty, words(&["models", "plan", "--tag-photos", "--import", &path(&fixtures)]), Some(TAGGER), MODEL)),
+        work("import-photo-files", &empty, [words(&["photos", "import"]), photo_files].concat(), None, PHOTOS),
     ];
     let landed: Vec<(&str, usize)> = std::thread::scope(|scope| {
         let halves: Vec<_> = works
@@ -359,7 +429,16 @@ fn work_killed_anywhere_resumes_to_what_an_uninterrupted_run_leaves() {
             .map(|half| {
                 scope.spawn(move || {
                     half.iter()
-                        .map(|work| (work.name, kill_anywhere(work, root, kills)))
+                        .map(|work| {
+                            let started = Instant::now();
+                            let landed = kill_anywhere(work, root, kills);
+                            eprintln!(
+                                "{}: {kills} kills, {landed} while it ran, {:?}",
+                                work.name,
+                                started.elapsed()
+                            );
+                            (work.name, landed)
+                        })
                         .collect::<Vec<_>>()
                 })
             })
