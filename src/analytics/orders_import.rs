@@ -98,6 +98,8 @@ struct Grouper<'a> {
     next_at: Position,
     skipped_rows: u64,
     dates: PlausibleDates,
+    /// The header's columns, which every row of a known layout has.
+    width: usize,
 }
 
 /// The file opened at its header (at `at` when given), with its layout's row reader.
@@ -128,6 +130,7 @@ impl<'a> Grouper<'a> {
     fn new(file: &'a OrdersFile, at: Option<Position>) -> Result<Grouper<'a>, AnalyticsError> {
         let (export, reader) = open(file, at)?;
         let next_at = export.reader.position().clone();
+        let width = export.width();
         let mut grouper = Grouper {
             export,
             reader,
@@ -138,6 +141,7 @@ impl<'a> Grouper<'a> {
             next_at,
             skipped_rows: 0,
             dates: PlausibleDates::now(),
+            width,
         };
         grouper.next = grouper.read_row(None)?;
         Ok(grouper)
@@ -184,18 +188,20 @@ impl<'a> Grouper<'a> {
 
     /// A row cut short, or of no order and not blank, in a layout that writes neither: the
     /// file was cut or edited (a quote left open at its end swallows the rest of a row).
+    /// Asked of every row: the common case (an order's row, whole) costs one comparison.
     fn refuse_damaged_row(&self, of_no_order: bool) -> Result<(), FileError> {
         let cells = self.record.len();
-        let blank = self.record.iter().all(|cell| cell.trim().is_empty());
-        let detail = if of_no_order && !blank {
+        let short = cells < self.width;
+        if !(of_no_order || short) || self.record.iter().all(|cell| cell.trim().is_empty()) {
+            return Ok(());
+        }
+        let detail = if of_no_order {
             "it is no order's (its order id is empty): was the file cut short or edited?".into()
-        } else if cells < self.export.width() && !blank {
+        } else {
             format!(
                 "it has {cells} cells where the header has {}: was the file cut short?",
-                self.export.width()
+                self.width
             )
-        } else {
-            return Ok(());
         };
         Err(FileError::Malformed {
             path: self.path.to_path_buf(),

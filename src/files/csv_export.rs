@@ -294,7 +294,6 @@ impl Column {
     }
 }
 
-/// The trimmed cell of an optional column; empty when the file lacks the column.
 /// A cell holding a NUL character: no shop or spreadsheet writes one into text, so the
 /// file is damaged or not the text it seems (it is shown as \0 in the message).
 pub fn with_nul(path: &Path, row: u64, column: &str, value: &str) -> FileError {
@@ -307,6 +306,7 @@ pub fn with_nul(path: &Path, row: u64, column: &str, value: &str) -> FileError {
     }
 }
 
+/// The trimmed cell of an optional column; empty when the file lacks the column.
 pub fn cell<'r>(record: &'r StringRecord, column: Option<&Column>) -> &'r str {
     column
         .and_then(|column| record.get(column.index))
