@@ -3,7 +3,7 @@ SHELL := /bin/bash
 TOOLS_DIR ?= $(HOME)/.cargo
 export PATH := $(TOOLS_DIR)/bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run setup package test test-setup lint unit ui-test e2e package-test
+.PHONY: run setup package test test-setup lint unit ui-test e2e package-test bench
 
 ## Set up everything, then build and open the desktop app (with the demo one click away).
 run: setup
@@ -25,6 +25,13 @@ endif
 ## The desktop app in release, bundled into this system's installers (target/release/bundle/).
 package: setup
 	cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles $(BUNDLES)
+
+## Tradewind side by side with its peers (CTranslate2, transformers) on the same weights and
+## inputs, outputs compared first: one table with the ratios. A benchmark, not a test.
+bench: test-setup
+	scripts/bench/setup.sh --models-only
+	cargo build --release --workspace --bin tradewind-bench
+	$(TARGET_DIR)/release/tradewind-bench peers
 
 ## The whole test suite: formatting, lints, engine and shell tests, UI checks and tests, end to
 ## end, and the installable package.

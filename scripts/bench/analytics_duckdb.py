@@ -8,7 +8,6 @@ Usage: analytics_duckdb.py ORDERS.csv ECB_RATES.zip FROM_DAY TO_DAY COUNTRY
 """
 
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -16,9 +15,12 @@ import zipfile
 
 import duckdb
 
+import process
+
 path, rates_zip, day_from, day_to, country = sys.argv[1:6]
 db = duckdb.connect()
 steps = {}
+
 
 
 def timed(name, sql):
@@ -143,7 +145,7 @@ print(
             "orders": db.execute("SELECT count(*) FROM orders").fetchone()[0],
             "steps": steps,
             "query_ms": latencies,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_mb": process.peak_rss_mb(),
         }
     )
 )

@@ -376,6 +376,83 @@ mod tests {
         ))
     }
 
+    /// The photo `scripts/bench/references.py` draws, at the model's own size so no
+    /// resampling stands between the two.
+    fn drawn_photo(size: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(size, size, |x, y| {
+            image::Rgb([
+                ((x * 7 + y * 3) % 256) as u8,
+                ((x * y) % 256) as u8,
+                ((x + 10 * y) % 256) as u8,
+            ])
+        }))
+    }
+
+    #[test]
+    fn a_label_is_start_words_end_and_a_long_one_keeps_its_start_within_the_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), CLIP_ID, 7).unwrap();
+        let model_files = ModelFiles::new(CLIP_ID, &files);
+        let tagger = ZeroShotTagger::load(&model_files, &Device::Cpu).unwrap();
+        let id = |token: &str| tagger.tokenizer.token_to_id(token).unwrap();
+        let (start, end) = (id("<|startoftext|>"), id("<|endoftext|>"));
+        let ids = |text: &str| {
+            tagger
+                .tokenizer
+                .encode(text, true)
+                .unwrap()
+                .get_ids()
+                .to_vec()
+        };
+        assert_eq!(ids("red bag"), [start, id("red"), id("bag"), end]);
+        // CLIP's text limit (77 positions in openai's checkpoints, 16 in the fixture's
+        // config): a longer label is cut, its end-of-text token kept for the pooling.
+        let limit = model_files
+            .json::<HubConfig>("config.json")
+            .unwrap()
+            .to_candle()
+            .text_config
+            .max_position_embeddings;
+        let long = ["red", "leather", "bag"].repeat(limit).join(" ");
+        let cut = ids(&long);
+        assert_eq!(cut.len(), limit);
+        assert_eq!((cut[0], cut[1], cut[limit - 1]), (start, id("red"), end));
+        assert_eq!(tagger.embed_texts(&[&long]).unwrap()[0].len(), 16);
+    }
+
+    #[test]
+    fn image_and_text_embeddings_match_transformers_on_the_same_weights() {
+        use crate::ml::fixtures::reference::{assert_close, floats, ids, record};
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), CLIP_ID, 7).unwrap();
+        let model_files = ModelFiles::new(CLIP_ID, &files);
+        let tagger = ZeroShotTagger::load(&model_files, &Device::Cpu).unwrap();
+        let reference = record("clip", model_files.path("model.safetensors").unwrap());
+        let image = tagger
+            .embed_images(&[drawn_photo(tagger.image_size())])
+            .unwrap();
+        assert_close(&image[0], &floats(&reference["image"]), "image embedding");
+        let texts: Vec<&str> = reference["texts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|text| text.as_str().unwrap())
+            .collect();
+        for (text, expected) in texts.iter().zip(reference["text_ids"].as_array().unwrap()) {
+            let encoding = tagger.tokenizer.encode(*text, true).unwrap();
+            assert_eq!(encoding.get_ids(), ids(expected), "{text}");
+        }
+        // Together, so the shorter texts are padded as the tagger pads them.
+        let embeddings = tagger.embed_texts(&texts).unwrap();
+        for ((text, ours), theirs) in texts
+            .iter()
+            .zip(&embeddings)
+            .zip(reference["text_embeddings"].as_array().unwrap())
+        {
+            assert_close(ours, &floats(theirs), text);
+        }
+    }
+
     #[test]
     fn gives_each_photo_a_distribution_over_the_labels() {
         let dir = tempfile::tempdir().unwrap();

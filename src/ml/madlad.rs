@@ -61,26 +61,11 @@ impl MadladTranslator {
         target: &str,
         max_new_tokens: usize,
     ) -> Result<Vec<Translation>, MlError> {
-        let language = self
-            .tokenizer
-            .token_to_id(&format!("<2{target}>"))
-            .ok_or_else(|| self.run_error(format!("the model has no language '{target}'")))?;
+        let sources = self.source_ids(texts, target)?;
         let mut model = self
             .model
             .lock()
             .map_err(|_| self.run_error("an earlier translation failed midway"))?;
-        let sources = texts
-            .iter()
-            .map(|text| {
-                let encoding = self
-                    .tokenizer
-                    .encode(*text, true)
-                    .map_err(|error| self.run_error(error))?;
-                let mut source = vec![language];
-                source.extend_from_slice(encoding.get_ids());
-                Ok(source)
-            })
-            .collect::<Result<Vec<Vec<u32>>, MlError>>()?;
         let mut order: Vec<usize> = (0..sources.len()).collect();
         order.sort_by_key(|&index| sources[index].len());
         let mut outputs: Vec<Vec<u32>> = vec![Vec::new(); sources.len()];
@@ -109,6 +94,27 @@ impl MadladTranslator {
                     text,
                     tokens: tokens.len(),
                 })
+            })
+            .collect()
+    }
+
+    /// Each text's ids as MADLAD-400's model card builds them: the target language's
+    /// `<2xx>` token, the text's pieces, `</s>`.
+    pub fn source_ids(&self, texts: &[&str], target: &str) -> Result<Vec<Vec<u32>>, MlError> {
+        let language = self
+            .tokenizer
+            .token_to_id(&format!("<2{target}>"))
+            .ok_or_else(|| self.run_error(format!("the model has no language '{target}'")))?;
+        texts
+            .iter()
+            .map(|text| {
+                let encoding = self
+                    .tokenizer
+                    .encode(*text, true)
+                    .map_err(|error| self.run_error(error))?;
+                let mut source = vec![language];
+                source.extend_from_slice(encoding.get_ids());
+                Ok(source)
             })
             .collect()
     }
@@ -169,6 +175,94 @@ const MAX_BATCH: usize = 16;
 mod tests {
     use super::*;
     use crate::ml::fixtures::{MADLAD_ID, verified_fixture};
+
+    #[test]
+    fn a_source_is_the_language_token_the_pieces_and_the_end_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), MADLAD_ID, 7).unwrap();
+        let translator =
+            MadladTranslator::load(&ModelFiles::new(MADLAD_ID, &files), &Device::Cpu).unwrap();
+        let id = |token: &str| translator.tokenizer.token_to_id(token).unwrap();
+        let sources = translator
+            .source_ids(&["red mug", "steel knife set"], "fr")
+            .unwrap();
+        assert_eq!(
+            sources,
+            [
+                vec![
+                    id("<2fr>"),
+                    id("\u{2581}red"),
+                    id("\u{2581}mug"),
+                    id("</s>")
+                ],
+                vec![
+                    id("<2fr>"),
+                    id("\u{2581}steel"),
+                    id("\u{2581}knife"),
+                    id("\u{2581}set"),
+                    id("</s>")
+                ],
+            ]
+        );
+        assert_eq!(id("</s>"), translator.config.eos_token_id as u32);
+    }
+
+    #[test]
+    fn logits_match_transformers_on_the_same_weights() {
+        use crate::ml::fixtures::reference::{assert_close, floats, ids, record};
+        use candle_core::quantized::{GgmlDType, gguf_file};
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = verified_fixture(dir.path(), MADLAD_ID, 7).unwrap();
+        let quantized = ModelFiles::new(MADLAD_ID, &files)
+            .ending_with(".gguf")
+            .unwrap()
+            .to_path_buf();
+        let reference = record("t5", &quantized);
+        // The reference ran in float32 on the Q4_K weights dequantized; so does this,
+        // to compare the network rather than the rounding of its activations.
+        let mut reader = std::fs::File::open(&quantized).unwrap();
+        let content = gguf_file::Content::read(&mut reader).unwrap();
+        let tensors = content
+            .tensor_infos
+            .keys()
+            .map(|name| {
+                let tensor = content.tensor(&mut reader, name, &Device::Cpu).unwrap();
+                (name.clone(), tensor.dequantize(&Device::Cpu).unwrap())
+            })
+            .collect();
+        let dequantized = dir.path().join("model-f32.gguf");
+        crate::ml::weights::write_gguf(&dequantized, &tensors, GgmlDType::F32, |_| false, &[])
+            .unwrap();
+        for file in &mut files {
+            if file.name.ends_with(".gguf") {
+                file.path = dequantized.clone();
+            }
+        }
+        let translator =
+            MadladTranslator::load(&ModelFiles::new(MADLAD_ID, &files), &Device::Cpu).unwrap();
+        let mut model = translator.model.lock().unwrap();
+        let source = Tensor::new(ids(&reference["source"]), &Device::Cpu)
+            .unwrap()
+            .unsqueeze(0)
+            .unwrap();
+        let path = ids(&reference["decoder_path"]);
+        for (length, theirs) in (1..=path.len()).zip(reference["logits"].as_array().unwrap()) {
+            model.clear_kv_cache();
+            let encoded = model.encode(&source).unwrap();
+            let prefix = Tensor::new(&path[..length], &Device::Cpu)
+                .unwrap()
+                .unsqueeze(0)
+                .unwrap();
+            let ours = model
+                .decode(&prefix, &encoded)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            assert_close(&ours, &floats(theirs), &format!("step {length}"));
+        }
+    }
 
     #[test]
     fn translates_into_a_known_language_deterministically_and_refuses_an_unknown_one() {

@@ -6,6 +6,7 @@
 mod analytics;
 mod measure;
 mod models;
+mod peers;
 mod photos;
 mod translate;
 mod writer;
@@ -24,6 +25,12 @@ struct Bench {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Side by side with the peers (CTranslate2, transformers) on the same weights and
+    /// inputs: Marian, CLIP, MiniLM; outputs compared first. Peers: scripts/bench/setup.sh.
+    Peers(peers::Options),
+    /// One measurement (what `peers` runs in its children).
+    #[command(hide = true)]
+    PeersRun(peers::RunOptions),
     /// Marian translation at opus-mt shape: ours (f32, q8_0) against candle's stock greedy loop.
     Translate(translate::Options),
     /// One measurement (what `translate` runs in its children).
@@ -61,6 +68,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let outcome = match Bench::parse().command {
+        Command::Peers(options) => peers::compare(&options),
+        Command::PeersRun(options) => peers::run(&options),
         Command::Translate(options) => translate::compare(&options),
         Command::TranslateRun(options) => translate::run(&options),
         Command::Models(options) => models::compare(&options),

@@ -49,14 +49,14 @@ pub struct RunOptions {
 /// What a child reports.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PhotoMeasurement {
-    load_seconds: f64,
-    photos: usize,
-    seconds: f64,
-    peak_rss_mb: f64,
+    pub load_seconds: f64,
+    pub photos: usize,
+    pub seconds: f64,
+    pub peak_rss_mb: f64,
 }
 
 impl PhotoMeasurement {
-    fn per_second(&self) -> f64 {
+    pub fn per_second(&self) -> f64 {
         self.photos as f64 / self.seconds
     }
 
@@ -70,11 +70,11 @@ const LARGE: (&str, u32, u32) = ("12mp", 4000, 3000);
 const SMALL: (&str, u32, u32) = ("1mp", 1152, 864);
 const LARGE_COUNT: usize = 8;
 
-fn model_dir(root: &Path) -> PathBuf {
+pub fn model_dir(root: &Path) -> PathBuf {
     root.join("catalog").join(CLIP_ID)
 }
 
-fn photo_dir(root: &Path, set: &str) -> PathBuf {
+pub fn photo_dir(root: &Path, set: &str) -> PathBuf {
     root.join(format!("photos-{set}"))
 }
 
@@ -142,8 +142,9 @@ fn write_photos(dir: &Path, prefix: &str, size: (u32, u32), count: usize) -> Ben
     Ok(())
 }
 
-fn prepare(options: &Options) -> BenchResult<()> {
-    let catalog = options.dir.join("catalog");
+/// The model and the photo sets under `dir`, `photos` to a 1 MP set; kept between runs.
+pub fn prepare(dir: &Path, photos: usize) -> BenchResult<()> {
+    let catalog = dir.join("catalog");
     if !catalog.join(".complete").exists() {
         eprintln!(
             "writing CLIP ViT-B/32 with random weights to {}",
@@ -153,24 +154,14 @@ fn prepare(options: &Options) -> BenchResult<()> {
         std::fs::write(catalog.join(".complete"), b"")?;
     }
     write_photos(
-        &photo_dir(&options.dir, LARGE.0),
+        &photo_dir(dir, LARGE.0),
         "large",
         (LARGE.1, LARGE.2),
         LARGE_COUNT,
     )?;
     let small = (SMALL.1, SMALL.2);
-    write_photos(
-        &photo_dir(&options.dir, SMALL.0),
-        "small",
-        small,
-        options.photos,
-    )?;
-    write_photos(
-        &photo_dir(&options.dir, "1mp-again"),
-        "again",
-        small,
-        options.photos,
-    )?;
+    write_photos(&photo_dir(dir, SMALL.0), "small", small, photos)?;
+    write_photos(&photo_dir(dir, "1mp-again"), "again", small, photos)?;
     Ok(())
 }
 
@@ -183,7 +174,12 @@ fn jpegs(dir: &Path) -> BenchResult<Vec<PathBuf>> {
     Ok(paths)
 }
 
-fn child(case: &str, dir: &Path, batch: usize, threads: usize) -> BenchResult<PhotoMeasurement> {
+pub fn child(
+    case: &str,
+    dir: &Path,
+    batch: usize,
+    threads: usize,
+) -> BenchResult<PhotoMeasurement> {
     let args: Vec<String> = [
         "photos-run",
         "--case",
@@ -204,7 +200,7 @@ fn ratio(ours: f64, theirs: f64) -> String {
 }
 
 pub fn compare(options: &Options) -> BenchResult<()> {
-    prepare(options)?;
+    prepare(&options.dir, options.photos)?;
     let dir = &options.dir;
     let threads = options.threads;
     println!("Photos into CLIP ViT-B/32 (random weights, 224 px), {threads} threads");

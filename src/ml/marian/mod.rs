@@ -10,6 +10,8 @@
 //! All state of a translation lives in the call, so one loaded model serves any
 //! number of callers.
 
+#[cfg(test)]
+mod fidelity;
 mod generate;
 mod model;
 mod quantized;
