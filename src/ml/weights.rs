@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor, gguf_file};
 use candle_core::{Device, Tensor};
 use serde::de::DeserializeOwned;
 
 use super::MlError;
+use super::int8::Int8Matrix;
 use super::store::VerifiedFile;
 
 /// A loader's view of one model's verified files, with errors that name the model.
@@ -135,7 +136,8 @@ pub fn pad_batches_and_truncate(
 pub enum Precision {
     F32,
     /// 8-bit blocks of 32 with one scale (ggml q8_0): a quarter of the memory, faster
-    /// matmuls on CPUs with AVX2/NEON, output within a percent of f32.
+    /// matmuls on CPUs with AVX2/NEON, output within a percent of f32. Marian's layers
+    /// on CPUs with AVX-512 VNNI also keep an int8 copy (per-row scales) for batches.
     Q8_0,
 }
 
@@ -240,24 +242,65 @@ fn missing(name: &str) -> candle_core::Error {
 }
 
 /// A dense layer `x · Wᵀ + b` whose `W` may be quantized. Inputs of any rank are
-/// flattened to two dimensions so the matmul sees one large batch.
-#[derive(Debug, Clone)]
+/// flattened to two dimensions so the matmul sees one large batch. A q8_0 matrix on a
+/// CPU with AVX-512 VNNI also gets an int8 copy for batches (`ml::int8`): q8_0's
+/// vector dots are the fastest for a row or a few, an int8 GEMM for many. The copy is
+/// made at the first batch, so one-row work (and the load) never pays for it.
+#[derive(Clone)]
 pub struct Linear {
     weight: QMatMul,
+    /// The int8 copy where one can be made; `None` inside if making it failed.
+    batched: Option<Arc<OnceLock<Option<Int8Matrix>>>>,
     bias: Option<Tensor>,
 }
+
+/// Rows from which the int8 GEMM is used: at opus-mt's widths q8_0's vector dots are
+/// as fast for one row, the GEMM twice as fast for 8 (`tradewind-bench peers`).
+const INT8_FROM_ROWS: usize = 4;
 
 impl Linear {
     pub fn load(weights: &Weights, prefix: &str) -> candle_core::Result<Linear> {
         let bias_name = format!("{prefix}.bias");
+        let bias = if weights.contains(&bias_name) {
+            Some(weights.tensor(&bias_name)?)
+        } else {
+            None
+        };
+        Linear::new(weights.matrix(&format!("{prefix}.weight"))?, bias)
+    }
+
+    pub fn new(weight: QMatMul, bias: Option<Tensor>) -> candle_core::Result<Linear> {
+        let batched = match &weight {
+            QMatMul::QTensor(quantized)
+                if quantized.dtype() == GgmlDType::Q8_0
+                    && quantized.device().is_cpu()
+                    && quantized.shape().rank() == 2
+                    && crate::ml::int8::available() =>
+            {
+                Some(Arc::new(OnceLock::new()))
+            }
+            _ => None,
+        };
         Ok(Linear {
-            weight: weights.matrix(&format!("{prefix}.weight"))?,
-            bias: if weights.contains(&bias_name) {
-                Some(weights.tensor(&bias_name)?)
-            } else {
-                None
-            },
+            weight,
+            batched,
+            bias,
         })
+    }
+
+    /// The int8 copy for a batch of `rows`, made now if this is the first.
+    fn int8_copy(&self, rows: usize) -> Option<&Int8Matrix> {
+        let (Some(copy), QMatMul::QTensor(quantized)) = (&self.batched, &self.weight) else {
+            return None;
+        };
+        if rows < INT8_FROM_ROWS {
+            return None;
+        }
+        copy.get_or_init(|| {
+            let (outputs, inputs) = quantized.shape().dims2().ok()?;
+            Int8Matrix::from_q8_0(&quantized.data().ok()?, outputs, inputs)
+        })
+        .as_ref()
     }
 
     pub fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
@@ -270,7 +313,14 @@ impl Linear {
         };
         let rows: usize = outer.iter().product();
         let flat = xs.reshape((rows, features))?;
-        let mut out = self.weight.forward(&flat)?;
+        let mut out = match self.int8_copy(rows) {
+            Some(matrix) => {
+                let values = flat.flatten_all()?.to_vec1::<f32>()?;
+                let products = matrix.matmul(&values, rows);
+                Tensor::from_vec(products, (rows, matrix.outputs()), xs.device())?
+            }
+            None => self.weight.forward(&flat)?,
+        };
         if let Some(bias) = &self.bias {
             out = out.broadcast_add(bias)?;
         }

@@ -2,7 +2,6 @@
 //! tensors (names as in the Hugging Face checkpoint), the encoder, and one step of the
 //! decoder over a batch with its caches.
 
-use candle_core::quantized::QMatMul;
 use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::LayerNorm;
 use serde::Deserialize;
@@ -257,7 +256,7 @@ pub struct MarianNetwork {
     positions: Tensor,
     encoder: Vec<EncoderLayer>,
     decoder: Vec<DecoderLayer>,
-    lm_head: QMatMul,
+    lm_head: Linear,
     /// `final_logits_bias` with −∞ at the padding token, which must never be chosen.
     logits_bias: Tensor,
     pub device: Device,
@@ -364,7 +363,7 @@ impl MarianNetwork {
             positions: sinusoidal_positions(config.max_position_embeddings, d_model, device)?,
             encoder,
             decoder,
-            lm_head: weights.matrix("model.shared.weight")?,
+            lm_head: Linear::new(weights.matrix("model.shared.weight")?, None)?,
             logits_bias: Tensor::from_vec(bias, target_vocab, device)?,
             device: device.clone(),
         })
