@@ -142,6 +142,31 @@ mod tests {
     use crate::ml::fixtures::{BLIP_ID, verified_fixture};
 
     #[test]
+    fn the_decoder_starts_at_dec_and_stops_at_sep_as_blips_card_says() {
+        // Salesforce/blip-image-captioning-large: generation starts from the text
+        // config's bos_token_id, [DEC] (30522), and ends at [SEP] (102).
+        let dir = tempfile::tempdir().unwrap();
+        let files = verified_fixture(dir.path(), BLIP_ID, 7).unwrap();
+        let captioner = Captioner::load(&ModelFiles::new(BLIP_ID, &files), &Device::Cpu).unwrap();
+        let id = |token: &str| captioner.tokenizer.token_to_id(token).unwrap();
+        assert_eq!(
+            (captioner.start, captioner.stop),
+            (id("[DEC]"), id("[SEP]"))
+        );
+        assert_ne!(
+            captioner.start,
+            id("[CLS]"),
+            "BERT's start is not BLIP's decoder's"
+        );
+        // A special token never ends up in a caption; the stop token ends it.
+        let specials = captioner.no_specials.to_vec1::<f32>().unwrap();
+        for token in ["[PAD]", "[CLS]", "[MASK]", "[DEC]", "[UNK]"] {
+            assert_eq!(specials[id(token) as usize], f32::NEG_INFINITY, "{token}");
+        }
+        assert_eq!(specials[captioner.stop as usize], 0.0);
+    }
+
+    #[test]
     fn captions_are_bounded_and_the_same_for_the_same_photo() {
         let dir = tempfile::tempdir().unwrap();
         let files = verified_fixture(dir.path(), BLIP_ID, 7).unwrap();
