@@ -224,7 +224,6 @@ def smollm2(folder):
 
 def main():
     fixtures, minilm, smollm2_folder = sys.argv[1], sys.argv[2], sys.argv[3]
-    torch.manual_seed(0)
     os.makedirs(OUT, exist_ok=True)
     marian(fixtures)
     clip(fixtures)

@@ -53,12 +53,15 @@ pub fn available() -> bool {
     }
 }
 
-/// `values` quantized symmetrically to ±127; the scale that brings them back.
+/// `values` quantized symmetrically to ±127; the scale that brings them back. A row
+/// with a NaN or an infinity gets a NaN scale, so its products are NaN as in f32
+/// rather than plausible numbers.
 fn quantize_row(values: &[f32], into: &mut [i8]) -> f32 {
     let largest = values.iter().fold(0f32, |max, value| max.max(value.abs()));
-    if largest == 0.0 || !largest.is_finite() {
+    let broken = !largest.is_finite() || values.iter().any(|value| value.is_nan());
+    if largest == 0.0 || broken {
         into.iter_mut().for_each(|slot| *slot = 0);
-        return 0.0;
+        return if broken { f32::NAN } else { 0.0 };
     }
     let inverse = 127.0 / largest;
     for (slot, value) in into.iter_mut().zip(values) {
@@ -163,10 +166,6 @@ impl Int8Matrix {
 
     pub fn outputs(&self) -> usize {
         self.outputs
-    }
-
-    pub fn inputs(&self) -> usize {
-        self.inputs
     }
 
     /// `x · Wᵀ` for `x` `[rows, inputs]` row-major: `[rows, outputs]` row-major.
@@ -420,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn a_row_of_zeros_gives_zeros_not_nan() {
+    fn a_row_of_zeros_gives_zeros_and_a_row_with_nan_or_infinity_gives_nan() {
         if !available() {
             return;
         }
@@ -431,5 +430,11 @@ mod tests {
                 .iter()
                 .all(|&value| value == 0.0)
         );
+        let mut rows = values(3 * 8, 6);
+        rows[3] = f32::NAN;
+        rows[8 + 5] = f32::INFINITY;
+        let out = matrix.matmul(&rows, 3);
+        assert!(out[..2 * 64].iter().all(|value| value.is_nan()));
+        assert!(out[2 * 64..].iter().all(|value| value.is_finite()));
     }
 }

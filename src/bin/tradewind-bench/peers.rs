@@ -246,7 +246,9 @@ fn marian_engines<'a>(
                     "ct2" => options.dir.join(format!("ctranslate2-{compute}")),
                     _ => model.to_path_buf(),
                 };
-                let args = peer_marian_args(engine, compute, &folder, sources_file, batch, options);
+                let mut args =
+                    peer_marian_args(engine, compute, &folder, sources_file, batch, options);
+                args.push("--force-length".into());
                 python_peer(&options.python, "marian_peer.py", &args)
             }),
         )
@@ -315,7 +317,6 @@ fn peer_marian_args(
         &FORCED_TOKENS.to_string(),
         "--threads",
         &options.threads.to_string(),
-        "--force-length",
     ])
 }
 
@@ -325,7 +326,7 @@ fn check_marian_outputs(options: &Options, model: &Path) -> BenchResult<()> {
     let file = options.dir.join("fidelity-sources.json");
     let mut ids = sources(16, 24, MarianShape::OPUS_MT.vocab);
     for (index, row) in ids.iter_mut().enumerate() {
-        row.drain(..index % 12); // lengths 12 to 23: padded batches
+        row.drain(..index % 12); // 13 to 24 tokens: padded batches
     }
     std::fs::write(&file, serde_json::to_vec(&ids)?)?;
     let outputs = |name: &str| options.dir.join(format!("outputs-{name}.json"));
@@ -334,7 +335,6 @@ fn check_marian_outputs(options: &Options, model: &Path) -> BenchResult<()> {
     };
     for precision in ["f32", "q8_0"] {
         let mut args = ours_marian_args(model, &file, 8, precision);
-        args.retain(|arg| arg != "--force-length");
         args.extend(strings(&[
             "--until-end",
             "--outputs",
@@ -352,7 +352,6 @@ fn check_marian_outputs(options: &Options, model: &Path) -> BenchResult<()> {
             _ => model.to_path_buf(),
         };
         let mut args = peer_marian_args(engine, compute, &folder, &file, 8, options);
-        args.retain(|arg| arg != "--force-length");
         args.extend(strings(&["--outputs", &path(&outputs(name))]));
         python_peer::<serde_json::Value>(&options.python, "marian_peer.py", &args)?;
     }

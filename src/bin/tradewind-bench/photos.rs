@@ -416,8 +416,8 @@ pub fn run(options: &RunOptions) -> BenchResult<()> {
             let paths = jpegs(&photo_dir(&options.dir, set))?;
             let config = candle_config(&models.join("config.json"))?;
             let weights = [models.join("model.safetensors")];
-            // The example maps the file (unsafe, which this crate forbids); reading it
-            // whole costs the load, not the photos/s measured here.
+            // The example maps the file (unsafe, which this crate denies outside
+            // `ml::int8`); reading it whole costs the load, not the photos/s measured here.
             let buffer = std::fs::read(&weights[0])?;
             let vb = VarBuilder::from_buffered_safetensors(buffer, DType::F32, &Device::Cpu)?;
             let model = ClipModel::new(vb, &config)?;
