@@ -53,21 +53,58 @@ pub fn available() -> bool {
     }
 }
 
-/// `values` quantized symmetrically to ±127; the scale that brings them back. A row
-/// with a NaN or an infinity gets a NaN scale, so its products are NaN as in f32
-/// rather than plausible numbers.
-fn quantize_row(values: &[f32], into: &mut [i8]) -> f32 {
-    let largest = values.iter().fold(0f32, |max, value| max.max(value.abs()));
-    let broken = !largest.is_finite() || values.iter().any(|value| value.is_nan());
+/// `values` quantized symmetrically to ±127, each stored by `store` (as i8 for
+/// weights, u8 with the offset for activations); the scale that brings them back. A
+/// row with a NaN or an infinity gets a NaN scale, so its products are NaN as in f32
+/// rather than plausible numbers. Written so it vectorizes: lanes of maxima, no
+/// early exit.
+#[inline(always)]
+fn quantize_row<T: Copy>(values: &[f32], into: &mut [T], store: impl Fn(f32) -> T) -> f32 {
+    let mut largest = [0f32; LANES];
+    // Stays zero unless a value is NaN or infinite (then 0 × it is NaN).
+    let mut poison = [0f32; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for ((largest, poison), &value) in largest.iter_mut().zip(&mut poison).zip(chunk) {
+            let magnitude = value.abs();
+            *largest = if magnitude > *largest {
+                magnitude
+            } else {
+                *largest
+            };
+            *poison += value * 0.0;
+        }
+    }
+    for (lane, &value) in tail.iter().enumerate() {
+        largest[lane] = largest[lane].max(value.abs());
+        poison[lane] += value * 0.0;
+    }
+    let largest = largest.iter().fold(0f32, |max, &value| max.max(value));
+    let broken = poison.iter().any(|value| value.is_nan());
     if largest == 0.0 || broken {
-        into.iter_mut().for_each(|slot| *slot = 0);
+        into.iter_mut().for_each(|slot| *slot = store(0.0));
         return if broken { f32::NAN } else { 0.0 };
     }
     let inverse = 127.0 / largest;
     for (slot, value) in into.iter_mut().zip(values) {
-        *slot = round_small(value * inverse).clamp(-127.0, 127.0) as i8;
+        *slot = store(round_small(value * inverse).clamp(-127.0, 127.0));
     }
     largest / 127.0
+}
+
+/// A weight, quantized and rounded, as the int8 the kernel multiplies.
+fn signed(quantized: f32) -> i8 {
+    quantized as i8
+}
+
+/// An activation, quantized and rounded (an integer within ±127), as the unsigned
+/// byte `vpdpbusd` takes: its value + 128. Read from the bits of `quantized + 1.5 ×
+/// 2²³`, whose low byte is `quantized` in two's complement, because a float-to-int
+/// cast does not vectorize (it saturates and maps NaN to 0, value by value).
+fn unsigned(quantized: f32) -> u8 {
+    const SHIFT: f32 = 12_582_912.0;
+    ((quantized + SHIFT).to_bits() as u8) ^ 0x80
 }
 
 /// `x` rounded to the nearest integer (ties to even) for |x| < 2²², without the libm
@@ -86,7 +123,11 @@ impl Int8Matrix {
     /// Quantizes `weights`, `[outputs, inputs]` row-major.
     pub fn quantize(weights: &[f32], outputs: usize, inputs: usize) -> Int8Matrix {
         Int8Matrix::from_rows(outputs, inputs, |output, _, row| {
-            quantize_row(&weights[output * inputs..(output + 1) * inputs], row)
+            quantize_row(
+                &weights[output * inputs..(output + 1) * inputs],
+                row,
+                signed,
+            )
         })
     }
 
@@ -110,7 +151,7 @@ impl Int8Matrix {
                         *value = f32::from(quantized as i8) * scale;
                     }
                 }
-                quantize_row(values, row)
+                quantize_row(values, row, signed)
             },
         ))
     }
@@ -168,91 +209,209 @@ impl Int8Matrix {
         self.outputs
     }
 
-    /// `x · Wᵀ` for `x` `[rows, inputs]` row-major: `[rows, outputs]` row-major.
-    /// Only where `available()`; the caller keeps its own path elsewhere.
-    pub fn matmul(&self, x: &[f32], rows: usize) -> Vec<f32> {
-        let inputs = self.inputs;
-        let mut row_scales = vec![0f32; rows];
-        // Each row as words of GROUP unsigned bytes (value + 128; padding 128, a zero),
-        // the operand the kernel broadcasts.
-        let mut words = Vec::with_capacity(rows * self.padded_inputs / GROUP);
-        let mut signed = vec![0i8; self.padded_inputs];
-        for row in 0..rows {
-            row_scales[row] =
-                quantize_row(&x[row * inputs..(row + 1) * inputs], &mut signed[..inputs]);
-            words.extend(signed.chunks_exact(GROUP).map(|group| {
-                i32::from_le_bytes([
-                    (i16::from(group[0]) + 128) as u8,
-                    (i16::from(group[1]) + 128) as u8,
-                    (i16::from(group[2]) + 128) as u8,
-                    (i16::from(group[3]) + 128) as u8,
-                ])
-            }));
+    /// `x · Wᵀ` for `x` `[rows, inputs]` row-major, each product then finished by
+    /// `epilogue`: `[rows, outputs]` row-major. Only where `available()`; the caller
+    /// keeps its own path elsewhere.
+    pub fn matmul(&self, x: &[f32], rows: usize, epilogue: &Epilogue) -> Vec<f32> {
+        assert!(available(), "the int8 GEMM needs AVX-512 VNNI");
+        assert_eq!(x.len(), rows * self.inputs);
+        if let Some(bias) = epilogue.bias {
+            assert_eq!(bias.len(), self.outputs);
         }
-        // Work is split by output columns, a chunk of blocks per task; each task
-        // returns its columns of every row, finished, put in place after.
-        let groups = self.padded_inputs / GROUP;
-        let block_bytes = LANES * self.padded_inputs;
-        let chunk_blocks = BLOCKS * 8;
-        let columns: Vec<(usize, Vec<f32>)> = self
-            .packed
-            .par_chunks(chunk_blocks * block_bytes)
-            .enumerate()
-            .map(|(chunk, weights)| {
-                let blocks = weights.len() / block_bytes;
-                let width = blocks * LANES;
-                let first_output = chunk * chunk_blocks * LANES;
-                let mut finished = vec![0f32; rows * width];
-                for first_block in (0..blocks).step_by(BLOCKS) {
-                    let panel =
-                        &weights[first_block * block_bytes..(first_block + BLOCKS) * block_bytes];
-                    let outputs = first_output + first_block * LANES..;
-                    let (scales, offsets) = (&self.scales[outputs.clone()], &self.offsets[outputs]);
+        let activations = self.quantize_rows(x, rows);
+        let row_bytes = self.padded_inputs;
+        let panel_bytes = BLOCKS * LANES * self.padded_inputs;
+        let panels = self.packed.len() / panel_bytes;
+        // Columns split in chunks of whole panels, about eight a thread so that an
+        // opus-mt 512×512 layer keeps both cores busy and the 58k-row output layer
+        // does not pay a task per panel.
+        let per_chunk = panels
+            .div_ceil(8 * rayon::current_num_threads())
+            .clamp(1, 8);
+        let mut out: Vec<f32> = Vec::with_capacity(rows * self.outputs);
+        let destination = Destination(out.as_mut_ptr());
+        let destination = &destination;
+        (0..panels.div_ceil(per_chunk))
+            .into_par_iter()
+            .for_each(|chunk| {
+                let first_panel = chunk * per_chunk;
+                for panel_index in first_panel..panels.min(first_panel + per_chunk) {
+                    let panel = &self.packed[panel_index * panel_bytes..][..panel_bytes];
+                    let first_output = panel_index * BLOCKS * LANES;
+                    let width = (BLOCKS * LANES).min(self.outputs - first_output);
+                    let columns = first_output..first_output + width;
+                    let finishing = Finishing {
+                        scales: &self.scales[columns.clone()],
+                        offsets: &self.offsets[columns.clone()],
+                        bias: epilogue.bias.map(|bias| &bias[columns]),
+                        activation: epilogue.activation,
+                    };
                     for first_row in (0..rows).step_by(ROWS) {
                         let count = ROWS.min(rows - first_row);
-                        let activations = &words[first_row * groups..][..count * groups];
+                        let tile_rows =
+                            &activations.values[first_row * row_bytes..][..count * row_bytes];
                         let mut tile = [[0i32; BLOCKS * LANES]; ROWS];
-                        kernel(panel, activations, count, groups, &mut tile);
-                        for (offset, tile_row) in tile.iter().take(count).enumerate() {
+                        kernel(panel, tile_rows, count, &mut tile);
+                        for (offset, sums) in tile.iter().take(count).enumerate() {
                             let row = first_row + offset;
-                            let at = row * width + first_block * LANES;
-                            let into = &mut finished[at..at + BLOCKS * LANES];
-                            for (((value, &sum), &scale), &offset) in
-                                into.iter_mut().zip(tile_row).zip(scales).zip(offsets)
-                            {
-                                *value = (sum - offset) as f32 * row_scales[row] * scale;
-                            }
+                            let mut finished = [0f32; BLOCKS * LANES];
+                            let (sums, into) = (&sums[..width], &mut finished[..width]);
+                            let row_scale = activations.scales[row];
+                            #[cfg(target_arch = "x86_64")]
+                            // SAFETY: `available()` was asserted above.
+                            unsafe {
+                                vnni::finish(sums, row_scale, &finishing, into)
+                            };
+                            #[cfg(not(target_arch = "x86_64"))]
+                            finish_row(sums, row_scale, &finishing, into);
+                            // SAFETY: the row's columns `first_output..first_output +
+                            // width` are inside `out`'s capacity (rows × outputs), and
+                            // no other task writes them: each panel belongs to one
+                            // chunk, each chunk to one task.
+                            unsafe {
+                                destination
+                                    .write(row * self.outputs + first_output, &finished[..width])
+                            };
                         }
                     }
                 }
-                (first_output, finished)
+            });
+        // SAFETY: the panels cover every column of every row, all written above.
+        unsafe { out.set_len(rows * self.outputs) };
+        out
+    }
+
+    /// Each row of `x` quantized to unsigned bytes (value + 128; padding 128, a
+    /// zero), the operand the kernel broadcasts four at a time; and its scale.
+    fn quantize_rows(&self, x: &[f32], rows: usize) -> QuantizedRows {
+        let inputs = self.inputs;
+        let mut values = vec![128u8; rows * self.padded_inputs];
+        let scales = values
+            .chunks_exact_mut(self.padded_inputs)
+            .enumerate()
+            .map(|(row, into)| {
+                let (row, into) = (&x[row * inputs..][..inputs], &mut into[..inputs]);
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `matmul`, the one caller, asserted `available()`.
+                let scale = unsafe { vnni::quantize_activations(row, into) };
+                #[cfg(not(target_arch = "x86_64"))]
+                let scale = quantize_row(row, into, unsigned);
+                scale
             })
             .collect();
-        let mut out = vec![0f32; rows * self.outputs];
-        for (first_output, finished) in columns {
-            let width = finished.len() / rows.max(1);
-            let kept = width.min(self.outputs.saturating_sub(first_output));
-            for row in 0..rows {
-                out[row * self.outputs + first_output..][..kept]
-                    .copy_from_slice(&finished[row * width..][..kept]);
-            }
-        }
-        out
+        QuantizedRows { values, scales }
     }
 }
 
-/// Sums for up to `ROWS` rows of `activations` (`count` of them, `groups` words
-/// each) against a panel of `BLOCKS` blocks of weights.
+struct QuantizedRows {
+    values: Vec<u8>,
+    scales: Vec<f32>,
+}
+
+/// A function of one value applied to each product as it is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointwise {
+    /// `x · sigmoid(x)`, its exponential a polynomial that vectorizes (within 2 ulp
+    /// of libm's).
+    Swish,
+    Relu,
+}
+
+/// What is done to each product before it is stored: the layer's bias added, then
+/// its activation, so neither takes another pass over the output.
+#[derive(Default)]
+pub struct Epilogue<'a> {
+    pub bias: Option<&'a [f32]>,
+    pub activation: Option<Pointwise>,
+}
+
+/// The epilogue and the scales for one panel's columns.
+struct Finishing<'a> {
+    scales: &'a [f32],
+    offsets: &'a [i32],
+    bias: Option<&'a [f32]>,
+    activation: Option<Pointwise>,
+}
+
+/// `e^x` as Cephes' `expf` computes it: 2^k · e^r with k = round(x / ln 2) and e^r a
+/// degree-6 polynomial, in plain arithmetic so a loop of it vectorizes (libm's is a
+/// call per value). Within 2 ulp; saturates to 0 and f32::MAX's neighbourhood
+/// outside ±87, NaN stays NaN.
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const LOG2_E: f32 = std::f32::consts::LOG2_E;
+    // ln 2 in two parts, so k · ln 2 is exact in the first.
+    const LN2_HIGH: f32 = 0.693_359_4;
+    const LN2_LOW: f32 = -2.121_944_4e-4;
+    let x = x.clamp(-87.0, 88.0);
+    let k = round_small(x * LOG2_E);
+    let r = x - k * LN2_HIGH - k * LN2_LOW;
+    let mut p = 1.987_569_1e-4;
+    p = p * r + 1.398_199_9e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 1.666_666_5e-1;
+    p = p * r + 0.5;
+    let e_r = p * r * r + r + 1.0;
+    // 2^k from its exponent bits; k is within ±127 after the clamp.
+    e_r * f32::from_bits(((k as i32 + 127) as u32) << 23)
+}
+
+/// The output buffer the tasks of `matmul` write into, each its own columns.
+struct Destination(*mut f32);
+
+// SAFETY: tasks write disjoint ranges (see `matmul`), and the buffer outlives them.
+unsafe impl Sync for Destination {}
+
+impl Destination {
+    /// # Safety
+    /// `at..at + values.len()` lies within the buffer's capacity, and no other thread
+    /// touches it during the call.
+    unsafe fn write(&self, at: usize, values: &[f32]) {
+        // SAFETY: as the caller promises.
+        unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), self.0.add(at), values.len()) };
+    }
+}
+
+/// One row's products from its sums, with the epilogue, into `finished`.
+#[inline(always)]
+fn finish_row(sums: &[i32], row_scale: f32, finishing: &Finishing, finished: &mut [f32]) {
+    let columns = finishing.scales.iter().zip(finishing.offsets);
+    for ((value, &sum), (&scale, &offset)) in finished.iter_mut().zip(sums).zip(columns) {
+        *value = (sum - offset) as f32 * row_scale * scale;
+    }
+    if let Some(bias) = finishing.bias {
+        for (value, &bias) in finished.iter_mut().zip(bias) {
+            *value += bias;
+        }
+    }
+    match finishing.activation {
+        Some(Pointwise::Swish) => {
+            for value in finished.iter_mut() {
+                *value /= 1.0 + exp(-*value);
+            }
+        }
+        Some(Pointwise::Relu) => {
+            for value in finished.iter_mut() {
+                *value = value.max(0.0);
+            }
+        }
+        None => {}
+    }
+}
+
+/// Sums for up to `ROWS` rows of `activations` (`count` rows of quantized bytes)
+/// against a panel of `BLOCKS` blocks of weights.
 fn kernel(
     panel: &[i8],
-    activations: &[i32],
+    activations: &[u8],
     count: usize,
-    groups: usize,
     tile: &mut [[i32; BLOCKS * LANES]; ROWS],
 ) {
     assert!(available(), "the int8 kernel needs AVX-512 VNNI");
+    assert!(count > 0 && count <= ROWS && activations.len().is_multiple_of(count));
+    let groups = activations.len() / count / GROUP;
     assert_eq!(panel.len(), BLOCKS * groups * GROUP * LANES);
-    assert!(count <= ROWS && activations.len() >= count * groups);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `available()` checked the CPU has the features `vnni` is compiled for,
     // and the lengths asserted above are the bounds every load in it stays within.
@@ -273,20 +432,21 @@ fn kernel(
 mod vnni {
     use std::arch::x86_64::*;
 
-    use super::{BLOCKS, GROUP, LANES, ROWS};
+    use super::{BLOCKS, Finishing, GROUP, LANES, ROWS};
 
     /// See `kernel`, for `COUNT` rows. Every access is within `panel` (`BLOCKS ×
-    /// groups` vectors of 64 bytes) and `activations` (`COUNT × groups` words), as
-    /// asserted there.
+    /// groups` vectors of 64 bytes) and `activations` (`COUNT × groups` words of
+    /// `GROUP` bytes), as asserted there.
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
     pub(super) fn panel<const COUNT: usize>(
         panel: &[i8],
-        activations: &[i32],
+        activations: &[u8],
         groups: usize,
         tile: &mut [[i32; BLOCKS * LANES]; ROWS],
     ) {
         let mut sums = [[_mm512_setzero_si512(); BLOCKS]; COUNT];
         let block_stride = groups * GROUP * LANES;
+        let row_stride = groups * GROUP;
         for group in 0..groups {
             let mut weights = [_mm512_setzero_si512(); BLOCKS];
             for (block, vector) in weights.iter_mut().enumerate() {
@@ -295,7 +455,10 @@ mod vnni {
                 *vector = unsafe { _mm512_loadu_si512(panel.as_ptr().add(at).cast()) };
             }
             for (row, row_sums) in sums.iter_mut().enumerate() {
-                let broadcast = _mm512_set1_epi32(activations[row * groups + group]);
+                let at = row * row_stride + group * GROUP;
+                // SAFETY: at + GROUP ≤ COUNT × row_stride = activations.len().
+                let word = unsafe { activations.as_ptr().add(at).cast::<i32>().read_unaligned() };
+                let broadcast = _mm512_set1_epi32(word);
                 for (sum, vector) in row_sums.iter_mut().zip(&weights) {
                     *sum = _mm512_dpbusd_epi32(*sum, broadcast, *vector);
                 }
@@ -308,6 +471,24 @@ mod vnni {
                 unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast(), *sum) };
             }
         }
+    }
+
+    /// `finish_row`, compiled for AVX-512 so that its loops (the exponential's
+    /// included) vectorize.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    pub(super) fn finish(
+        sums: &[i32],
+        row_scale: f32,
+        finishing: &Finishing,
+        finished: &mut [f32],
+    ) {
+        super::finish_row(sums, row_scale, finishing, finished);
+    }
+
+    /// `values` quantized into `into` (see `quantize_row`), compiled for AVX-512.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    pub(super) fn quantize_activations(values: &[f32], into: &mut [u8]) -> f32 {
+        super::quantize_row(values, into, super::unsigned)
     }
 }
 
@@ -327,9 +508,13 @@ mod tests {
         let mut qx = vec![0i8; inputs];
         let mut qw = vec![0i8; inputs];
         for row in 0..rows {
-            let sx = quantize_row(&x[row * inputs..(row + 1) * inputs], &mut qx);
+            let sx = quantize_row(&x[row * inputs..(row + 1) * inputs], &mut qx, signed);
             for output in 0..outputs {
-                let sw = quantize_row(&weights[output * inputs..(output + 1) * inputs], &mut qw);
+                let sw = quantize_row(
+                    &weights[output * inputs..(output + 1) * inputs],
+                    &mut qw,
+                    signed,
+                );
                 let sum: i32 = qx
                     .iter()
                     .zip(&qw)
@@ -352,7 +537,7 @@ mod tests {
             let weights = values(outputs * inputs, 1);
             let x = values(rows * inputs, 2);
             let matrix = Int8Matrix::quantize(&weights, outputs, inputs);
-            let ours = matrix.matmul(&x, rows);
+            let ours = matrix.matmul(&x, rows, &Epilogue::default());
             let expected = exact(&matrix, &weights, &x, rows);
             for (index, (a, b)) in ours.iter().zip(&expected).enumerate() {
                 assert!(
@@ -364,6 +549,49 @@ mod tests {
     }
 
     #[test]
+    fn the_epilogue_adds_each_column_its_bias_then_applies_the_activation() {
+        if !available() {
+            return;
+        }
+        // More panels than tasks, and a last panel cut short.
+        let (rows, outputs, inputs) = (9, 1100, 64);
+        let matrix = Int8Matrix::quantize(&values(outputs * inputs, 7), outputs, inputs);
+        let x = values(rows * inputs, 8);
+        let bias = values(outputs, 9);
+        let plain = matrix.matmul(&x, rows, &Epilogue::default());
+        let finished = matrix.matmul(
+            &x,
+            rows,
+            &Epilogue {
+                bias: Some(&bias),
+                activation: Some(Pointwise::Relu),
+            },
+        );
+        for (index, (&plain, &finished)) in plain.iter().zip(&finished).enumerate() {
+            assert_eq!(
+                finished,
+                (plain + bias[index % outputs]).max(0.0),
+                "at {index}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_exponential_is_within_two_ulp_of_libms_and_keeps_nan() {
+        for step in -87_000..=88_000 {
+            let x = step as f32 / 1000.0;
+            let (ours, libm) = (exp(x), x.exp());
+            let ulp = f32::from_bits(libm.to_bits() + 1) - libm;
+            assert!(
+                (ours - libm).abs() <= 2.0 * ulp,
+                "e^{x}: {ours} against {libm}"
+            );
+        }
+        assert!(exp(f32::NAN).is_nan());
+        assert_eq!(exp(-200.0), exp(-87.0));
+    }
+
+    #[test]
     fn products_are_within_int8_rounding_of_f32() {
         if !available() {
             return;
@@ -371,7 +599,8 @@ mod tests {
         let (rows, outputs, inputs) = (8, 300, 512);
         let weights = values(outputs * inputs, 3);
         let x = values(rows * inputs, 4);
-        let ours = Int8Matrix::quantize(&weights, outputs, inputs).matmul(&x, rows);
+        let ours =
+            Int8Matrix::quantize(&weights, outputs, inputs).matmul(&x, rows, &Epilogue::default());
         for row in 0..rows {
             let exact: Vec<f32> = (0..outputs)
                 .map(|output| {
@@ -426,14 +655,14 @@ mod tests {
         let matrix = Int8Matrix::quantize(&values(64 * 8, 5), 64, 8);
         assert!(
             matrix
-                .matmul(&[0.0; 8], 1)
+                .matmul(&[0.0; 8], 1, &Epilogue::default())
                 .iter()
                 .all(|&value| value == 0.0)
         );
         let mut rows = values(3 * 8, 6);
         rows[3] = f32::NAN;
         rows[8 + 5] = f32::INFINITY;
-        let out = matrix.matmul(&rows, 3);
+        let out = matrix.matmul(&rows, 3, &Epilogue::default());
         assert!(out[..2 * 64].iter().all(|value| value.is_nan()));
         assert!(out[2 * 64..].iter().all(|value| value.is_finite()));
     }

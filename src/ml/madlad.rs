@@ -5,7 +5,7 @@
 
 use std::sync::Mutex;
 
-use candle_core::{D, Device, Tensor};
+use candle_core::{Device, Tensor};
 use candle_transformers::models::quantized_t5::{Config, T5ForConditionalGeneration, VarBuilder};
 use tokenizers::Tokenizer;
 
@@ -151,7 +151,7 @@ impl MadladTranslator {
                 Tensor::new(last.as_slice(), &self.device)?.reshape((sources.len(), 1))?
             };
             let logits = model.decode(&input, &encoded)?;
-            let next = logits.argmax(D::Minus1)?.to_vec1::<u32>()?;
+            let next = crate::ml::greedy::greedy_tokens(&logits)?;
             for (row, &token) in next.iter().enumerate() {
                 history[row].push(token);
                 finished[row] |= token == eos;

@@ -17,6 +17,7 @@ mod error;
 pub mod fixtures;
 pub mod generate;
 pub mod gguf_tokenizer;
+pub mod greedy;
 pub mod int8;
 pub mod jobs;
 pub mod loaded;

@@ -11,7 +11,7 @@ use candle_core::{Device, Tensor};
 use serde::de::DeserializeOwned;
 
 use super::MlError;
-use super::int8::Int8Matrix;
+use super::int8::{Epilogue, Int8Matrix, Pointwise};
 use super::store::VerifiedFile;
 
 /// A loader's view of one model's verified files, with errors that name the model.
@@ -241,6 +241,44 @@ fn missing(name: &str) -> candle_core::Error {
     candle_core::Error::Msg(format!("the weights have no tensor '{name}'"))
 }
 
+/// The activation a layer's output goes through.
+#[derive(Debug, Clone, Copy)]
+pub enum Activation {
+    Swish,
+    Relu,
+    Gelu,
+}
+
+impl Activation {
+    /// The activation a config's `activation_function` names.
+    pub fn parse(name: &str) -> Option<Activation> {
+        match name {
+            "swish" | "silu" => Some(Activation::Swish),
+            "relu" => Some(Activation::Relu),
+            "gelu" | "gelu_new" => Some(Activation::Gelu),
+            _ => None,
+        }
+    }
+
+    pub fn apply(self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        match self {
+            Activation::Swish => candle_nn::ops::silu(xs),
+            Activation::Relu => xs.relu(),
+            Activation::Gelu => xs.gelu_erf(),
+        }
+    }
+
+    /// The activation as a function of one value, where it is that simple (the int8
+    /// path applies it as it stores each product).
+    fn of_value(self) -> Option<Pointwise> {
+        match self {
+            Activation::Swish => Some(Pointwise::Swish),
+            Activation::Relu => Some(Pointwise::Relu),
+            Activation::Gelu => None,
+        }
+    }
+}
+
 /// A dense layer `x · Wᵀ + b` whose `W` may be quantized. Inputs of any rank are
 /// flattened to two dimensions so the matmul sees one large batch. A q8_0 matrix on a
 /// CPU with AVX-512 VNNI also gets an int8 copy for batches (`ml::int8`): q8_0's
@@ -250,8 +288,14 @@ fn missing(name: &str) -> candle_core::Error {
 pub struct Linear {
     weight: QMatMul,
     /// The int8 copy where one can be made; `None` inside if making it failed.
-    batched: Option<Arc<OnceLock<Option<Int8Matrix>>>>,
+    batched: Option<Arc<OnceLock<Option<Int8Layer>>>>,
     bias: Option<Tensor>,
+}
+
+/// A layer's int8 matrix and its bias as values, for the GEMM's epilogue.
+struct Int8Layer {
+    matrix: Int8Matrix,
+    bias: Option<Vec<f32>>,
 }
 
 /// Rows from which the int8 GEMM is used: at opus-mt's widths q8_0's vector dots are
@@ -289,7 +333,7 @@ impl Linear {
     }
 
     /// The int8 copy for a batch of `rows`, made now if this is the first.
-    fn int8_copy(&self, rows: usize) -> Option<&Int8Matrix> {
+    fn int8_copy(&self, rows: usize) -> Option<&Int8Layer> {
         let (Some(copy), QMatMul::QTensor(quantized)) = (&self.batched, &self.weight) else {
             return None;
         };
@@ -298,12 +342,27 @@ impl Linear {
         }
         copy.get_or_init(|| {
             let (outputs, inputs) = quantized.shape().dims2().ok()?;
-            Int8Matrix::from_q8_0(&quantized.data().ok()?, outputs, inputs)
+            let matrix = Int8Matrix::from_q8_0(&quantized.data().ok()?, outputs, inputs)?;
+            let bias = match &self.bias {
+                Some(bias) => Some(bias.flatten_all().ok()?.to_vec1::<f32>().ok()?),
+                None => None,
+            };
+            Some(Int8Layer { matrix, bias })
         })
         .as_ref()
     }
 
     pub fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        self.forward_activated(xs, None)
+    }
+
+    /// `activation(x · Wᵀ + b)`; on the int8 path the bias and (where it is a
+    /// function of one value) the activation are applied as the products are stored.
+    pub fn forward_activated(
+        &self,
+        xs: &Tensor,
+        activation: Option<Activation>,
+    ) -> candle_core::Result<Tensor> {
         use candle_core::Module;
         let dims = xs.dims().to_vec();
         let Some((&features, outer)) = dims.split_last() else {
@@ -313,17 +372,30 @@ impl Linear {
         };
         let rows: usize = outer.iter().product();
         let flat = xs.reshape((rows, features))?;
-        let mut out = match self.int8_copy(rows) {
-            Some(matrix) => {
+        let (out, pending) = match self.int8_copy(rows) {
+            Some(layer) => {
                 let values = flat.flatten_all()?.to_vec1::<f32>()?;
-                let products = matrix.matmul(&values, rows);
-                Tensor::from_vec(products, (rows, matrix.outputs()), xs.device())?
+                let of_value = activation.and_then(Activation::of_value);
+                let epilogue = Epilogue {
+                    bias: layer.bias.as_deref(),
+                    activation: of_value,
+                };
+                let products = layer.matrix.matmul(&values, rows, &epilogue);
+                let out = Tensor::from_vec(products, (rows, layer.matrix.outputs()), xs.device())?;
+                (out, activation.filter(|_| of_value.is_none()))
             }
-            None => self.weight.forward(&flat)?,
+            None => {
+                let mut out = self.weight.forward(&flat)?;
+                if let Some(bias) = &self.bias {
+                    out = out.broadcast_add(bias)?;
+                }
+                (out, activation)
+            }
         };
-        if let Some(bias) = &self.bias {
-            out = out.broadcast_add(bias)?;
-        }
+        let out = match pending {
+            Some(activation) => activation.apply(&out)?,
+            None => out,
+        };
         let mut shape = outer.to_vec();
         shape.push(out.dim(1)?);
         out.reshape(shape)

@@ -2,7 +2,7 @@
 //! budget, and finished rows leaving the batch so a long straggler does not drag the
 //! others through every layer.
 
-use candle_core::{D, Tensor};
+use candle_core::Tensor;
 
 use super::DecodeOptions;
 use super::model::MarianNetwork;
@@ -54,7 +54,7 @@ pub fn generate(
     for step in 0..max_new {
         let input = Tensor::from_vec(current.clone(), (active.len(), 1), device)?;
         let logits = network.step(&input, step, &states, &source_mask)?;
-        let next = logits.argmax(D::Minus1)?.to_vec1::<u32>()?;
+        let next = crate::ml::greedy::greedy_tokens(&logits)?;
 
         let mut kept = Vec::with_capacity(active.len());
         current.clear();

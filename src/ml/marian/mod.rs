@@ -10,6 +10,7 @@
 //! All state of a translation lives in the call, so one loaded model serves any
 //! number of callers.
 
+mod attention;
 #[cfg(test)]
 mod fidelity;
 mod generate;
@@ -22,10 +23,10 @@ use candle_core::Device;
 use tokenizers::Tokenizer;
 
 pub use model::MarianConfig;
-use model::{Activation, MarianNetwork};
+use model::MarianNetwork;
 
 use super::MlError;
-use super::weights::{ModelFiles, Precision};
+use super::weights::{Activation, ModelFiles, Precision};
 
 /// How a batch is decoded.
 #[derive(Debug, Clone)]

@@ -6,7 +6,8 @@ use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::LayerNorm;
 use serde::Deserialize;
 
-use crate::ml::weights::{Linear, Weights};
+use super::attention;
+use crate::ml::weights::{Activation, Linear, Weights};
 
 const LAYER_NORM_EPS: f64 = 1e-5;
 
@@ -38,32 +39,6 @@ fn swish() -> String {
 
 fn yes() -> bool {
     true
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Activation {
-    Swish,
-    Relu,
-    Gelu,
-}
-
-impl Activation {
-    pub(super) fn parse(name: &str) -> Option<Activation> {
-        match name {
-            "swish" | "silu" => Some(Activation::Swish),
-            "relu" => Some(Activation::Relu),
-            "gelu" | "gelu_new" => Some(Activation::Gelu),
-            _ => None,
-        }
-    }
-
-    fn apply(self, xs: &Tensor) -> candle_core::Result<Tensor> {
-        match self {
-            Activation::Swish => candle_nn::ops::silu(xs),
-            Activation::Relu => xs.relu(),
-            Activation::Gelu => xs.gelu_erf(),
-        }
-    }
 }
 
 fn layer_norm(weights: &Weights, prefix: &str) -> candle_core::Result<LayerNorm> {
@@ -123,15 +98,27 @@ impl Attention {
     }
 
     /// Attends with queries `[B, H, Tq, Dh]` over keys/values `[B, H, Tk, Dh]`;
-    /// `mask` is added to the scores (`[B, 1, 1, Tk]`, −∞ at padding).
+    /// `mask` is added to the scores (`[B, 1, 1, Tk]`, −∞ at padding). `xs` is the
+    /// layer input the queries come from, unscaled, `[B, Tq, D]`.
     fn attend(
         &self,
-        query: &Tensor,
+        xs: &Tensor,
         keys: &Tensor,
         values: &Tensor,
         mask: Option<&Tensor>,
     ) -> candle_core::Result<Tensor> {
-        let (batch, _, length, _) = query.dims4()?;
+        let (batch, length, _) = xs.dims3()?;
+        if length == 1 {
+            let query = self
+                .q
+                .forward(xs)?
+                .reshape((batch, self.heads, 1, self.head_dim))?;
+            let scaling = self.scaling as f32;
+            if let Some(context) = attention::one_position(&query, keys, values, mask, scaling)? {
+                return self.out.forward(&context);
+            }
+        }
+        let query = self.query(xs)?;
         let mut scores = query.matmul(&keys.t()?)?;
         if let Some(mask) = mask {
             scores = scores.broadcast_add(mask)?;
@@ -167,7 +154,7 @@ impl FeedForward {
 
     fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
         self.fc2
-            .forward(&self.activation.apply(&self.fc1.forward(xs)?)?)
+            .forward(&self.fc1.forward_activated(xs, Some(self.activation))?)
     }
 }
 
@@ -180,9 +167,8 @@ pub(super) struct EncoderLayer {
 
 impl EncoderLayer {
     pub(super) fn forward(&self, xs: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-        let query = self.attention.query(xs)?;
         let (keys, values) = self.attention.keys_values(xs)?;
-        let attended = self.attention.attend(&query, &keys, &values, Some(mask))?;
+        let attended = self.attention.attend(xs, &keys, &values, Some(mask))?;
         let xs = self.attention_norm.forward(&(attended + xs)?)?;
         self.final_norm
             .forward(&(self.feed_forward.forward(&xs)? + &xs)?)
@@ -226,18 +212,16 @@ impl DecoderLayer {
         state: &LayerState,
         source_mask: &Tensor,
     ) -> candle_core::Result<Tensor> {
-        let query = self.self_attention.query(xs)?;
         let (key, value) = self.self_attention.keys_values(xs)?;
         state.keys.slice_set(&key, 2, step)?;
         state.values.slice_set(&value, 2, step)?;
         let keys = state.keys.narrow(2, 0, step + 1)?;
         let values = state.values.narrow(2, 0, step + 1)?;
-        let attended = self.self_attention.attend(&query, &keys, &values, None)?;
+        let attended = self.self_attention.attend(xs, &keys, &values, None)?;
         let xs = self.self_attention_norm.forward(&(attended + xs)?)?;
 
-        let query = self.cross_attention.query(&xs)?;
         let attended = self.cross_attention.attend(
-            &query,
+            &xs,
             &state.cross_keys,
             &state.cross_values,
             Some(source_mask),
@@ -256,9 +240,9 @@ pub struct MarianNetwork {
     positions: Tensor,
     encoder: Vec<EncoderLayer>,
     decoder: Vec<DecoderLayer>,
+    /// The shared embeddings, with `final_logits_bias` as its bias (−∞ at the padding
+    /// token, which must never be chosen).
     lm_head: Linear,
-    /// `final_logits_bias` with −∞ at the padding token, which must never be chosen.
-    logits_bias: Tensor,
     pub device: Device,
 }
 
@@ -363,8 +347,10 @@ impl MarianNetwork {
             positions: sinusoidal_positions(config.max_position_embeddings, d_model, device)?,
             encoder,
             decoder,
-            lm_head: Linear::new(weights.matrix("model.shared.weight")?, None)?,
-            logits_bias: Tensor::from_vec(bias, target_vocab, device)?,
+            lm_head: Linear::new(
+                weights.matrix("model.shared.weight")?,
+                Some(Tensor::from_vec(bias, target_vocab, device)?),
+            )?,
             device: device.clone(),
         })
     }
@@ -433,8 +419,6 @@ impl MarianNetwork {
         for (layer, state) in self.decoder.iter().zip(states) {
             xs = layer.step(&xs, step, state, source_mask)?;
         }
-        self.lm_head
-            .forward(&xs.squeeze(1)?)?
-            .broadcast_add(&self.logits_bias)
+        self.lm_head.forward(&xs.squeeze(1)?)
     }
 }
