@@ -1,5 +1,5 @@
-//! Int8 matrix products for batches on CPUs with AVX-512 VNNI, where candle has only
-//! f32 GEMM and q8_0 vector dots (fast for one row, slower than f32 for 32): weights
+//! Int8 matrix products on CPUs with AVX-512 VNNI, where candle has only f32 GEMM and
+//! q8_0 vector dots (half as fast for one row, slower than f32 for 32): weights
 //! quantized once per output row (symmetric, scale = max |w| / 127), each input row
 //! quantized at every call (scale = max |x| / 127, stored as u8 with an offset of 128,
 //! the unsigned operand `vpdpbusd` takes), products summed in i32 by `vpdpbusd` (64

@@ -137,7 +137,7 @@ pub enum Precision {
     F32,
     /// 8-bit blocks of 32 with one scale (ggml q8_0): a quarter of the memory, faster
     /// matmuls on CPUs with AVX2/NEON, output within a percent of f32. Marian's layers
-    /// on CPUs with AVX-512 VNNI also keep an int8 copy (per-row scales) for batches.
+    /// on CPUs with AVX-512 VNNI run through an int8 copy (per-row scales) instead.
     Q8_0,
 }
 
@@ -281,14 +281,15 @@ impl Activation {
 
 /// A dense layer `x · Wᵀ + b` whose `W` may be quantized. Inputs of any rank are
 /// flattened to two dimensions so the matmul sees one large batch. A q8_0 matrix on a
-/// CPU with AVX-512 VNNI also gets an int8 copy for batches (`ml::int8`): q8_0's
-/// vector dots are the fastest for a row or a few, an int8 GEMM for many. The copy is
-/// made at the first batch, so one-row work (and the load) never pays for it.
+/// CPU with AVX-512 VNNI also gets an int8 copy (`ml::int8`), which every product then
+/// goes through: twice as fast as candle's q8_0 vector dots for one row, four times
+/// for 32 (`tradewind-bench peers`, opus-mt shape). The copy is made at the first
+/// product, so the load does not wait for it.
 #[derive(Clone)]
 pub struct Linear {
     weight: QMatMul,
     /// The int8 copy where one can be made; `None` inside if making it failed.
-    batched: Option<Arc<OnceLock<Option<Int8Layer>>>>,
+    int8: Option<Arc<OnceLock<Option<Int8Layer>>>>,
     bias: Option<Tensor>,
 }
 
@@ -297,10 +298,6 @@ struct Int8Layer {
     matrix: Int8Matrix,
     bias: Option<Vec<f32>>,
 }
-
-/// Rows from which the int8 GEMM is used: at opus-mt's widths q8_0's vector dots are
-/// as fast for one row, the GEMM twice as fast for 8 (`tradewind-bench peers`).
-const INT8_FROM_ROWS: usize = 4;
 
 impl Linear {
     pub fn load(weights: &Weights, prefix: &str) -> candle_core::Result<Linear> {
@@ -314,7 +311,7 @@ impl Linear {
     }
 
     pub fn new(weight: QMatMul, bias: Option<Tensor>) -> candle_core::Result<Linear> {
-        let batched = match &weight {
+        let int8 = match &weight {
             QMatMul::QTensor(quantized)
                 if quantized.dtype() == GgmlDType::Q8_0
                     && quantized.device().is_cpu()
@@ -325,21 +322,14 @@ impl Linear {
             }
             _ => None,
         };
-        Ok(Linear {
-            weight,
-            batched,
-            bias,
-        })
+        Ok(Linear { weight, int8, bias })
     }
 
-    /// The int8 copy for a batch of `rows`, made now if this is the first.
-    fn int8_copy(&self, rows: usize) -> Option<&Int8Layer> {
-        let (Some(copy), QMatMul::QTensor(quantized)) = (&self.batched, &self.weight) else {
+    /// The int8 copy, made now if this is the first product.
+    fn int8_copy(&self) -> Option<&Int8Layer> {
+        let (Some(copy), QMatMul::QTensor(quantized)) = (&self.int8, &self.weight) else {
             return None;
         };
-        if rows < INT8_FROM_ROWS {
-            return None;
-        }
         copy.get_or_init(|| {
             let (outputs, inputs) = quantized.shape().dims2().ok()?;
             let matrix = Int8Matrix::from_q8_0(&quantized.data().ok()?, outputs, inputs)?;
@@ -372,7 +362,7 @@ impl Linear {
         };
         let rows: usize = outer.iter().product();
         let flat = xs.reshape((rows, features))?;
-        let (out, pending) = match self.int8_copy(rows) {
+        let (out, pending) = match self.int8_copy() {
             Some(layer) => {
                 let values = flat.flatten_all()?.to_vec1::<f32>()?;
                 let of_value = activation.and_then(Activation::of_value);
