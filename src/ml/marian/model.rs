@@ -86,10 +86,6 @@ impl Attention {
             .contiguous()
     }
 
-    fn query(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
-        self.split_heads(&(self.q.forward(xs)? * self.scaling)?)
-    }
-
     pub(super) fn keys_values(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
         Ok((
             self.split_heads(&self.k.forward(xs)?)?,
@@ -97,9 +93,10 @@ impl Attention {
         ))
     }
 
-    /// Attends with queries `[B, H, Tq, Dh]` over keys/values `[B, H, Tk, Dh]`;
-    /// `mask` is added to the scores (`[B, 1, 1, Tk]`, −∞ at padding). `xs` is the
-    /// layer input the queries come from, unscaled, `[B, Tq, D]`.
+    /// Attends with the queries of `xs` (`[B, Tq, D]`, the layer's input) over
+    /// keys/values `[B, H, Tk, Dh]`; `mask` is added to the scores (`[B, 1, 1, Tk]`, −∞
+    /// at padding). One query position on the CPU takes the fused path
+    /// (`attention::one_position`), anything else candle's ops.
     fn attend(
         &self,
         xs: &Tensor,
@@ -108,17 +105,15 @@ impl Attention {
         mask: Option<&Tensor>,
     ) -> candle_core::Result<Tensor> {
         let (batch, length, _) = xs.dims3()?;
+        let projected = self.q.forward(xs)?;
         if length == 1 {
-            let query = self
-                .q
-                .forward(xs)?
-                .reshape((batch, self.heads, 1, self.head_dim))?;
+            let query = projected.reshape((batch, self.heads, 1, self.head_dim))?;
             let scaling = self.scaling as f32;
             if let Some(context) = attention::one_position(&query, keys, values, mask, scaling)? {
                 return self.out.forward(&context);
             }
         }
-        let query = self.query(xs)?;
+        let query = self.split_heads(&(projected * self.scaling)?)?;
         let mut scores = query.matmul(&keys.t()?)?;
         if let Some(mask) = mask {
             scores = scores.broadcast_add(mask)?;
