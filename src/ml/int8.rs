@@ -6,13 +6,15 @@
 //! multiply-adds an instruction, no saturation), and the offset taken back with each
 //! row's weight sum. CTranslate2 and oneDNN quantize the same way.
 //!
-//! The one module of the crate with `unsafe`: unaligned vector loads and stores, and
-//! calls into functions compiled for AVX-512, each under a SAFETY comment. Everything
-//! else here is safe Rust, and the products are checked against plain integer sums in
-//! the tests.
+//! One of the crate's two modules with `unsafe` (with `ml::mapped`): unaligned vector
+//! loads and stores, and calls into functions compiled for AVX-512, each under a
+//! SAFETY comment. Everything else here is safe Rust, and the products are checked
+//! against plain integer sums in the tests.
 #![allow(unsafe_code)]
 
 use rayon::prelude::*;
+
+use super::mapped::MappedBytes;
 
 /// Outputs per vector of i32 sums.
 const LANES: usize = 16;
@@ -24,6 +26,10 @@ const BLOCKS: usize = 4;
 /// vectors and a broadcast fit AVX-512's 32 registers).
 const ROWS: usize = 6;
 
+/// How `Int8Matrix` packs its weights, written into the int8 cache so that a cache
+/// packed for another kernel is not read.
+pub const LAYOUT: &str = "vnni: blocks of 16 outputs x 4 inputs, panels of 4 blocks";
+
 /// A weight matrix `[outputs, inputs]` in int8, packed for the kernel.
 pub struct Int8Matrix {
     outputs: usize,
@@ -32,11 +38,36 @@ pub struct Int8Matrix {
     padded_inputs: usize,
     /// Per block of `LANES` outputs (padded to a multiple of `BLOCKS`), per group of
     /// `GROUP` inputs: `LANES × GROUP` weights, output-major within the group.
-    packed: Vec<i8>,
+    packed: Packed,
     /// Per output (padded as `packed`, zeros there): its scale, and 128 × the sum of
     /// its quantized weights.
     scales: Vec<f32>,
     offsets: Vec<i32>,
+}
+
+/// The packed weights (int8 values as their two's-complement bytes): made here, or
+/// mapped from the int8 cache (`ml::int8_cache`).
+enum Packed {
+    Made(Vec<u8>),
+    Mapped(MappedBytes),
+}
+
+impl Packed {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Packed::Made(bytes) => bytes,
+            Packed::Mapped(mapped) => mapped.bytes(),
+        }
+    }
+}
+
+/// A matrix as the int8 cache stores it.
+pub struct Int8Parts<'a> {
+    pub outputs: usize,
+    pub inputs: usize,
+    pub packed: &'a [u8],
+    pub scales: &'a [f32],
+    pub offsets: &'a [i32],
 }
 
 /// Whether this CPU runs the int8 kernel.
@@ -119,6 +150,20 @@ fn round_small(x: f32) -> f32 {
 const Q8_0_BLOCK: usize = 32;
 const Q8_0_BYTES: usize = 34;
 
+/// The values of consecutive q8_0 `blocks` into `into` (32 a block), as candle
+/// dequantizes them: each int8 times its block's scale.
+pub fn q8_0_values(blocks: &[u8], into: &mut [f32]) {
+    for (block, into) in blocks
+        .chunks_exact(Q8_0_BYTES)
+        .zip(into.chunks_exact_mut(Q8_0_BLOCK))
+    {
+        let scale = half::f16::from_le_bytes([block[0], block[1]]).to_f32();
+        for (value, &quantized) in into.iter_mut().zip(&block[2..]) {
+            *value = f32::from(quantized as i8) * scale;
+        }
+    }
+}
+
 impl Int8Matrix {
     /// Quantizes `weights`, `[outputs, inputs]` row-major.
     pub fn quantize(weights: &[f32], outputs: usize, inputs: usize) -> Int8Matrix {
@@ -143,14 +188,7 @@ impl Int8Matrix {
             outputs,
             inputs,
             |output, values, row| {
-                let blocks =
-                    bytes[output * row_bytes..(output + 1) * row_bytes].chunks_exact(Q8_0_BYTES);
-                for (block, into) in blocks.zip(values.chunks_exact_mut(Q8_0_BLOCK)) {
-                    let scale = half::f16::from_le_bytes([block[0], block[1]]).to_f32();
-                    for (value, &quantized) in into.iter_mut().zip(&block[2..]) {
-                        *value = f32::from(quantized as i8) * scale;
-                    }
-                }
+                q8_0_values(&bytes[output * row_bytes..(output + 1) * row_bytes], values);
                 quantize_row(values, row, signed)
             },
         ))
@@ -167,7 +205,7 @@ impl Int8Matrix {
         let padded_inputs = inputs.div_ceil(GROUP) * GROUP;
         let blocks = outputs.div_ceil(LANES).div_ceil(BLOCKS) * BLOCKS;
         let groups = padded_inputs / GROUP;
-        let mut packed = vec![0i8; blocks * LANES * padded_inputs];
+        let mut packed = vec![0u8; blocks * LANES * padded_inputs];
         let per_block: Vec<Vec<(f32, i32)>> = packed
             .par_chunks_mut(LANES * padded_inputs)
             .enumerate()
@@ -181,8 +219,11 @@ impl Int8Matrix {
                             let lane = output - first;
                             for group in 0..groups {
                                 let at = group * LANES * GROUP + lane * GROUP;
-                                into[at..at + GROUP]
-                                    .copy_from_slice(&row[group * GROUP..(group + 1) * GROUP]);
+                                let weights = &row[group * GROUP..(group + 1) * GROUP];
+                                for (byte, &weight) in into[at..at + GROUP].iter_mut().zip(weights)
+                                {
+                                    *byte = weight as u8;
+                                }
                             }
                             let sum: i32 = row.iter().map(|&weight| i32::from(weight)).sum();
                             (scale, 128 * sum)
@@ -199,10 +240,47 @@ impl Int8Matrix {
             outputs,
             inputs,
             padded_inputs,
-            packed,
+            packed: Packed::Made(packed),
             scales,
             offsets,
         }
+    }
+
+    /// What the int8 cache keeps of this matrix.
+    pub fn parts(&self) -> Int8Parts<'_> {
+        Int8Parts {
+            outputs: self.outputs,
+            inputs: self.inputs,
+            packed: self.packed.bytes(),
+            scales: &self.scales,
+            offsets: &self.offsets,
+        }
+    }
+
+    /// The matrix `parts` gave, its packed weights mapped from the cache; None when
+    /// the lengths are not those of an `[outputs, inputs]` matrix.
+    pub fn from_parts(
+        outputs: usize,
+        inputs: usize,
+        packed: MappedBytes,
+        scales: Vec<f32>,
+        offsets: Vec<i32>,
+    ) -> Option<Int8Matrix> {
+        let padded_inputs = inputs.div_ceil(GROUP) * GROUP;
+        let padded_outputs = outputs.div_ceil(LANES).div_ceil(BLOCKS) * BLOCKS * LANES;
+        let fits = packed.bytes().len() == padded_outputs * padded_inputs
+            && scales.len() == padded_outputs
+            && offsets.len() == padded_outputs
+            && outputs > 0
+            && inputs > 0;
+        fits.then_some(Int8Matrix {
+            outputs,
+            inputs,
+            padded_inputs,
+            packed: Packed::Mapped(packed),
+            scales,
+            offsets,
+        })
     }
 
     pub fn outputs(&self) -> usize {
@@ -221,7 +299,8 @@ impl Int8Matrix {
         let activations = self.quantize_rows(x, rows);
         let row_bytes = self.padded_inputs;
         let panel_bytes = BLOCKS * LANES * self.padded_inputs;
-        let panels = self.packed.len() / panel_bytes;
+        let packed = self.packed.bytes();
+        let panels = packed.len() / panel_bytes;
         // Columns split in chunks of whole panels, about eight a thread so that an
         // opus-mt 512×512 layer keeps both cores busy and the 58k-row output layer
         // does not pay a task per panel.
@@ -236,7 +315,7 @@ impl Int8Matrix {
             .for_each(|chunk| {
                 let first_panel = chunk * per_chunk;
                 for panel_index in first_panel..panels.min(first_panel + per_chunk) {
-                    let panel = &self.packed[panel_index * panel_bytes..][..panel_bytes];
+                    let panel = &packed[panel_index * panel_bytes..][..panel_bytes];
                     let first_output = panel_index * BLOCKS * LANES;
                     let width = (BLOCKS * LANES).min(self.outputs - first_output);
                     let columns = first_output..first_output + width;
@@ -403,7 +482,7 @@ fn finish_row(sums: &[i32], row_scale: f32, finishing: &Finishing, finished: &mu
 /// Sums for up to `ROWS` rows of `activations` (`count` rows of quantized bytes)
 /// against a panel of `BLOCKS` blocks of weights.
 fn kernel(
-    panel: &[i8],
+    panel: &[u8],
     activations: &[u8],
     count: usize,
     tile: &mut [[i32; BLOCKS * LANES]; ROWS],
@@ -439,7 +518,7 @@ mod vnni {
     /// `GROUP` bytes), as asserted there.
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
     pub(super) fn panel<const COUNT: usize>(
-        panel: &[i8],
+        panel: &[u8],
         activations: &[u8],
         groups: usize,
         tile: &mut [[i32; BLOCKS * LANES]; ROWS],
@@ -641,7 +720,7 @@ mod tests {
             .unwrap();
         let direct = Int8Matrix::from_q8_0(&quantized.data().unwrap(), outputs, inputs).unwrap();
         let through_f32 = Int8Matrix::quantize(&dequantized, outputs, inputs);
-        assert_eq!(direct.packed, through_f32.packed);
+        assert_eq!(direct.packed.bytes(), through_f32.packed.bytes());
         assert_eq!(direct.offsets, through_f32.offsets);
         assert_eq!(direct.scales, through_f32.scales);
         assert!(Int8Matrix::from_q8_0(&[0; 33], 1, 32).is_none());

@@ -11,7 +11,7 @@ use candle_core::{Device, Tensor};
 use serde::de::DeserializeOwned;
 
 use super::MlError;
-use super::int8::{Epilogue, Int8Matrix, Pointwise};
+use super::int8::{Epilogue, Int8Matrix, Pointwise, q8_0_values};
 use super::store::VerifiedFile;
 
 /// A loader's view of one model's verified files, with errors that name the model.
@@ -103,8 +103,16 @@ impl<'a> ModelFiles<'a> {
         })
     }
 
-    pub fn gguf(&self, path: &Path, device: &Device) -> Result<Weights, MlError> {
-        read_gguf(path, device).map_err(|error| self.failed(path, error))
+    /// The tensors of GGUF file `path`, with the `int8` matrices made from it: a
+    /// tensor with an int8 matrix is not read unless it is named in `also_read`.
+    pub fn gguf(
+        &self,
+        path: &Path,
+        device: &Device,
+        int8: HashMap<String, Arc<Int8Matrix>>,
+        also_read: &[&str],
+    ) -> Result<Weights, MlError> {
+        read_gguf(path, device, int8, also_read).map_err(|error| self.failed(path, error))
     }
 }
 
@@ -168,20 +176,32 @@ pub enum Weights {
     /// From GGUF; read as they are stored.
     Quantized {
         tensors: HashMap<String, Arc<QTensor>>,
+        /// Matrices mapped from the int8 cache (`ml::int8_cache`), whose products
+        /// go through them.
+        int8: HashMap<String, Arc<Int8Matrix>>,
         device: Device,
     },
 }
 
-fn read_gguf(path: &Path, device: &Device) -> candle_core::Result<Weights> {
+fn read_gguf(
+    path: &Path,
+    device: &Device,
+    int8: HashMap<String, Arc<Int8Matrix>>,
+    also_read: &[&str],
+) -> candle_core::Result<Weights> {
     let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
     let content = gguf_file::Content::read(&mut file)?;
     let mut tensors = HashMap::new();
     for name in content.tensor_infos.keys() {
+        if int8.contains_key(name) && !also_read.contains(&name.as_str()) {
+            continue;
+        }
         let tensor = content.tensor(&mut file, name, device)?;
         tensors.insert(name.clone(), Arc::new(tensor));
     }
     Ok(Weights::Quantized {
         tensors,
+        int8,
         device: device.clone(),
     })
 }
@@ -203,8 +223,39 @@ impl Weights {
     pub fn contains(&self, name: &str) -> bool {
         match self {
             Weights::Dense { tensors, .. } => tensors.contains_key(name),
-            Weights::Quantized { tensors, .. } => tensors.contains_key(name),
+            Weights::Quantized { tensors, int8, .. } => {
+                tensors.contains_key(name) || int8.contains_key(name)
+            }
         }
+    }
+
+    /// The int8 matrix read for `name`, if there is one.
+    pub fn int8(&self, name: &str) -> Option<Arc<Int8Matrix>> {
+        match self {
+            Weights::Quantized { int8, .. } => int8.get(name).cloned(),
+            Weights::Dense { .. } => None,
+        }
+    }
+
+    /// A table of vectors to look rows up in: kept as q8_0 blocks where it is stored
+    /// so on the CPU, else dense f32.
+    pub fn embedding(&self, name: &str) -> candle_core::Result<Embedding> {
+        if let Weights::Quantized {
+            tensors, device, ..
+        } = self
+            && let Some(table) = tensors.get(name)
+            && table.dtype() == GgmlDType::Q8_0
+            && device.is_cpu()
+            && let Ok((rows, columns)) = table.shape().dims2()
+            && columns.is_multiple_of(GgmlDType::Q8_0.block_size())
+        {
+            return Ok(Embedding::Q8_0 {
+                table: table.clone(),
+                rows,
+                columns,
+            });
+        }
+        Ok(Embedding::Dense(self.tensor(name)?))
     }
 
     /// A tensor as f32 (dequantized if stored quantized).
@@ -215,7 +266,9 @@ impl Weights {
                 .cloned()
                 .ok_or_else(|| missing(name))?
                 .to_dtype(candle_core::DType::F32),
-            Weights::Quantized { tensors, device } => tensors
+            Weights::Quantized {
+                tensors, device, ..
+            } => tensors
                 .get(name)
                 .ok_or_else(|| missing(name))?
                 .dequantize(device),
@@ -239,6 +292,44 @@ impl Weights {
 
 fn missing(name: &str) -> candle_core::Error {
     candle_core::Error::Msg(format!("the weights have no tensor '{name}'"))
+}
+
+/// A table of vectors `[rows, columns]` looked up by index. Kept as q8_0 blocks, each
+/// looked-up row is decoded as candle dequantizes (the same values), without the f32
+/// copy of the whole table: 119 MB for opus-mt's 58k × 512 shared embeddings.
+pub enum Embedding {
+    Dense(Tensor),
+    Q8_0 {
+        table: Arc<QTensor>,
+        rows: usize,
+        columns: usize,
+    },
+}
+
+impl Embedding {
+    /// The rows `ids` (a vector of indices) name, `[ids, columns]`.
+    pub fn rows(&self, ids: &Tensor) -> candle_core::Result<Tensor> {
+        let (table, rows, columns) = match self {
+            Embedding::Dense(table) => return table.index_select(ids, 0),
+            Embedding::Q8_0 {
+                table,
+                rows,
+                columns,
+            } => (table, rows, columns),
+        };
+        let data = table.data()?;
+        let row_bytes = data.len() / rows;
+        let ids = ids.to_dtype(candle_core::DType::U32)?.to_vec1::<u32>()?;
+        let mut values = vec![0f32; ids.len() * columns];
+        for (&id, into) in ids.iter().zip(values.chunks_exact_mut(*columns)) {
+            let id = id as usize;
+            if id >= *rows {
+                candle_core::bail!("index {id} is outside the {rows}-row embedding table");
+            }
+            q8_0_values(&data[id * row_bytes..][..row_bytes], into);
+        }
+        Tensor::from_vec(values, (ids.len(), *columns), &Device::Cpu)
+    }
 }
 
 /// The activation a layer's output goes through.
@@ -287,16 +378,41 @@ impl Activation {
 /// product, so the load does not wait for it.
 #[derive(Clone)]
 pub struct Linear {
-    weight: QMatMul,
-    /// The int8 copy where one can be made; `None` inside if making it failed.
-    int8: Option<Arc<OnceLock<Option<Int8Layer>>>>,
+    weight: Weight,
     bias: Option<Tensor>,
+}
+
+#[derive(Clone)]
+enum Weight {
+    /// Candle's product, and the int8 copy where one can be made; `None` inside if
+    /// making it failed.
+    Candle {
+        matrix: QMatMul,
+        int8: Option<Arc<OnceLock<Option<Int8Layer>>>>,
+    },
+    /// An int8 matrix read from the int8 cache.
+    Int8(Arc<Int8Layer>),
+}
+
+enum Product<'a> {
+    Int8(&'a Int8Layer),
+    Candle(&'a QMatMul),
 }
 
 /// A layer's int8 matrix and its bias as values, for the GEMM's epilogue.
 struct Int8Layer {
-    matrix: Int8Matrix,
+    matrix: Arc<Int8Matrix>,
     bias: Option<Vec<f32>>,
+}
+
+impl Int8Layer {
+    fn new(matrix: Arc<Int8Matrix>, bias: Option<&Tensor>) -> candle_core::Result<Int8Layer> {
+        let bias = match bias {
+            Some(bias) => Some(bias.flatten_all()?.to_vec1::<f32>()?),
+            None => None,
+        };
+        Ok(Int8Layer { matrix, bias })
+    }
 }
 
 impl Linear {
@@ -307,11 +423,23 @@ impl Linear {
         } else {
             None
         };
-        Linear::new(weights.matrix(&format!("{prefix}.weight"))?, bias)
+        Linear::of(weights, &format!("{prefix}.weight"), bias)
     }
 
-    pub fn new(weight: QMatMul, bias: Option<Tensor>) -> candle_core::Result<Linear> {
-        let int8 = match &weight {
+    /// The layer of matrix `name` in `weights`, through its int8 matrix where one was
+    /// read.
+    pub fn of(weights: &Weights, name: &str, bias: Option<Tensor>) -> candle_core::Result<Linear> {
+        match weights.int8(name) {
+            Some(matrix) => Ok(Linear {
+                weight: Weight::Int8(Arc::new(Int8Layer::new(matrix, bias.as_ref())?)),
+                bias,
+            }),
+            None => Linear::new(weights.matrix(name)?, bias),
+        }
+    }
+
+    pub fn new(matrix: QMatMul, bias: Option<Tensor>) -> candle_core::Result<Linear> {
+        let int8 = match &matrix {
             QMatMul::QTensor(quantized)
                 if quantized.dtype() == GgmlDType::Q8_0
                     && quantized.device().is_cpu()
@@ -322,24 +450,32 @@ impl Linear {
             }
             _ => None,
         };
-        Ok(Linear { weight, int8, bias })
+        Ok(Linear {
+            weight: Weight::Candle { matrix, int8 },
+            bias,
+        })
     }
 
-    /// The int8 copy, made now if this is the first product.
-    fn int8_copy(&self) -> Option<&Int8Layer> {
-        let (Some(copy), QMatMul::QTensor(quantized)) = (&self.int8, &self.weight) else {
-            return None;
-        };
-        copy.get_or_init(|| {
-            let (outputs, inputs) = quantized.shape().dims2().ok()?;
-            let matrix = Int8Matrix::from_q8_0(&quantized.data().ok()?, outputs, inputs)?;
-            let bias = match &self.bias {
-                Some(bias) => Some(bias.flatten_all().ok()?.to_vec1::<f32>().ok()?),
-                None => None,
-            };
-            Some(Int8Layer { matrix, bias })
-        })
-        .as_ref()
+    /// What the products go through: the int8 matrix (read, or copied now from the
+    /// q8_0 one if this is the first product), else candle's.
+    fn product(&self) -> Product<'_> {
+        match &self.weight {
+            Weight::Int8(layer) => Product::Int8(layer),
+            Weight::Candle { matrix, int8 } => {
+                let copied = match (matrix, int8) {
+                    (QMatMul::QTensor(quantized), Some(copy)) => copy
+                        .get_or_init(|| {
+                            let (outputs, inputs) = quantized.shape().dims2().ok()?;
+                            let bytes = quantized.data().ok()?;
+                            let int8 = Int8Matrix::from_q8_0(&bytes, outputs, inputs)?;
+                            Int8Layer::new(Arc::new(int8), self.bias.as_ref()).ok()
+                        })
+                        .as_ref(),
+                    _ => None,
+                };
+                copied.map_or(Product::Candle(matrix), Product::Int8)
+            }
+        }
     }
 
     pub fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
@@ -362,8 +498,8 @@ impl Linear {
         };
         let rows: usize = outer.iter().product();
         let flat = xs.reshape((rows, features))?;
-        let (out, pending) = match self.int8_copy() {
-            Some(layer) => {
+        let (out, pending) = match self.product() {
+            Product::Int8(layer) => {
                 let values = flat.flatten_all()?.to_vec1::<f32>()?;
                 let of_value = activation.and_then(Activation::of_value);
                 let epilogue = Epilogue {
@@ -374,8 +510,8 @@ impl Linear {
                 let out = Tensor::from_vec(products, (rows, layer.matrix.outputs()), xs.device())?;
                 (out, activation.filter(|_| of_value.is_none()))
             }
-            None => {
-                let mut out = self.weight.forward(&flat)?;
+            Product::Candle(matrix) => {
+                let mut out = matrix.forward(&flat)?;
                 if let Some(bias) = &self.bias {
                     out = out.broadcast_add(bias)?;
                 }
@@ -464,4 +600,41 @@ pub fn padded_batch(
         Tensor::from_vec(ids, (rows.len(), longest), device)?,
         Tensor::from_vec(mask, (rows.len(), longest), device)?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn q8_0_embedding_rows_are_the_dequantized_tables_rows() {
+        let (rows, columns) = (7, 64);
+        let values: Vec<f32> = (0..rows * columns)
+            .map(|i| (i as f32 * 0.71).sin())
+            .collect();
+        let table = Tensor::from_vec(values, (rows, columns), &Device::Cpu).unwrap();
+        let quantized = Arc::new(QTensor::quantize(&table, GgmlDType::Q8_0).unwrap());
+        let weights = Weights::Quantized {
+            tensors: HashMap::from([("table".to_string(), quantized.clone())]),
+            int8: HashMap::new(),
+            device: Device::Cpu,
+        };
+        let embedding = weights.embedding("table").unwrap();
+        assert!(matches!(embedding, Embedding::Q8_0 { .. }));
+        let ids = Tensor::new(&[6u32, 0, 6, 3], &Device::Cpu).unwrap();
+        let expected = quantized
+            .dequantize(&Device::Cpu)
+            .unwrap()
+            .index_select(&ids, 0)
+            .unwrap();
+        let looked_up = embedding.rows(&ids).unwrap();
+        assert_eq!(looked_up.dims(), &[4, columns]);
+        assert_eq!(
+            looked_up.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+            expected.flatten_all().unwrap().to_vec1::<f32>().unwrap()
+        );
+        let outside = Tensor::new(&[7u32], &Device::Cpu).unwrap();
+        let error = embedding.rows(&outside).unwrap_err().to_string();
+        assert!(error.contains("index 7 is outside the 7-row"), "{error}");
+    }
 }

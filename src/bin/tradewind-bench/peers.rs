@@ -131,14 +131,21 @@ fn read_bandwidth_gb_s() -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The bytes one batch-1 decoding step reads at q8_0 (34 bytes per 32 weights): every
-/// decoder matrix but the cross-attention keys/values (made once per batch), and the
-/// output projection.
+/// The bytes one batch-1 decoding step reads at q8_0: every decoder matrix but the
+/// cross-attention keys/values (made once per batch), and the output projection. On a
+/// CPU with AVX-512 VNNI they are read as int8 (a byte a weight, a scale and an offset
+/// per output), elsewhere as q8_0 blocks (34 bytes per 32 weights).
 fn q8_bytes_per_step(shape: &MarianShape) -> f64 {
     let d = shape.d_model as f64;
-    let per_layer = 6.0 * d * d + 2.0 * d * shape.ffn as f64;
-    let weights = shape.layers as f64 * per_layer + shape.vocab as f64 * d;
-    weights * 34.0 / 32.0
+    let ffn = shape.ffn as f64;
+    let layers = shape.layers as f64;
+    let weights = layers * (6.0 * d * d + 2.0 * d * ffn) + shape.vocab as f64 * d;
+    if tradewind::ml::int8::available() {
+        let outputs = layers * (6.0 * d + ffn + d) + shape.vocab as f64;
+        weights + 8.0 * outputs
+    } else {
+        weights * 34.0 / 32.0
+    }
 }
 
 fn strings(args: &[&str]) -> Vec<String> {

@@ -390,6 +390,19 @@ mod tests {
         );
         assert_eq!(second.translate(TEXTS, &fixed_length(4)).unwrap(), outputs);
 
+        // Where the int8 kernel runs, its packed matrices are kept beside the q8_0
+        // cache and mapped by the next load; a damaged one is made again.
+        let int8_cache = cache.with_extension("int8");
+        if crate::ml::int8::available() {
+            let packed = std::fs::read(&int8_cache).expect("the int8 cache is written");
+            std::fs::write(&int8_cache, &packed[..packed.len() / 2]).unwrap();
+            let mended = load(&files, Precision::Q8_0, Some(&cache));
+            assert_eq!(std::fs::read(&int8_cache).unwrap(), packed);
+            assert_eq!(mended.translate(TEXTS, &fixed_length(4)).unwrap(), outputs);
+        } else {
+            assert!(!int8_cache.exists());
+        }
+
         // Another model's cache (its source checksum differs) is not used.
         let mut changed = files.clone();
         for file in &mut changed {
@@ -399,6 +412,9 @@ mod tests {
         }
         load(&changed, Precision::Q8_0, Some(&cache));
         assert_eq!(cached_source_sha(&cache).unwrap(), "0".repeat(64));
+        if crate::ml::int8::available() {
+            assert!(crate::ml::int8_cache::read(&int8_cache, &"0".repeat(64)).is_some());
+        }
 
         // Quantized matmuls stay close to f32: most greedy tokens agree.
         let f32_outputs = load(&files, Precision::F32, None)

@@ -7,7 +7,7 @@ use candle_nn::LayerNorm;
 use serde::Deserialize;
 
 use super::attention;
-use crate::ml::weights::{Activation, Linear, Weights};
+use crate::ml::weights::{Activation, Embedding, Linear, Weights};
 
 const LAYER_NORM_EPS: f64 = 1e-5;
 
@@ -230,7 +230,7 @@ impl DecoderLayer {
 /// The network of one opus-mt model, ready to encode and decode.
 pub struct MarianNetwork {
     pub config: MarianConfig,
-    embeddings: Tensor,
+    embeddings: Embedding,
     embed_scale: f64,
     positions: Tensor,
     encoder: Vec<EncoderLayer>,
@@ -333,7 +333,7 @@ impl MarianNetwork {
         }
         Ok(MarianNetwork {
             config: config.clone(),
-            embeddings: weights.tensor("model.shared.weight")?,
+            embeddings: weights.embedding("model.shared.weight")?,
             embed_scale: if config.scale_embedding {
                 (d_model as f64).sqrt()
             } else {
@@ -342,8 +342,9 @@ impl MarianNetwork {
             positions: sinusoidal_positions(config.max_position_embeddings, d_model, device)?,
             encoder,
             decoder,
-            lm_head: Linear::new(
-                weights.matrix("model.shared.weight")?,
+            lm_head: Linear::of(
+                weights,
+                "model.shared.weight",
                 Some(Tensor::from_vec(bias, target_vocab, device)?),
             )?,
             device: device.clone(),
@@ -352,10 +353,11 @@ impl MarianNetwork {
 
     fn embed(&self, ids: &Tensor, first_position: usize) -> candle_core::Result<Tensor> {
         let (batch, length) = ids.dims2()?;
-        let tokens = self
-            .embeddings
-            .index_select(&ids.flatten_all()?, 0)?
-            .reshape((batch, length, self.config.d_model))?;
+        let tokens = self.embeddings.rows(&ids.flatten_all()?)?.reshape((
+            batch,
+            length,
+            self.config.d_model,
+        ))?;
         let positions = self.positions.narrow(0, first_position, length)?;
         (tokens * self.embed_scale)?.broadcast_add(&positions)
     }
