@@ -313,6 +313,10 @@ impl Int8Matrix {
         (0..panels.div_ceil(per_chunk))
             .into_par_iter()
             .for_each(|chunk| {
+                // Reused by every tile of the chunk: the kernel writes each row it
+                // computes and `finish` each column, so nothing is read unwritten.
+                let mut tile = [[0i32; BLOCKS * LANES]; ROWS];
+                let mut finished = [0f32; BLOCKS * LANES];
                 let first_panel = chunk * per_chunk;
                 for panel_index in first_panel..panels.min(first_panel + per_chunk) {
                     let panel = &packed[panel_index * panel_bytes..][..panel_bytes];
@@ -329,11 +333,9 @@ impl Int8Matrix {
                         let count = ROWS.min(rows - first_row);
                         let tile_rows =
                             &activations.values[first_row * row_bytes..][..count * row_bytes];
-                        let mut tile = [[0i32; BLOCKS * LANES]; ROWS];
                         kernel(panel, tile_rows, count, &mut tile);
                         for (offset, sums) in tile.iter().take(count).enumerate() {
                             let row = first_row + offset;
-                            let mut finished = [0f32; BLOCKS * LANES];
                             let (sums, into) = (&sums[..width], &mut finished[..width]);
                             let row_scale = activations.scales[row];
                             #[cfg(target_arch = "x86_64")]
