@@ -268,7 +268,8 @@ impl Int8Matrix {
     ) -> Option<Int8Matrix> {
         let padded_inputs = inputs.div_ceil(GROUP) * GROUP;
         let padded_outputs = outputs.div_ceil(LANES).div_ceil(BLOCKS) * BLOCKS * LANES;
-        let fits = packed.bytes().len() == padded_outputs * padded_inputs
+        // Checked: the shapes come from a file, which may be damaged.
+        let fits = padded_outputs.checked_mul(padded_inputs) == Some(packed.bytes().len())
             && scales.len() == padded_outputs
             && offsets.len() == padded_outputs
             && outputs > 0

@@ -230,6 +230,20 @@ mod tests {
             "a matrix the sections do not fit"
         );
 
+        // A shape so large its size overflows: refused, not a panic.
+        let field = b"\"inputs\":8,";
+        let at = bytes
+            .windows(field.len())
+            .position(|window| window == field)
+            .unwrap();
+        let mut huge = bytes[..at].to_vec();
+        huge.extend_from_slice(b"\"inputs\":18446744073709551612,");
+        huge.extend_from_slice(&bytes[at + field.len()..]);
+        let header_length = u64::from_le_bytes(huge[8..16].try_into().unwrap());
+        huge[8..16].copy_from_slice(&(header_length + 19).to_le_bytes());
+        std::fs::write(&path, &huge).unwrap();
+        assert!(read(&path, "abc").is_none(), "a shape whose size overflows");
+
         std::fs::write(&path, &bytes).unwrap();
         assert!(read(&path, "abc").is_some(), "the intact file");
     }

@@ -318,7 +318,7 @@ impl Embedding {
             } => (table, rows, columns),
         };
         let data = table.data()?;
-        let row_bytes = data.len() / rows;
+        let row_bytes = columns / GgmlDType::Q8_0.block_size() * GgmlDType::Q8_0.type_size();
         let ids = ids.to_dtype(candle_core::DType::U32)?.to_vec1::<u32>()?;
         let mut values = vec![0f32; ids.len() * columns];
         for (&id, into) in ids.iter().zip(values.chunks_exact_mut(*columns)) {
@@ -374,8 +374,9 @@ impl Activation {
 /// flattened to two dimensions so the matmul sees one large batch. A q8_0 matrix on a
 /// CPU with AVX-512 VNNI also gets an int8 copy (`ml::int8`), which every product then
 /// goes through: twice as fast as candle's q8_0 vector dots for one row, four times
-/// for 32 (`tradewind-bench peers`, opus-mt shape). The copy is made at the first
-/// product, so the load does not wait for it.
+/// for 32 (`tradewind-bench peers`, opus-mt shape). Where the loader read the int8
+/// matrix from its cache (`ml::int8_cache`, Marian), that one is used; otherwise the
+/// copy is made at the first product, so the load does not wait for it.
 #[derive(Clone)]
 pub struct Linear {
     weight: Weight,

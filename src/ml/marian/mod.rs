@@ -399,6 +399,16 @@ mod tests {
             let mended = load(&files, Precision::Q8_0, Some(&cache));
             assert_eq!(std::fs::read(&int8_cache).unwrap(), packed);
             assert_eq!(mended.translate(TEXTS, &fixed_length(4)).unwrap(), outputs);
+            // A cache that cannot be written (here a folder stands in its place)
+            // costs time, not the load: the copies are packed at the first product.
+            std::fs::remove_file(&int8_cache).unwrap();
+            std::fs::create_dir(&int8_cache).unwrap();
+            let unwritable = load(&files, Precision::Q8_0, Some(&cache));
+            assert_eq!(
+                unwritable.translate(TEXTS, &fixed_length(4)).unwrap(),
+                outputs
+            );
+            std::fs::remove_dir(&int8_cache).unwrap();
         } else {
             assert!(!int8_cache.exists());
         }

@@ -97,7 +97,12 @@ fn int8_matrices(
     }
     made.sort_by_key(|(name, _)| *name);
     let named: Vec<(&str, &Int8Matrix)> = made.iter().map(|(name, m)| (*name, m)).collect();
-    int8_cache::write(&path, source_sha, &named)?;
+    // The cache only saves time: where it cannot be written (a full disk, a read-only
+    // folder), the layers make their int8 copies at the first product as before.
+    if let Err(error) = int8_cache::write(&path, source_sha, &named) {
+        tracing::warn!(%error, "the int8 cache could not be written; packing at the first product");
+        return Ok(HashMap::new());
+    }
     // Read back, so that this load too uses mapped pages (and the file is proved).
     Ok(int8_cache::read(&path, source_sha).unwrap_or_default())
 }
